@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "safecert",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "safecert", targets: ["safecert"]),
+        .library(name: "SafeCertCore", targets: ["SafeCertCore"]),
+        .library(name: "SafeCertDocuments", targets: ["SafeCertDocuments"]),
+        .library(name: "SafeCertApp", targets: ["SafeCertApp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+    ],
+    targets: [
+        // The domain in plain Swift: values, rules, permissions, workflows. No Vapor, no Fluent.
+        .target(
+            name: "SafeCertCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/regions.csv"), .copy("Resources/ethnic-groups.txt")]
+        ),
+        // Documents in and out (images, later XLSX and PDF). Nothing about the database.
+        .target(name: "SafeCertDocuments", dependencies: ["SafeCertCore"]),
+        // The Vapor application, organised by feature.
+        .target(
+            name: "SafeCertApp",
+            dependencies: [
+                "SafeCertCore",
+                "SafeCertDocuments",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ]
+        ),
+        .executableTarget(name: "safecert", dependencies: ["SafeCertApp"]),
+        .testTarget(name: "SafeCertCoreTests", dependencies: ["SafeCertCore"]),
+        .testTarget(name: "SafeCertDocumentsTests", dependencies: ["SafeCertDocuments"]),
+        .testTarget(
+            name: "SafeCertAppTests",
+            dependencies: [
+                "SafeCertApp",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+)

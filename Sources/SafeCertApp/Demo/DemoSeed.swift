@@ -1,0 +1,115 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// `safecert seed --demo`: the organisations and one account per role that the README lists.
+/// Idempotent: a second run finds the data and changes nothing.
+enum DemoSeed {
+    static let password = "Demo@2026"
+    /// The dynamic-code secret of every demo account that needs the second step (README).
+    static let totpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+    struct DemoAccount: Sendable {
+        let username: String
+        let name: String
+        let role: Role
+        let organization: String
+        let phone: String
+    }
+
+    /// The accounts in README order.
+    static let accounts: [DemoAccount] = [
+        .init(username: "sysadmin", name: "系统管理员", role: .systemAdmin, organization: "SafeCert 平台运营中心", phone: "13800000001"),
+        .init(username: "secadmin", name: "安全管理员", role: .securityAdmin, organization: "SafeCert 平台运营中心", phone: "13800000002"),
+        .init(username: "auditor", name: "审计管理员", role: .auditAdmin, organization: "SafeCert 平台运营中心", phone: "13800000003"),
+        .init(username: "national", name: "部中心管理员", role: .nationalCentre, organization: "部考核中心", phone: "13800000004"),
+        .init(username: "province", name: "省厅管理员", role: .provinceAuthority, organization: "吉林省应急管理厅", phone: "13800000005"),
+        .init(username: "changchun", name: "长春市管理员", role: .cityAuthority, organization: "长春市应急管理局", phone: "13800000006"),
+        .init(username: "jilincity", name: "吉林市管理员", role: .cityAuthority, organization: "吉林市应急管理局", phone: "13800000007"),
+        .init(username: "association", name: "协会管理员", role: .association, organization: "吉林省安全生产协会", phone: "13800000008"),
+        .init(username: "institution", name: "培训机构管理员", role: .trainingInstitution, organization: "长春安全生产培训学校", phone: "13800000009"),
+        .init(username: "institution2", name: "培训点管理员", role: .trainingInstitution, organization: "吉林市职业安全培训中心", phone: "13800000010"),
+        .init(username: "centre", name: "考核点管理员", role: .examCentre, organization: "长春市安全生产考核点", phone: "13800000011"),
+        .init(username: "centre2", name: "考核点管理员", role: .examCentre, organization: "吉林市安全生产考核点", phone: "13800000012"),
+        .init(username: "group", name: "集团管理员", role: .enterprise, organization: "吉林建工集团有限公司", phone: "13800000013"),
+        .init(username: "branch", name: "分公司管理员", role: .enterprise, organization: "吉林建工集团吉林分公司", phone: "13800000014"),
+        .init(username: "enterprise", name: "企业管理员", role: .enterprise, organization: "长春安达建筑工程有限公司", phone: "13800000015"),
+    ]
+
+    struct DemoPerson: Sendable {
+        let name: String
+        let idNumber: IDNumber
+        let phone: String
+        let employer: String
+    }
+
+    static let people: [DemoPerson] = [
+        .init(name: "张伟", idNumber: IDNumber.generate(region: "220102", birth: CalendarDate(year: 1985, month: 3, day: 12)!, sequence: 31),
+              phone: "13900000001", employer: "吉林建工集团有限公司"),
+        .init(name: "李娜", idNumber: IDNumber.generate(region: "220104", birth: CalendarDate(year: 1990, month: 7, day: 8)!, sequence: 42),
+              phone: "13900000002", employer: "长春安达建筑工程有限公司"),
+        .init(name: "王强", idNumber: IDNumber.generate(region: "220202", birth: CalendarDate(year: 1978, month: 11, day: 23)!, sequence: 15),
+              phone: "13900000003", employer: "吉林建工集团吉林分公司"),
+    ]
+
+    static func run(on app: Application) async throws {
+        let db = app.db
+        if try await Account.query(on: db).filter(\.$username == "sysadmin").first() != nil {
+            app.logger.info("演示数据已存在，未作改动")
+            return
+        }
+        let hash = try await app.password.async.hash(password)
+        try await db.transaction { db in
+            func org(_ name: String, _ kind: OrganizationKind, _ level: AuthorityLevel? = nil, region: String,
+                     credit: Int? = nil, group: Bool = false, parent: Organization? = nil) async throws -> Organization {
+                let organization = Organization(
+                    name: name, kind: kind, authorityLevel: level, regionCode: region,
+                    creditCode: credit.map { CreditCode.generate(region: region, serial: $0).value },
+                    isGroup: group, parentID: parent?.id)
+                organization.contactPerson = "联系人"
+                organization.contactPhone = "0431-88880000"
+                try await organization.create(on: db)
+                return organization
+            }
+            var byName: [String: Organization] = [:]
+            for o in [
+                try await org("SafeCert 平台运营中心", .platform, region: Region.nationwideCode),
+                try await org("部考核中心", .authority, .national, region: Region.nationwideCode),
+                try await org("吉林省应急管理厅", .authority, .province, region: "220000"),
+                try await org("长春市应急管理局", .authority, .city, region: "220100"),
+                try await org("吉林市应急管理局", .authority, .city, region: "220200"),
+                try await org("吉林省安全生产协会", .association, region: "220000", credit: 11),
+                try await org("长春安全生产培训学校", .trainingInstitution, region: "220100", credit: 21),
+                try await org("吉林市职业安全培训中心", .trainingInstitution, region: "220200", credit: 22),
+                try await org("长春市安全生产考核点", .examCentre, region: "220100", credit: 31),
+                try await org("吉林市安全生产考核点", .examCentre, region: "220200", credit: 32),
+                try await org("吉林建工职业技术学院", .school, region: "220100", credit: 41),
+            ] { byName[o.name] = o }
+            let group = try await org("吉林建工集团有限公司", .enterprise, region: "220100", credit: 51, group: true)
+            byName[group.name] = group
+            byName["吉林建工集团吉林分公司"] = try await org("吉林建工集团吉林分公司", .enterprise, region: "220200", credit: 52, parent: group)
+            byName["长春安达建筑工程有限公司"] = try await org("长春安达建筑工程有限公司", .enterprise, region: "220100", credit: 53)
+
+            for demo in accounts {
+                let account = Account(
+                    username: demo.username, displayName: demo.name, passwordHash: hash, role: demo.role, phone: demo.phone,
+                    organizationID: byName[demo.organization]?.id, mustChangePassword: false,
+                    totpSecret: demo.role.requiresSecondFactor ? totpSecret : nil)
+                try await account.create(on: db)
+            }
+            for demo in people {
+                let employer = byName[demo.employer]
+                let person = Person(identity: demo.idNumber, name: demo.name, phone: demo.phone,
+                                    regionCode: employer?.regionCode ?? "220100", employerID: employer?.id)
+                try await person.create(on: db)
+                try await Account(username: demo.idNumber.value, displayName: demo.name, passwordHash: hash, role: .individual,
+                                  phone: demo.phone, organizationID: nil, personID: person.id, mustChangePassword: false).create(on: db)
+            }
+            try await Audit.record(on: db, actor: .system("safecert seed --demo"), action: "demo.seed", targetType: "system",
+                                   targetID: nil, summary: "生成演示数据：\(byName.count) 个单位，\(accounts.count + people.count) 个用户",
+                                   at: Date())
+        }
+        app.logger.info("演示数据已生成")
+    }
+}

@@ -1,0 +1,80 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// `/healthz` and the JSON API under `/api/v1`, authenticated by an organisation's API key.
+enum APIRoutes {
+    static func register(_ app: Application) {
+        app.on(.GET, SiteURL.healthz.components, use: health).userInfo["permission"] = "public"
+        app.on(.GET, SiteURL.apiOpenAPI.components) { _ in OpenAPIDocument.response() }.userInfo["permission"] = "public"
+        let keyed = app.grouped(APIKeyAuthenticator())
+        keyed.on(.GET, SiteURL.apiMe.components, use: me).userInfo["permission"] = "api-key"
+        keyed.on(.GET, SiteURL.apiEnterpriseLookup.components, use: lookup).userInfo["permission"] = "api-key"
+    }
+
+    static func health(_ req: Request) async throws -> Response {
+        do {
+            _ = try await Organization.query(on: req.db).limit(1).count()
+            return try await ["status": "ok"].encodeResponse(status: .ok, for: req)
+        } catch {
+            req.logger.error("health check failed: \(String(describing: error))")
+            return try await ["status": "database unavailable"].encodeResponse(status: .serviceUnavailable, for: req)
+        }
+    }
+
+    struct OrganizationDTO: Content {
+        let id: UUID
+        let name: String
+        let kind: String
+        let regionCode: String
+        let creditCode: String?
+    }
+
+    static func me(_ req: Request) async throws -> OrganizationDTO {
+        let org = try req.apiOrganization()
+        return OrganizationDTO(id: org.id!, name: org.name, kind: org.kind.rawValue, regionCode: org.regionCode, creditCode: org.creditCode)
+    }
+
+    struct LookupDTO: Content {
+        let creditCode: String
+        let name: String
+        let checkCharacterValid: Bool
+    }
+
+    static func lookup(_ req: Request) async throws -> LookupDTO {
+        let raw = req.queryText("creditCode") ?? ""
+        let code: CreditCode
+        do { code = try CreditCode.parse(raw) } catch { throw Abort(.badRequest, reason: "creditCode：" + error.message) }
+        guard let org = try await Organization.query(on: req.db).filter(\.$creditCode == code.value).first() else {
+            throw Abort(.notFound, reason: "未找到统一社会信用代码为 \(code.value) 的单位")
+        }
+        return LookupDTO(creditCode: code.value, name: org.name, checkCharacterValid: code.checkCharacterValid)
+    }
+}
+
+/// `Authorization: Bearer sk_…` → the key's organisation; anything else is 401.
+struct APIKeyAuthenticator: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let token = req.headers.bearerAuthorization?.token, token.hasPrefix("sk_"),
+              let key = try await APIKey.query(on: req.db).filter(\.$keyHash == APIKey.hash(token))
+                .filter(\.$revokedAt == nil).with(\.$organization).first()
+        else { throw Abort(.unauthorized, reason: "接口密钥无效或已吊销") }
+        let now = req.now
+        if key.lastUsedAt.map({ now.timeIntervalSince($0) > 300 }) ?? true {
+            key.lastUsedAt = now
+            try await key.save(on: req.db)
+        }
+        req.storage[APIOrganizationKey.self] = key.organization
+        return try await next.respond(to: req)
+    }
+}
+
+private struct APIOrganizationKey: StorageKey { typealias Value = Organization }
+
+extension Request {
+    func apiOrganization() throws -> Organization {
+        guard let org = storage[APIOrganizationKey.self] else { throw Abort(.unauthorized) }
+        return org
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Vapor
+
+/// The OpenAPI 3.1 description of every API route that exists. A test compares its paths with
+/// the registered routes, so a new route without documentation fails CI.
+enum OpenAPIDocument {
+    static let json: String = """
+    {
+      "openapi": "3.1.0",
+      "info": {"title": "SafeCert API", "version": "1.0.0",
+               "description": "安全生产人员培训考核与证书管理平台接口。除 /healthz 与本文档外，均以单位的接口密钥认证（Authorization: Bearer sk_…）。"},
+      "servers": [{"url": "/"}],
+      "components": {
+        "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "由安全管理员为单位创建的接口密钥"}},
+        "schemas": {
+          "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
+          "Organization": {"type": "object", "required": ["id", "name", "kind", "regionCode"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["authority", "association", "training_institution", "exam_centre", "enterprise", "school", "platform"]},
+            "regionCode": {"type": "string", "pattern": "^[0-9]{6}$"}, "creditCode": {"type": ["string", "null"]}}},
+          "EnterpriseLookup": {"type": "object", "required": ["creditCode", "name", "checkCharacterValid"], "properties": {
+            "creditCode": {"type": "string"}, "name": {"type": "string"}, "checkCharacterValid": {"type": "boolean"}}}
+        }
+      },
+      "paths": {
+        "/healthz": {"get": {"summary": "健康检查：数据库可用时返回 200", "security": [],
+          "responses": {"200": {"description": "正常", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}},
+                        "503": {"description": "数据库不可用"}}}},
+        "/api/v1/openapi.json": {"get": {"summary": "本接口文档", "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}},
+        "/api/v1/me": {"get": {"summary": "接口密钥所属单位", "security": [{"apiKey": []}],
+          "responses": {"200": {"description": "单位", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Organization"}}}},
+                        "401": {"description": "密钥无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/api/v1/enterprises/lookup": {"get": {"summary": "按统一社会信用代码查询企业名称", "security": [{"apiKey": []}],
+          "parameters": [{"name": "creditCode", "in": "query", "required": true, "schema": {"type": "string", "minLength": 18, "maxLength": 18}}],
+          "responses": {"200": {"description": "企业", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnterpriseLookup"}}}},
+                        "400": {"description": "代码格式错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "401": {"description": "密钥无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "404": {"description": "未登记", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
+      },
+      "security": [{"apiKey": []}]
+    }
+    """
+
+    static func response() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(string: json))
+    }
+}

@@ -1,0 +1,255 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// 用户管理: authorities and the system admin issue accounts for organisations below them,
+/// disable (never delete) them and reset passwords; the security admin unlocks. All audited.
+enum AccountRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.accounts, .viewAccounts, use: list)
+        routes.page(.accountNew, .issueAccounts, use: new)
+        routes.action(.accounts, .issueAccounts, use: create)
+        routes.action(.accountDisable(nil), .disableAccounts) { req, user in try await setStatus(req, user, .disabled) }
+        routes.action(.accountEnable(nil), .disableAccounts) { req, user in try await setStatus(req, user, .active) }
+        routes.action(.accountResetPassword(nil), .resetPasswords, use: resetPassword)
+        routes.action(.accountUnlock(nil), .unlockAccounts, use: unlock)
+    }
+
+    struct Row: Encodable, Sendable {
+        let id: String
+        let username: String
+        let name: String
+        let role: String
+        let organization: String
+        let organizationHref: String
+        let phone: String
+        let status: String
+        let active: Bool
+        let locked: Bool
+        let disableHref: String
+        let enableHref: String
+        let resetHref: String
+        let unlockHref: String
+    }
+
+    struct ListModel: Encodable, Sendable {
+        let rows: [Row]
+        let pagination: Pagination
+        let q: String
+        let roleOptions: [OrganizationForm.Option]
+        let canDisable: Bool
+        let canReset: Bool
+        let canUnlock: Bool
+        let canIssue: Bool
+    }
+
+    static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let q = req.queryText("q")
+        let role = req.queryText("role").flatMap(Role.init(rawValue:))
+        let lockedOnly = req.queryText("locked") == "1"
+        var query = Account.query(on: req.db).scoped(to: user.scope)
+        if let q {
+            query = query.group(.or) { $0.filter(\.$username ~~ q).filter(\.$displayName ~~ q) }
+        }
+        if let role { query = query.filter(\.$role == role) }
+        if lockedOnly { query = query.filter(\.$lockedUntil > req.now) }
+        let page = try await query.sort(\.$username).paginate(req.pageRequest())
+        let now = req.now
+        let rows = try page.items.map { account in
+            let org = try account.joined(Organization.self)
+            return Row(
+                id: account.id!.uuidString, username: account.username, name: account.displayName, role: account.role.label,
+                organization: org.name, organizationHref: SiteURL.organization(org.id).link,
+                phone: Masking.phone(account.phone), status: account.status.label, active: account.status == .active,
+                locked: LoginPolicy.standard.isLocked(lockedUntil: account.lockedUntil, now: now),
+                disableHref: SiteURL.accountDisable(account.id).link, enableHref: SiteURL.accountEnable(account.id).link,
+                resetHref: SiteURL.accountResetPassword(account.id).link, unlockHref: SiteURL.accountUnlock(account.id).link)
+        }
+        return try await req.render("accounts/list", title: "用户管理", ListModel(
+            rows: rows,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.accounts.path,
+                                   filters: [("q", q), ("role", role?.rawValue), ("locked", lockedOnly ? "1" : nil)]),
+            q: q ?? "", roleOptions: Role.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == role) },
+            canDisable: user.may(.disableAccounts), canReset: user.may(.resetPasswords), canUnlock: user.may(.unlockAccounts),
+            canIssue: user.may(.issueAccounts)))
+    }
+
+    struct FormModel: Encodable, Sendable {
+        var organizationID = ""
+        var organizationName = ""
+        var username = ""
+        var displayName = ""
+        var phone = ""
+        var role = ""
+        var roleOptions: [OrganizationForm.Option] = []
+        var errors = FieldErrors()
+        /// Without an organisation chosen, the page lists candidates to pick from.
+        var candidates: [OrganizationRoutes.Row] = []
+        var pagination: Pagination?
+        var q = ""
+    }
+
+    /// The organisation an account may be issued for, inside the scope.
+    private static func issuableOrganization(_ req: Request, _ user: CurrentUser, id: String?) async throws -> Organization? {
+        guard let id, let uuid = UUID(uuidString: id),
+              let org = try await Organization.find(uuid, in: user.scope, on: req.db),
+              OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init(org.kind, org.authorityLevel))
+        else { return nil }
+        return org
+    }
+
+    static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        var model = FormModel()
+        if let org = try await issuableOrganization(req, user, id: req.queryText("organization")) {
+            model.organizationID = org.id!.uuidString
+            model.organizationName = org.name
+            let roles = Role.roles(for: org.kind, level: org.authorityLevel)
+            model.roleOptions = roles.map { .init(value: $0.rawValue, label: $0.label, selected: false) }
+            return try await req.render("accounts/form", title: "添加用户", model)
+        }
+        // Choose the organisation first: those in scope whose kind the user may issue for.
+        let kinds = Set(OrganizationPolicy.creatableKinds(by: user.role).map(\.kind))
+        let q = req.queryText("q")
+        var query = Organization.query(on: req.db).scoped(to: user.scope).filter(\.$kind ~~ Array(kinds))
+        if let q { query = query.filter(\.$name ~~ q) }
+        let page = try await query.sort(\.$name).paginate(req.pageRequest())
+        let catalog = RegionCatalog.shared
+        model.candidates = page.items
+            .filter { OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init($0.kind, $0.authorityLevel)) }
+            .map { OrganizationRoutes.Row(id: $0.id!.uuidString, name: $0.name, kind: $0.kindLabel,
+                                           region: catalog.fullName(code: $0.regionCode), creditCode: $0.creditCode ?? "",
+                                           href: SiteURL.accountNew.path + "?organization=" + $0.id!.uuidString) }
+        model.pagination = Pagination(metadata: page.metadata, path: SiteURL.accountNew.path, filters: [("q", q)])
+        model.q = q ?? ""
+        return try await req.render("accounts/choose", title: "添加用户", model)
+    }
+
+    struct IssuedModel: Encodable, Sendable {
+        let heading: String
+        let username: String
+        let displayName: String
+        let organization: String
+        let temporaryPassword: String
+        let totpSecret: String?
+        let totpURI: String?
+    }
+
+    static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let org = try await issuableOrganization(req, user, id: req.field("organization_id")) else { throw Abort(.notFound) }
+        let roles = Role.roles(for: org.kind, level: org.authorityLevel)
+        var model = FormModel(organizationID: org.id!.uuidString, organizationName: org.name,
+                              username: req.field("username") ?? "", displayName: req.field("display_name") ?? "",
+                              phone: req.field("phone") ?? "", role: req.field("role") ?? "")
+        model.roleOptions = roles.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == model.role) }
+        let role = Role(rawValue: model.role).flatMap { roles.contains($0) ? $0 : nil }
+        if role == nil { model.errors.add("role", "请选择角色") }
+        if model.username.isEmpty { model.errors.add("username", "请填写用户名") }
+        else if !isValidUsername(model.username) { model.errors.add("username", "用户名须为 3–32 位字母、数字、下划线、点或连字符") }
+        else if try await Account.query(on: req.db).filter(\.$username == model.username).first() != nil {
+            model.errors.add("username", "该用户名已被使用")
+        }
+        if model.displayName.isEmpty { model.errors.add("display_name", "请填写姓名") }
+        else if model.displayName.count > 50 { model.errors.add("display_name", "姓名不能超过 50 个字") }
+        var phone: PhoneNumber?
+        do { phone = try PhoneNumber(model.phone) } catch { model.errors.add("phone", error.message) }
+        guard model.errors.isEmpty, let role, let phone else {
+            return try await req.render("accounts/form", title: "添加用户", model, status: .unprocessableEntity)
+        }
+        var rng = SystemRandomNumberGenerator()
+        let temporary = PasswordPolicy.generateTemporary(using: &rng)
+        let totp = role.requiresSecondFactor ? TOTP.generateSecret(using: &rng) : nil
+        let hash = try await req.password.async.hash(temporary)
+        let account = Account(username: model.username, displayName: model.displayName, passwordHash: hash, role: role,
+                              phone: phone.value, organizationID: org.id, mustChangePassword: true, totpSecret: totp?.base32Secret)
+        try await req.db.transaction { db in
+            try await account.create(on: db)
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "account.create", targetType: "account",
+                                   targetID: account.id?.uuidString, summary: "为「\(org.name)」添加：\(account.auditSummary)", at: req.now)
+        }
+        return try await req.render("accounts/issued", title: "用户已添加", IssuedModel(
+            heading: "用户已添加", username: account.username, displayName: account.displayName, organization: org.name,
+            temporaryPassword: temporary, totpSecret: totp?.base32Secret,
+            totpURI: totp?.provisioningURI(account: account.username, issuer: "SafeCert")))
+    }
+
+    static func isValidUsername(_ name: String) -> Bool {
+        (3...32).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+    }
+
+    /// The account if it is inside the scope; never one's own (no self-lockout).
+    private static func scopedAccount(_ req: Request, _ user: CurrentUser) async throws -> Account {
+        let id = try req.idParameter()
+        guard id != user.accountID,
+              let account = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$id == id).first()
+        else { throw Abort(.notFound) }
+        let org = try account.joined(Organization.self)
+        // Only accounts one could issue are managed (a province can't disable the national centre).
+        guard user.role == .securityAdmin || OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init(org.kind, org.authorityLevel))
+        else { throw Abort(.forbidden) }
+        return account
+    }
+
+    static func setStatus(_ req: Request, _ user: CurrentUser, _ status: AccountStatus) async throws -> Response {
+        let account = try await scopedAccount(req, user)
+        try await req.db.transaction { db in
+            account.status = status
+            try await account.save(on: db)
+            if status == .disabled {
+                try await WebSession.query(on: db).filter(\.$accountID == account.id!).delete()
+            }
+            try await Audit.record(on: db, actor: req.auditActor(user), action: status == .disabled ? "account.disable" : "account.enable",
+                                   targetType: "account", targetID: account.id?.uuidString, summary: account.auditSummary, at: req.now)
+        }
+        try await req.flash(.success, status == .disabled ? "已停用用户 \(account.username)" : "已启用用户 \(account.username)")
+        return req.redirect(to: req.headers.first(name: .referer).flatMap(localPath) ?? SiteURL.accounts.path)
+    }
+
+    static func resetPassword(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let account = try await scopedAccount(req, user)
+        var rng = SystemRandomNumberGenerator()
+        let temporary = PasswordPolicy.generateTemporary(using: &rng)
+        let totp = account.role.requiresSecondFactor ? TOTP.generateSecret(using: &rng) : nil
+        let hash = try await req.password.async.hash(temporary)
+        try await req.db.transaction { db in
+            account.passwordHash = hash
+            account.mustChangePassword = true
+            account.failedAttempts = 0
+            account.lockedUntil = nil
+            if let totp {
+                account.totpSecret = totp.base32Secret
+                account.totpLastStep = nil
+            }
+            try await account.save(on: db)
+            try await WebSession.query(on: db).filter(\.$accountID == account.id!).delete()
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "account.reset-password", targetType: "account",
+                                   targetID: account.id?.uuidString, summary: "重置密码\(totp == nil ? "" : "并重新生成动态口令")：\(account.username)", at: req.now)
+        }
+        let org = try account.joined(Organization.self)
+        return try await req.render("accounts/issued", title: "密码已重置", IssuedModel(
+            heading: "密码已重置", username: account.username, displayName: account.displayName, organization: org.name,
+            temporaryPassword: temporary, totpSecret: totp?.base32Secret,
+            totpURI: totp?.provisioningURI(account: account.username, issuer: "SafeCert")))
+    }
+
+    static func unlock(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let account = try await scopedAccount(req, user)
+        try await req.db.transaction { db in
+            account.failedAttempts = 0
+            account.lockedUntil = nil
+            try await account.save(on: db)
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "account.unlock", targetType: "account",
+                                   targetID: account.id?.uuidString, summary: "解除锁定：\(account.username)", at: req.now)
+        }
+        try await req.flash(.success, "已解除 \(account.username) 的锁定")
+        return req.redirect(to: req.headers.first(name: .referer).flatMap(localPath) ?? SiteURL.accounts.path)
+    }
+
+    /// Only same-site paths are followed back (no open redirect through the Referer).
+    static func localPath(_ referer: String) -> String? {
+        guard let url = URLComponents(string: referer) else { return nil }
+        let path = url.path
+        guard path.hasPrefix("/"), !path.hasPrefix("//") else { return nil }
+        return url.query.map { path + "?" + $0 } ?? path
+    }
+}

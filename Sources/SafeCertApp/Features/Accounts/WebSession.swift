@@ -1,0 +1,61 @@
+import Fluent
+import Foundation
+
+/// A browser session, kept in the database so every instance behind the balancer shares it.
+/// The row's id is the SHA-256 of the cookie token: a copy of the table opens no session.
+final class WebSession: Model, @unchecked Sendable {
+    static let schema = "web_sessions"
+
+    enum Stage: String, Codable, Sendable {
+        /// Not logged in: carries the CSRF token and the captcha answer of the login form.
+        case anonymous
+        /// Password accepted; waiting for the dynamic code and the SMS code.
+        case secondFactor = "second_factor"
+        case authenticated
+    }
+
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Enum(key: "stage") var stage: Stage
+    @OptionalField(key: "account_id") var accountID: UUID?
+    @Field(key: "csrf_token") var csrfToken: String
+    @OptionalField(key: "captcha_answer") var captchaAnswer: String?
+    @OptionalField(key: "sms_code_hash") var smsCodeHash: String?
+    @OptionalField(key: "sms_sent_at") var smsSentAt: Date?
+    /// Flash messages for the next page, as JSON.
+    @OptionalField(key: "flash") var flash: String?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "last_seen_at") var lastSeenAt: Date
+
+    init() {}
+
+    init(id: String, csrfToken: String, now: Date) {
+        self.id = id
+        self.stage = .anonymous
+        self.csrfToken = csrfToken
+        self.createdAt = now
+        self.lastSeenAt = now
+    }
+}
+
+struct CreateWebSession: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(WebSession.schema)
+            .field("id", .string, .identifier(auto: false))
+            .field("stage", .string, .required)
+            .field("account_id", .uuid)
+            .field("csrf_token", .string, .required)
+            .field("captcha_answer", .string)
+            .field("sms_code_hash", .string)
+            .field("sms_sent_at", .datetime)
+            .field("flash", .string)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .create()
+        try await createIndex(on: database, name: "web_sessions_account_id", table: WebSession.schema, columns: ["account_id"])
+        try await createIndex(on: database, name: "web_sessions_last_seen_at", table: WebSession.schema, columns: ["last_seen_at"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(WebSession.schema).delete()
+    }
+}

@@ -1,0 +1,116 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// One line of the append-only audit log. There is no route that edits or deletes entries,
+/// and database triggers refuse UPDATE and DELETE on the table.
+final class AuditEntry: Model, @unchecked Sendable {
+    static let schema = "audit_entries"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "at") var at: Date
+    @OptionalField(key: "account_id") var accountID: UUID?
+    @Field(key: "actor") var actor: String
+    @OptionalField(key: "organization_id") var organizationID: UUID?
+    @Field(key: "organization_name") var organizationName: String
+    @Field(key: "action") var action: String
+    @Field(key: "target_type") var targetType: String
+    @OptionalField(key: "target_id") var targetID: String?
+    @Field(key: "summary") var summary: String
+    @Field(key: "ip") var ip: String
+
+    init() {}
+}
+
+struct CreateAuditEntry: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEntry.schema)
+            .id()
+            .field("at", .datetime, .required)
+            .field("account_id", .uuid)
+            .field("actor", .string, .required)
+            .field("organization_id", .uuid)
+            .field("organization_name", .string, .required)
+            .field("action", .string, .required)
+            .field("target_type", .string, .required)
+            .field("target_id", .string)
+            .field("summary", .string, .required)
+            .field("ip", .string, .required)
+            .create()
+        try await createIndex(on: database, name: "audit_entries_at", table: AuditEntry.schema, columns: ["at"])
+        try await createIndex(on: database, name: "audit_entries_action", table: AuditEntry.schema, columns: ["action"])
+        try await createIndex(on: database, name: "audit_entries_target", table: AuditEntry.schema, columns: ["target_type", "target_id"])
+        try await createIndex(on: database, name: "audit_entries_account_id", table: AuditEntry.schema, columns: ["account_id"])
+
+        guard let sql = database as? any SQLDatabase else { return }
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("""
+                CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries
+                FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()
+                """).run()
+        } else {
+            for event in ["UPDATE", "DELETE"] {
+                try await sql.raw(SQLQueryString("""
+                    CREATE TRIGGER audit_entries_no_\(unsafeRaw: event.lowercased()) BEFORE \(unsafeRaw: event) ON audit_entries
+                    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END
+                    """)).run()
+            }
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("DROP TRIGGER IF EXISTS audit_entries_no_change ON audit_entries").run()
+            try await sql.raw("DROP FUNCTION IF EXISTS audit_entries_append_only()").run()
+        }
+        try await database.schema(AuditEntry.schema).delete()
+    }
+}
+
+/// Who did something, as the audit log records it.
+struct AuditActor: Sendable {
+    var accountID: UUID?
+    var name: String
+    var organizationID: UUID?
+    var organizationName: String
+    var ip: String
+
+    static func system(_ name: String) -> AuditActor {
+        AuditActor(accountID: nil, name: name, organizationID: nil, organizationName: "系统", ip: "-")
+    }
+}
+
+enum Audit {
+    /// Writes one entry; call it on the same transaction as the change it describes.
+    static func record(
+        on db: any Database, actor: AuditActor, action: String, targetType: String, targetID: String?,
+        summary: String, at: Date
+    ) async throws {
+        let entry = AuditEntry()
+        entry.at = at
+        entry.accountID = actor.accountID
+        entry.actor = actor.name
+        entry.organizationID = actor.organizationID
+        entry.organizationName = actor.organizationName
+        entry.action = action
+        entry.targetType = targetType
+        entry.targetID = targetID
+        entry.summary = String(summary.prefix(4000))
+        entry.ip = actor.ip
+        try await entry.create(on: db)
+    }
+
+    static let actionLabels: [String: String] = [
+        "login.success": "登录成功", "login.failure": "登录失败", "login.locked": "账号锁定",
+        "login.second-factor": "二次验证通过", "logout": "退出登录", "session.expired": "会话超时",
+        "password.change": "修改密码", "account.create": "添加用户", "account.disable": "停用用户",
+        "account.enable": "启用用户", "account.reset-password": "重置密码", "account.unlock": "解除锁定",
+        "organization.create": "新增单位", "organization.update": "修改单位", "organization.convert": "集团/分公司转换",
+        "api-key.create": "创建接口密钥", "api-key.revoke": "吊销接口密钥", "demo.seed": "生成演示数据",
+        "sms.send": "发送短信验证码",
+    ]
+}

@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// 审计日志: read-only, for the audit administrator. No route edits or deletes an entry.
+enum AuditRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.audit, .viewAuditLog, use: list)
+    }
+
+    struct Row: Encodable, Sendable {
+        let at: String
+        let actor: String
+        let organization: String
+        let action: String
+        let target: String
+        let summary: String
+        let ip: String
+    }
+
+    struct ListModel: Encodable, Sendable {
+        let rows: [Row]
+        let pagination: Pagination
+        let actor: String
+        let target: String
+        let from: String
+        let to: String
+        let actionOptions: [OrganizationForm.Option]
+    }
+
+    static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let actor = req.queryText("actor")
+        let action = req.queryText("action")
+        let target = req.queryText("target")
+        let from = req.queryText("from").flatMap(CalendarDate.init(iso:))
+        let to = req.queryText("to").flatMap(CalendarDate.init(iso:))
+        var query = AuditEntry.query(on: req.db)
+        if let actor { query = query.filter(\.$actor ~~ actor) }
+        if let action { query = query.filter(\.$action == action) }
+        if let target { query = query.filter(\.$targetID == target) }
+        if let from { query = query.filter(\.$at >= ChinaTime.startOfDay(from)) }
+        if let to { query = query.filter(\.$at < ChinaTime.startOfDay(to).addingTimeInterval(86_400)) }
+        let page = try await query.sort(\.$at, .descending).sort(\.$id).paginate(req.pageRequest(per: 50))
+        let rows = page.items.map { entry in
+            Row(at: ChinaTime.format(entry.at), actor: entry.actor, organization: entry.organizationName,
+                action: Audit.actionLabels[entry.action].map { "\($0)（\(entry.action)）" } ?? entry.action,
+                target: entry.targetID.map { "\(entry.targetType) \($0)" } ?? entry.targetType,
+                summary: entry.summary, ip: entry.ip)
+        }
+        let actions = Audit.actionLabels.sorted { $0.key < $1.key }
+        return try await req.render("audit/list", title: "审计日志", ListModel(
+            rows: rows,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.audit.path,
+                                   filters: [("actor", actor), ("action", action), ("target", target), ("from", from?.iso), ("to", to?.iso)]),
+            actor: actor ?? "", target: target ?? "", from: from?.iso ?? "", to: to?.iso ?? "",
+            actionOptions: actions.map { .init(value: $0.key, label: $0.value, selected: $0.key == action) }))
+    }
+}
+
+/// Dates are calendar dates in Asia/Shanghai; times are stored in UTC (DESIGN.md §3).
+enum ChinaTime {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+
+    static func format(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    static func startOfDay(_ day: CalendarDate) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date()
+    }
+}

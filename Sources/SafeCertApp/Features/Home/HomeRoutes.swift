@@ -1,0 +1,85 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// 首页: a home page per role with the figures that role watches.
+enum HomeRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.home, .viewHome, use: home)
+        routes.publicPage(.smsOutbox, use: smsOutbox)
+    }
+
+    struct Card: Encodable, Sendable {
+        let label: String
+        let value: String
+        let href: String?
+    }
+
+    struct HomeModel: Encodable, Sendable {
+        let greeting: String
+        let role: String
+        let organization: String
+        let region: String
+        let lastLogin: String
+        let cards: [Card]
+        let shortcuts: [MenuItem]
+    }
+
+    static func home(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let account = try await Account.find(user.accountID, on: req.db)
+        var cards: [Card] = []
+        if user.may(.viewOrganizations) {
+            let count = try await Organization.query(on: req.db).scoped(to: user.scope).count()
+            cards.append(Card(label: user.role == .enterprise ? "本集团单位数" : "管辖单位数", value: String(count), href: SiteURL.organizations.path))
+            let enterprises = try await Organization.query(on: req.db).scoped(to: user.scope).filter(\.$kind == .enterprise).count()
+            cards.append(Card(label: "企业数", value: String(enterprises), href: SiteURL.organizations.path + "?kind=enterprise"))
+        }
+        if user.may(.viewAccounts) {
+            let count = try await Account.query(on: req.db).scoped(to: user.scope).count()
+            cards.append(Card(label: "用户数", value: String(count), href: SiteURL.accounts.path))
+            let locked = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$lockedUntil > req.now).count()
+            cards.append(Card(label: "锁定中的账号", value: String(locked), href: SiteURL.accounts.path + "?locked=1"))
+        }
+        if user.may(.viewAuditLog) {
+            let today = CalendarDate.today(now: req.now)
+            let count = try await AuditEntry.query(on: req.db).filter(\.$at >= ChinaTime.startOfDay(today)).count()
+            cards.append(Card(label: "今日审计记录", value: String(count), href: SiteURL.audit.path + "?from=" + today.iso))
+        }
+        if user.may(.manageAPIKeys) {
+            let count = try await APIKey.query(on: req.db).filter(\.$revokedAt == nil).count()
+            cards.append(Card(label: "有效接口密钥", value: String(count), href: SiteURL.apiKeys.path))
+        }
+        if let personID = user.personID, let person = try await Person.find(personID, on: req.db) {
+            cards.append(Card(label: "姓名", value: person.name, href: nil))
+            cards.append(Card(label: "身份证号", value: Masking.idNumber(person.idNumber), href: nil))
+            cards.append(Card(label: "手机号", value: Masking.phone(person.phone), href: nil))
+        }
+        let shortcuts = Menu.sections(for: user.role, currentPath: "").flatMap(\.items).filter { $0.href != "/" }
+        return try await req.render("home/home", title: "首页", HomeModel(
+            greeting: "欢迎您，\(user.displayName)", role: user.role.label, organization: user.organizationName,
+            region: RegionCatalog.shared.fullName(code: user.regionCode),
+            lastLogin: account?.lastLoginAt.map(ChinaTime.format) ?? "首次登录", cards: cards, shortcuts: shortcuts))
+    }
+
+    struct OutboxModel: Encodable, Sendable {
+        struct Message: Encodable, Sendable { let at: String; let phone: String; let text: String }
+        let messages: [Message]
+        let totpCode: String
+        let totpSecret: String
+        let secondsLeft: Int
+    }
+
+    /// Demo mode only: the SMS messages the outbox gateway "sent", and the current dynamic code
+    /// of the demo accounts, so the README alone gets a visitor through the second step.
+    static func smsOutbox(_ req: Request) async throws -> Response {
+        guard req.application.settings.demoMode else { throw Abort(.notFound) }
+        let messages = try await SMSMessage.query(on: req.db).sort(\.$createdAt, .descending).limit(20).all()
+        let totp = TOTP(base32: DemoSeed.totpSecret)!
+        let now = req.now
+        return try await req.render("demo/outbox", title: "演示短信发件箱", OutboxModel(
+            messages: messages.map { .init(at: $0.createdAt.map(ChinaTime.format) ?? "", phone: $0.phone, text: $0.text) },
+            totpCode: totp.code(at: now), totpSecret: DemoSeed.totpSecret,
+            secondsLeft: 30 - Int(now.timeIntervalSince1970) % 30))
+    }
+}

@@ -1,0 +1,110 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// The organisation form: what was typed, the choices offered, and the errors per field.
+struct OrganizationForm: Encodable, Sendable {
+    struct Option: Encodable, Sendable {
+        let value: String
+        let label: String
+        var selected = false
+    }
+
+    var id: String?
+    var name = ""
+    var kind = ""
+    var regionCode = ""
+    var creditCode = ""
+    var parentCreditCode = ""
+    var isGroup = false
+    var contactPerson = ""
+    var contactPhone = ""
+    var address = ""
+    var kindOptions: [Option] = []
+    var regionOptions: [Option] = []
+    var errors = FieldErrors()
+    var editingKind = true
+
+    /// The kinds as form values: "authority:city", "enterprise", …
+    static func value(of kind: OrganizationPolicy.Kind) -> String {
+        kind.level.map { "\(kind.kind.rawValue):\($0.rawValue)" } ?? kind.kind.rawValue
+    }
+
+    static func label(of kind: OrganizationPolicy.Kind) -> String {
+        kind.level.map { "\(kind.kind.label)（\($0.label)）" } ?? kind.kind.label
+    }
+
+    mutating func fillOptions(for user: CurrentUser) {
+        kindOptions = OrganizationPolicy.creatableKinds(by: user.role).map {
+            Option(value: Self.value(of: $0), label: Self.label(of: $0), selected: Self.value(of: $0) == kind)
+        }
+        let catalog = RegionCatalog.shared
+        var regions: [Region] = []
+        if user.scope == .everything {
+            regions.append(Region(code: Region.nationwideCode, name: "全国", level: .province, parentCode: nil))
+        }
+        regions += catalog.selectable.filter { user.scope.includes(regionCode: $0.code) }
+        regionOptions = regions.map {
+            Option(value: $0.code, label: $0.level == .city ? "　" + catalog.fullName(code: $0.code) : $0.name, selected: $0.code == regionCode)
+        }
+    }
+
+    static func from(_ org: Organization) -> OrganizationForm {
+        var form = OrganizationForm()
+        form.id = org.id?.uuidString
+        form.name = org.name
+        form.kind = value(of: .init(org.kind, org.authorityLevel))
+        form.regionCode = org.regionCode
+        form.creditCode = org.creditCode ?? ""
+        form.isGroup = org.isGroup
+        form.contactPerson = org.contactPerson ?? ""
+        form.contactPhone = org.contactPhone ?? ""
+        form.address = org.address ?? ""
+        return form
+    }
+
+    static func read(_ req: Request) -> OrganizationForm {
+        var form = OrganizationForm()
+        form.name = req.field("name") ?? ""
+        form.kind = req.field("kind") ?? ""
+        form.regionCode = req.field("region_code") ?? ""
+        form.creditCode = req.field("credit_code") ?? ""
+        form.parentCreditCode = req.field("parent_credit_code") ?? ""
+        form.isGroup = req.field("is_group") == "on" || req.field("is_group") == "1"
+        form.contactPerson = req.field("contact_person") ?? ""
+        form.contactPhone = req.field("contact_phone") ?? ""
+        form.address = req.field("address") ?? ""
+        return form
+    }
+
+    /// The parsed kind if the user may create it.
+    func chosenKind(for user: CurrentUser) -> OrganizationPolicy.Kind? {
+        OrganizationPolicy.creatableKinds(by: user.role).first { Self.value(of: $0) == kind }
+    }
+
+    /// Checks the fields that don't need the database; returns the parsed credit code (and its warning).
+    mutating func validateFields(kind: OrganizationPolicy.Kind, scope: AccessScope) -> CreditCode? {
+        if name.isEmpty { errors.add("name", "请填写单位名称") }
+        else if name.count > 100 { errors.add("name", "单位名称不能超过 100 个字") }
+        if regionCode.isEmpty { errors.add("region_code", "请选择所在地区") }
+        else if regionCode != Region.nationwideCode && RegionCatalog.shared.region(code: regionCode) == nil {
+            errors.add("region_code", "所在地区代码无效")
+        } else if !scope.includes(regionCode: regionCode) {
+            errors.add("region_code", "所选地区不在您的管理范围内")
+        }
+        var parsed: CreditCode?
+        if creditCode.isEmpty {
+            if kind.kind.requiresCreditCode { errors.add("credit_code", "企业必须填写统一社会信用代码") }
+        } else {
+            do { parsed = try CreditCode.parse(creditCode) }
+            catch { errors.add("credit_code", error.message) }
+        }
+        if !contactPhone.isEmpty, (try? PhoneNumber(contactPhone)) == nil, contactPhone.count > 20 {
+            errors.add("contact_phone", "联系电话格式不正确")
+        }
+        if contactPerson.count > 50 { errors.add("contact_person", "联系人不能超过 50 个字") }
+        if address.count > 200 { errors.add("address", "地址不能超过 200 个字") }
+        return parsed
+    }
+}

@@ -1,0 +1,45 @@
+import Fluent
+import Foundation
+import SafeCertCore
+
+/// The one place where an account's scope turns into a query filter. Every list, lookup and
+/// count of organisation-owned data goes through here; a record outside the scope is simply
+/// not found (404), never shown.
+extension QueryBuilder where Model == Organization {
+    func scoped(to scope: AccessScope) -> Self {
+        switch scope {
+        case .everything:
+            return self
+        case .region(let prefix):
+            return filter(\.$regionCode =~ prefix)
+        case .organizations(let ids):
+            return filter(\.$id ~~ ids)
+        case .person:
+            return filter(\.$id ~~ [UUID]())
+        }
+    }
+}
+
+extension QueryBuilder where Model == Account {
+    /// Accounts of organisations inside the scope (joins the organisation).
+    func scoped(to scope: AccessScope) -> Self {
+        let joined = join(parent: \.$organization)
+        switch scope {
+        case .everything:
+            return joined
+        case .region(let prefix):
+            return joined.filter(Organization.self, \.$regionCode =~ prefix)
+        case .organizations(let ids):
+            return joined.filter(Organization.self, \.$id ~~ ids)
+        case .person(let id):
+            return joined.filter(\.$person.$id == id)
+        }
+    }
+}
+
+extension Organization {
+    /// The organisation if the scope includes it; otherwise nil, which the caller turns into 404.
+    static func find(_ id: UUID, in scope: AccessScope, on db: any Database) async throws -> Organization? {
+        try await Organization.query(on: db).filter(\.$id == id).scoped(to: scope).first()
+    }
+}

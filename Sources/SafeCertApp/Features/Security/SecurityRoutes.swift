@@ -1,0 +1,129 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// The security administrator's pages: the password and lockout policy with the locked
+/// accounts, and the API keys of integrations.
+enum SecurityRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.securityPolicy, .viewSecurityPolicy, use: policy)
+        routes.page(.apiKeys, .manageAPIKeys, use: apiKeys)
+        routes.action(.apiKeys, .manageAPIKeys, use: createKey)
+        routes.action(.apiKeyRevoke(nil), .manageAPIKeys, use: revokeKey)
+    }
+
+    struct PolicyModel: Encodable, Sendable {
+        let rules: [String]
+        let locked: [AccountRoutes.Row]
+    }
+
+    static func policy(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let p = PasswordPolicy()
+        let l = LoginPolicy.standard
+        let rules = [
+            "密码至少 \(p.minLength) 位，最多 \(p.maxBytes) 个字节；至少包含大写字母、小写字母、数字、符号中的 \(p.requiredClasses) 类；不得包含用户名",
+            "密码以 bcrypt 加盐散列保存；由管理员签发或重置的密码首次登录必须修改",
+            "同一账号连续 \(l.maxFailures) 次登录失败锁定 \(Int(l.lockDuration / 60)) 分钟（按账号计，不按 IP）",
+            "登录须输入图形验证码；管理部门、部中心和管理员须再输入动态口令（TOTP，每个只能使用一次）和短信验证码",
+            "会话闲置 \(Int(l.idleTimeout / 60)) 分钟自动失效；登录时更换会话标识；退出即在服务器端销毁会话",
+            "短信验证码 \(Int(l.smsCodeLifetime / 60)) 分钟内有效，\(Int(l.smsResendInterval)) 秒内不重复发送",
+        ]
+        let now = req.now
+        let locked = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$lockedUntil > now)
+            .sort(\.$username).limit(100).all()
+        let rows = try locked.map { account in
+            let org = try account.joined(Organization.self)
+            return AccountRoutes.Row(
+                id: account.id!.uuidString, username: account.username, name: account.displayName, role: account.role.label,
+                organization: org.name, organizationHref: SiteURL.organization(org.id).link, phone: Masking.phone(account.phone),
+                status: account.status.label, active: account.status == .active, locked: true,
+                disableHref: "", enableHref: "", resetHref: "", unlockHref: SiteURL.accountUnlock(account.id).link)
+        }
+        return try await req.render("security/policy", title: "安全策略", PolicyModel(rules: rules, locked: rows))
+    }
+
+    struct KeyRow: Encodable, Sendable {
+        let name: String
+        let organization: String
+        let prefix: String
+        let created: String
+        let lastUsed: String
+        let revoked: Bool
+        let revokeHref: String
+    }
+
+    struct KeysModel: Encodable, Sendable {
+        let rows: [KeyRow]
+        let pagination: Pagination
+        let organizationOptions: [OrganizationForm.Option]
+        var errors = FieldErrors()
+        var issuedKey: String?
+    }
+
+    static func apiKeys(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        try await renderKeys(req, user, errors: FieldErrors(), issuedKey: nil, status: .ok)
+    }
+
+    private static func renderKeys(_ req: Request, _ user: CurrentUser, errors: FieldErrors, issuedKey: String?, status: HTTPStatus) async throws -> Response {
+        let page = try await APIKey.query(on: req.db).join(parent: \.$organization).sort(\.$createdAt, .descending)
+            .paginate(req.pageRequest())
+        let rows = try page.items.map { key in
+            KeyRow(name: key.name, organization: try key.joined(Organization.self).name, prefix: key.prefix + "…",
+                   created: key.createdAt.map(ChinaTime.format) ?? "", lastUsed: key.lastUsedAt.map(ChinaTime.format) ?? "从未使用",
+                   revoked: key.revokedAt != nil, revokeHref: SiteURL.apiKeyRevoke(key.id).link)
+        }
+        // Integrations belong to exam centres, training institutions and authorities.
+        let orgs = try await Organization.query(on: req.db).scoped(to: user.scope)
+            .filter(\.$kind ~~ [.examCentre, .trainingInstitution, .authority, .association]).sort(\.$name).limit(300).all()
+        return try await req.render("security/api-keys", title: "接口密钥", KeysModel(
+            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.apiKeys.path, filters: []),
+            organizationOptions: orgs.map { .init(value: $0.id!.uuidString, label: $0.name) },
+            errors: errors, issuedKey: issuedKey), status: status)
+    }
+
+    static func createKey(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        var errors = FieldErrors()
+        let name = req.field("name") ?? ""
+        if name.isEmpty { errors.add("name", "请填写用途说明") } else if name.count > 100 { errors.add("name", "用途说明不能超过 100 个字") }
+        let org = try await req.field("organization_id").flatMap(UUID.init(uuidString:))
+            .asyncFlatMap { try await Organization.find($0, in: user.scope, on: req.db) }
+        if org == nil { errors.add("organization_id", "请选择单位") }
+        guard errors.isEmpty, let org else {
+            return try await renderKeys(req, user, errors: errors, issuedKey: nil, status: .unprocessableEntity)
+        }
+        let secret = "sk_" + Tokens.random()
+        let key = APIKey()
+        key.name = name
+        key.prefix = String(secret.prefix(10))
+        key.keyHash = APIKey.hash(secret)
+        key.$organization.id = org.id!
+        try await req.db.transaction { db in
+            try await key.create(on: db)
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "api-key.create", targetType: "api_key",
+                                   targetID: key.id?.uuidString, summary: "为「\(org.name)」创建接口密钥 \(key.prefix)…（\(name)）", at: req.now)
+        }
+        return try await renderKeys(req, user, errors: FieldErrors(), issuedKey: secret, status: .ok)
+    }
+
+    static func revokeKey(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let key = try await APIKey.find(try req.idParameter(), on: req.db) else { throw Abort(.notFound) }
+        if key.revokedAt == nil {
+            try await req.db.transaction { db in
+                key.revokedAt = req.now
+                try await key.save(on: db)
+                try await Audit.record(on: db, actor: req.auditActor(user), action: "api-key.revoke", targetType: "api_key",
+                                       targetID: key.id?.uuidString, summary: "吊销接口密钥 \(key.prefix)…（\(key.name)）", at: req.now)
+            }
+        }
+        try await req.flash(.success, "接口密钥已吊销")
+        return req.redirect(.apiKeys)
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

@@ -1,0 +1,14 @@
+import Fluent
+
+enum SafeCertMigrations {
+    /// In order; each migration is one file beside its model.
+    static let all: [any Migration] = [
+        CreateOrganization(),
+        CreatePerson(),
+        CreateAccount(),
+        CreateWebSession(),
+        CreateAuditEntry(),
+        CreateAPIKey(),
+        CreateSMSMessage(),
+    ]
+}

@@ -1,0 +1,96 @@
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// What the shared layout needs on every page.
+struct LayoutContext: Encodable, Sendable {
+    let title: String
+    let user: UserBadge?
+    let menu: [MenuSection]
+    let flashes: [Flash]
+    let csrf: String
+    let demoMode: Bool
+}
+
+struct UserBadge: Encodable, Sendable {
+    let name: String
+    let username: String
+    let role: String
+    let organization: String
+}
+
+struct Flash: Codable, Sendable {
+    enum Kind: String, Codable, Sendable { case success, error, info, warning }
+    let kind: Kind
+    let text: String
+}
+
+/// A page: the layout's context plus the page's own model, rendered by one Leaf template.
+struct PageView<Model: Encodable & Sendable>: Encodable, Sendable {
+    let layout: LayoutContext
+    let page: Model
+}
+
+/// Field name → message, shown inline next to the field.
+struct FieldErrors: Encodable, Sendable {
+    private(set) var messages: [String: String] = [:]
+    var isEmpty: Bool { messages.isEmpty }
+    mutating func add(_ field: String, _ message: String) {
+        if messages[field] == nil { messages[field] = message }
+    }
+    func encode(to encoder: any Encoder) throws { try messages.encode(to: encoder) }
+}
+
+extension Request {
+    func render<Model: Encodable & Sendable>(
+        _ template: String, title: String, _ model: Model, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let session = try await ensureSession()
+        let flashes = try await takeFlashes()
+        let user = currentUser
+        let layout = LayoutContext(
+            title: title,
+            user: user.map { UserBadge(name: $0.displayName, username: $0.username, role: $0.role.label, organization: $0.organizationName) },
+            menu: user.map { Menu.sections(for: $0.role, currentPath: url.path) } ?? [],
+            flashes: flashes,
+            csrf: session.csrfToken,
+            demoMode: application.settings.demoMode
+        )
+        let view = try await self.view.render(template, PageView(layout: layout, page: model)).get()
+        let response = try await view.encodeResponse(for: self)
+        response.status = status
+        return response
+    }
+
+    /// A message for the next page the user sees (after a redirect).
+    func flash(_ kind: Flash.Kind, _ text: String) async throws {
+        let session = try await ensureSession()
+        var list = (session.flash.flatMap { try? JSONDecoder().decode([Flash].self, from: Data($0.utf8)) }) ?? []
+        list.append(Flash(kind: kind, text: text))
+        session.flash = String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+        try await session.save(on: db)
+    }
+
+    private func takeFlashes() async throws -> [Flash] {
+        guard let session = webSession, let raw = session.flash else { return [] }
+        session.flash = nil
+        try await session.save(on: db)
+        return (try? JSONDecoder().decode([Flash].self, from: Data(raw.utf8))) ?? []
+    }
+
+    func redirect(_ url: SiteURL) -> Response { redirect(to: url.link, redirectType: .normal) }
+
+    /// A trimmed form field; empty is nil.
+    func field(_ name: String) -> String? {
+        guard let value = try? content.get(String.self, at: name) else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// A trimmed query parameter; empty is nil.
+    func queryText(_ name: String) -> String? {
+        guard let value = query[String.self, at: name] else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

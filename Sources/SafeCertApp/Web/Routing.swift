@@ -1,0 +1,69 @@
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// The only way routes are registered: each declares the permission it needs (or that it is
+/// public), and every state-changing route checks the CSRF token of the session.
+extension RoutesBuilder {
+    typealias UserHandler = @Sendable (Request, CurrentUser) async throws -> Response
+    typealias PublicHandler = @Sendable (Request) async throws -> Response
+
+    @discardableResult
+    func page(_ url: SiteURL, _ permission: Permission, use handler: @escaping UserHandler) -> Route {
+        let route = on(.GET, url.components) { req in
+            try await handler(req, try req.authorize(permission))
+        }
+        route.userInfo["permission"] = permission.rawValue
+        return route
+    }
+
+    @discardableResult
+    func action(_ url: SiteURL, _ permission: Permission, maxBody: ByteCount = "64kb", use handler: @escaping UserHandler) -> Route {
+        let route = on(.POST, url.components, body: .collect(maxSize: maxBody)) { req in
+            try req.verifyCSRF()
+            return try await handler(req, try req.authorize(permission))
+        }
+        route.userInfo["permission"] = permission.rawValue
+        return route
+    }
+
+    @discardableResult
+    func publicPage(_ url: SiteURL, use handler: @escaping PublicHandler) -> Route {
+        let route = on(.GET, url.components, use: handler)
+        route.userInfo["permission"] = "public"
+        return route
+    }
+
+    @discardableResult
+    func publicAction(_ url: SiteURL, use handler: @escaping PublicHandler) -> Route {
+        let route = on(.POST, url.components, body: .collect(maxSize: "16kb")) { req in
+            try req.verifyCSRF()
+            return try await handler(req)
+        }
+        route.userInfo["permission"] = "public"
+        return route
+    }
+}
+
+extension Request {
+    /// The logged-in user if they hold the permission: otherwise to the login page (not logged
+    /// in), to the password page (first login), or 403.
+    func authorize(_ permission: Permission) throws -> CurrentUser {
+        guard let user = currentUser else {
+            if method == .GET { throw Abort.redirect(to: SiteURL.login.path) }
+            throw Abort(.unauthorized, reason: "请先登录")
+        }
+        if user.mustChangePassword && permission != .changeOwnPassword {
+            throw Abort.redirect(to: SiteURL.password.path)
+        }
+        guard user.may(permission) else { throw Abort(.forbidden) }
+        return user
+    }
+
+    func verifyCSRF() throws {
+        let sent = headers.first(name: "X-CSRF-Token") ?? (try? content.get(String.self, at: "_csrf"))
+        guard let session = webSession, let sent, Tokens.constantTimeEquals(sent, session.csrfToken) else {
+            throw Abort(.forbidden, reason: "页面已过期或请求来源无效，请刷新页面后重试。")
+        }
+    }
+}

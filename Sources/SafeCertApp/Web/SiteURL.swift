@@ -1,0 +1,100 @@
+import Foundation
+import Vapor
+
+/// Every path of the site, once: routes register from it and pages build links from it.
+enum SiteURL: Sendable, Equatable {
+    case home
+    case login
+    case captcha
+    case loginVerify
+    case loginSendSMS
+    case logout
+    case password
+
+    case organizations
+    case organizationNew
+    case organization(UUID?)
+    case organizationEdit(UUID?)
+    case organizationConvert(UUID?)
+    case organizationLookup
+    case myOrganization
+
+    case accounts
+    case accountNew
+    case accountDisable(UUID?)
+    case accountEnable(UUID?)
+    case accountResetPassword(UUID?)
+    case accountUnlock(UUID?)
+
+    case audit
+    case apiKeys
+    case apiKeyRevoke(UUID?)
+    case securityPolicy
+    case smsOutbox
+
+    case healthz
+    case apiOpenAPI
+    case apiMe
+    case apiEnterpriseLookup
+
+    var path: String {
+        "/" + components.map { component in
+            if case .parameter(let name) = component { return ":" + name }
+            return component.description
+        }.joined(separator: "/")
+    }
+
+    /// The link, with the parameter filled in.
+    var link: String {
+        switch self {
+        case .organization(let id), .organizationEdit(let id), .organizationConvert(let id),
+             .accountDisable(let id), .accountEnable(let id), .accountResetPassword(let id), .accountUnlock(let id),
+             .apiKeyRevoke(let id):
+            return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
+        default:
+            return path
+        }
+    }
+
+    var components: [PathComponent] {
+        switch self {
+        case .home: []
+        case .login: ["login"]
+        case .captcha: ["login", "captcha.png"]
+        case .loginVerify: ["login", "verify"]
+        case .loginSendSMS: ["login", "sms"]
+        case .logout: ["logout"]
+        case .password: ["account", "password"]
+        case .organizations: ["organizations"]
+        case .organizationNew: ["organizations", "new"]
+        case .organization: ["organizations", ":id"]
+        case .organizationEdit: ["organizations", ":id", "edit"]
+        case .organizationConvert: ["organizations", ":id", "convert"]
+        case .organizationLookup: ["organizations", "lookup"]
+        case .myOrganization: ["my", "organization"]
+        case .accounts: ["accounts"]
+        case .accountNew: ["accounts", "new"]
+        case .accountDisable: ["accounts", ":id", "disable"]
+        case .accountEnable: ["accounts", ":id", "enable"]
+        case .accountResetPassword: ["accounts", ":id", "reset-password"]
+        case .accountUnlock: ["accounts", ":id", "unlock"]
+        case .audit: ["audit"]
+        case .apiKeys: ["security", "api-keys"]
+        case .apiKeyRevoke: ["security", "api-keys", ":id", "revoke"]
+        case .securityPolicy: ["security", "policy"]
+        case .smsOutbox: ["demo", "sms-outbox"]
+        case .healthz: ["healthz"]
+        case .apiOpenAPI: ["api", "v1", "openapi.json"]
+        case .apiMe: ["api", "v1", "me"]
+        case .apiEnterpriseLookup: ["api", "v1", "enterprises", "lookup"]
+        }
+    }
+}
+
+extension Request {
+    /// The `:id` parameter as a UUID; anything else is a 404, as a missing record would be.
+    func idParameter() throws -> UUID {
+        guard let raw = parameters.get("id"), let id = UUID(uuidString: raw) else { throw Abort(.notFound) }
+        return id
+    }
+}

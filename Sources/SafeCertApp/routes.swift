@@ -1,0 +1,12 @@
+import Vapor
+
+/// The table of contents: every feature registers its routes here, each with its permission.
+func routes(_ app: Application) throws {
+    LoginRoutes.register(app)
+    HomeRoutes.register(app)
+    OrganizationRoutes.register(app)
+    AccountRoutes.register(app)
+    AuditRoutes.register(app)
+    SecurityRoutes.register(app)
+    APIRoutes.register(app)
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// What slice of the data an account sees. Computed once per request from the account and
+/// applied to every query of scoped data by the app's one scoping function.
+public enum AccessScope: Sendable, Equatable {
+    /// The national centre and the platform administrators.
+    case everything
+    /// Authorities (and a provincial association): every organisation whose region code starts
+    /// with the prefix — a province includes its cities.
+    case region(prefix: String)
+    /// An enterprise (its own; a group also its branches), a training institution, an exam centre.
+    case organizations([UUID])
+    /// An individual: their own person record only.
+    case person(UUID)
+
+    public static func of(
+        role: Role, organizationID: UUID?, regionCode: String, branchIDs: [UUID] = [], personID: UUID? = nil
+    ) -> AccessScope {
+        switch role {
+        case .nationalCentre, .systemAdmin, .securityAdmin, .auditAdmin:
+            return .everything
+        case .provinceAuthority, .cityAuthority, .association:
+            let prefix = Region.scopePrefix(of: regionCode)
+            return prefix.isEmpty ? .everything : .region(prefix: prefix)
+        case .enterprise:
+            return .organizations(organizationID.map { [$0] + branchIDs } ?? [])
+        case .trainingInstitution, .examCentre:
+            return .organizations(organizationID.map { [$0] } ?? [])
+        case .individual:
+            return personID.map { .person($0) } ?? .organizations([])
+        }
+    }
+
+    /// Whether an organisation with this id and region lies inside the scope.
+    public func includes(organizationID: UUID, regionCode: String) -> Bool {
+        switch self {
+        case .everything: true
+        case .region(let prefix): regionCode.hasPrefix(prefix)
+        case .organizations(let ids): ids.contains(organizationID)
+        case .person: false
+        }
+    }
+
+    /// Whether a region (for a new organisation) lies inside the scope.
+    public func includes(regionCode: String) -> Bool {
+        switch self {
+        case .everything: true
+        case .region(let prefix): regionCode.hasPrefix(prefix)
+        case .organizations, .person: false
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import SafeCertApp
+
+try await Entrypoint.main()
