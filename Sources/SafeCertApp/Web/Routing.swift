@@ -20,6 +20,7 @@ extension RoutesBuilder {
     @discardableResult
     func action(_ url: SiteURL, _ permission: Permission, maxBody: ByteCount = "64kb", use handler: @escaping UserHandler) -> Route {
         let route = on(.POST, url.components, body: .collect(maxSize: maxBody)) { req in
+            try req.checkBodySize(maxBody)
             try req.verifyCSRF()
             return try await handler(req, try req.authorize(permission))
         }
@@ -37,6 +38,7 @@ extension RoutesBuilder {
     @discardableResult
     func publicAction(_ url: SiteURL, use handler: @escaping PublicHandler) -> Route {
         let route = on(.POST, url.components, body: .collect(maxSize: "16kb")) { req in
+            try req.checkBodySize("16kb")
             try req.verifyCSRF()
             return try await handler(req)
         }
@@ -58,6 +60,13 @@ extension Request {
         }
         guard user.may(permission) else { throw Abort(.forbidden) }
         return user
+    }
+
+    /// The route's limit, also when the body arrived already collected.
+    func checkBodySize(_ max: ByteCount) throws {
+        if let size = body.data?.readableBytes, size > max.value {
+            throw Abort(.payloadTooLarge, reason: "提交的内容超过了允许的大小（\(max.value / 1024) KB）")
+        }
     }
 
     func verifyCSRF() throws {

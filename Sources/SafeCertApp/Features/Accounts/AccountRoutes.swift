@@ -207,6 +207,7 @@ enum AccountRoutes {
 
     static func resetPassword(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let account = try await scopedAccount(req, user)
+        let organizationName = try account.joined(Organization.self).name
         var rng = SystemRandomNumberGenerator()
         let temporary = PasswordPolicy.generateTemporary(using: &rng)
         let totp = account.role.requiresSecondFactor ? TOTP.generateSecret(using: &rng) : nil
@@ -225,9 +226,8 @@ enum AccountRoutes {
             try await Audit.record(on: db, actor: req.auditActor(user), action: "account.reset-password", targetType: "account",
                                    targetID: account.id?.uuidString, summary: "重置密码\(totp == nil ? "" : "并重新生成动态口令")：\(account.username)", at: req.now)
         }
-        let org = try account.joined(Organization.self)
         return try await req.render("accounts/issued", title: "密码已重置", IssuedModel(
-            heading: "密码已重置", username: account.username, displayName: account.displayName, organization: org.name,
+            heading: "密码已重置", username: account.username, displayName: account.displayName, organization: organizationName,
             temporaryPassword: temporary, totpSecret: totp?.base32Secret,
             totpURI: totp?.provisioningURI(account: account.username, issuer: "SafeCert")))
     }

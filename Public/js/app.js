@@ -1,0 +1,64 @@
+// SafeCert — the little JavaScript the pages need. No build step.
+(function () {
+  "use strict";
+
+  // Confirmation dialogs: a form with data-confirm asks before it submits.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (!question || form.dataset.confirmed === "1") return;
+    event.preventDefault();
+    var dialog = document.createElement("dialog");
+    dialog.className = "confirm";
+    var text = document.createElement("p");
+    text.textContent = question;
+    var actions = document.createElement("div");
+    actions.className = "actions";
+    var cancel = document.createElement("button");
+    cancel.type = "button"; cancel.textContent = "取消"; cancel.className = "plain";
+    var ok = document.createElement("button");
+    ok.type = "button"; ok.textContent = "确定"; ok.className = "primary"; ok.setAttribute("data-testid", "confirm-ok");
+    actions.appendChild(cancel); actions.appendChild(ok);
+    dialog.appendChild(text); dialog.appendChild(actions);
+    document.body.appendChild(dialog);
+    cancel.addEventListener("click", function () { dialog.close(); dialog.remove(); });
+    ok.addEventListener("click", function () {
+      dialog.close(); dialog.remove();
+      form.dataset.confirmed = "1";
+      form.submit();
+    });
+    dialog.showModal();
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    // Click the captcha for a new one.
+    if (target.matches && target.matches("img.captcha[data-refresh]")) {
+      target.src = target.getAttribute("data-refresh") + "&t=" + Date.now();
+    }
+    if (target.matches && target.matches("[data-print]")) { window.print(); }
+  });
+
+  // A credit code typed anywhere fills in the name of a known enterprise.
+  document.querySelectorAll("[data-credit-lookup]").forEach(function (input) {
+    var key = input.getAttribute("data-credit-lookup");
+    var result = document.querySelector('[data-lookup-result="' + key + '"]');
+    var nameInput = document.querySelector('[data-fill-target="' + key + '"]');
+    input.addEventListener("change", function () {
+      var code = input.value.trim();
+      if (code.length !== 18) { return; }
+      fetch("/organizations/lookup?credit_code=" + encodeURIComponent(code), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || !result) return;
+          if (data.error) { result.textContent = data.error; return; }
+          if (data.name) {
+            result.textContent = "已登记单位：" + data.name;
+            if (nameInput && !nameInput.value) nameInput.value = data.name;
+          } else {
+            result.textContent = data.warning || "未找到已登记的单位";
+          }
+        });
+    });
+  });
+})();

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages (and Python tools) SafeCert needs, only those missing.
+#   install-deps.sh run   — what `make run` needs
+#   install-deps.sh test  — also PostgreSQL, chromium + chromedriver, selenium and pytest
+set -euo pipefail
+mode="${1:-run}"
+
+packages=(ca-certificates curl sqlite3 fonts-noto-cjk)
+if [ "$mode" = "test" ]; then
+  packages+=(postgresql chromium chromium-driver)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = "test" ]; then
+  if ! python3 -c "import selenium, pytest" 2>/dev/null; then
+    echo "Installing Python packages: selenium pytest"
+    python3 -m pip install --quiet selenium pytest 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages selenium pytest
+  fi
+fi
