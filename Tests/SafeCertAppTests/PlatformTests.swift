@@ -115,6 +115,14 @@ import VaporTesting
         }
     }
 
+    @Test("the suite runs on PostgreSQL when SAFECERT_TEST_DATABASE_URL is set, else on SQLite")
+    func databaseUnderTest() async throws {
+        let wantsPostgres = !(ProcessInfo.processInfo.environment["SAFECERT_TEST_DATABASE_URL"] ?? "").isEmpty
+        try await withSafeCert(seed: false) { t in
+            #expect(t.isPostgres == wantsPostgres)
+        }
+    }
+
     @Test("healthz answers 200 while the database answers")
     func healthz() async throws {
         try await withSafeCert(seed: false) { t in
@@ -193,5 +201,16 @@ import VaporTesting
             #expect(try await Account.query(on: t.db).count() == accounts)
             #expect(accounts == DemoSeed.accounts.count + DemoSeed.people.count)
         }
+    }
+}
+
+@Suite("文档") struct DocumentationTests {
+    @Test("the README's role table is the permission data")
+    func readmeMatrixIsCurrent() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains(PermissionTable.markdownMatrix()))
+        for demo in DemoSeed.accounts { #expect(readme.contains("`\(demo.username)`")) }
+        for person in DemoSeed.people { #expect(readme.contains("`\(person.idNumber.value)`")) }
     }
 }

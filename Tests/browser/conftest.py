@@ -15,6 +15,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("SAFECERT_BINARY", os.path.join(ROOT, ".build", "debug", "safecert"))
@@ -106,15 +107,31 @@ def login(driver, server, username, password=DEMO_PASSWORD, second_factor=True):
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.NAME, "captcha").send_keys(answer)
+    old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    wait_for_new_page(driver, old)
     if second_factor and driver.current_url.endswith("/login/verify"):
+        old = driver.find_element(By.TAG_NAME, "html")
         driver.find_element(By.CSS_SELECTOR, "[data-testid=send-sms]").click()
+        wait_for_new_page(driver, old)
         sms = read_sms_code(driver, server)
-        # Wait for a fresh step so a code used by an earlier login isn't replayed.
-        code = totp(DEMO_TOTP_SECRET)
-        driver.find_element(By.NAME, "totp").send_keys(code)
+        driver.find_element(By.NAME, "totp").send_keys(totp(DEMO_TOTP_SECRET))
         driver.find_element(By.NAME, "sms").send_keys(sms)
+        old = driver.find_element(By.TAG_NAME, "html")
         driver.find_element(By.CSS_SELECTOR, "form[action='/login/verify'] button[type=submit]").click()
+        wait_for_new_page(driver, old)
+
+
+def wait_for_new_page(driver, old_html, timeout=10):
+    """Waits until the element of the previous page is gone (the form's navigation finished)."""
+    def replaced(d):
+        try:
+            old_html.is_displayed()
+            return False
+        except Exception:
+            return True
+    WebDriverWait(driver, timeout).until(replaced)
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def read_sms_code(driver, server):

@@ -42,12 +42,15 @@ enum Menu {
     ]
 
     static func sections(for role: Role, currentPath: String) -> [MenuSection] {
-        sections.compactMap { title, entries in
-            let items = entries.filter { PermissionTable.allows(role, $0.permission) }.map { entry in
-                let href = entry.url.path
-                let active = href == "/" ? currentPath == "/" : (currentPath == href || currentPath.hasPrefix(href + "/"))
-                return MenuItem(label: entry.label(role), href: href, active: active)
-            }
+        let allowed = sections.map { section in
+            (section.title, section.entries.filter { PermissionTable.allows(role, $0.permission) })
+        }
+        // The most specific item containing the current path is the active one.
+        let active = allowed.flatMap(\.1).map(\.url.path)
+            .filter { $0 == currentPath || ($0 != "/" && currentPath.hasPrefix($0 + "/")) }
+            .max { $0.count < $1.count }
+        return allowed.compactMap { title, entries in
+            let items = entries.map { MenuItem(label: $0.label(role), href: $0.url.path, active: $0.url.path == active) }
             return items.isEmpty ? nil : MenuSection(title: title, items: items)
         }
     }

@@ -33,6 +33,8 @@ final class Account: Model, @unchecked Sendable {
     /// The last TOTP time step accepted: a code can't be used twice.
     @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     @OptionalField(key: "last_login_at") var lastLoginAt: Date?
+    /// The login before the current one, shown on the home page so a user notices a stranger's.
+    @OptionalField(key: "previous_login_at") var previousLoginAt: Date?
 
     // relationships
     @OptionalParent(key: "organization_id") var organization: Organization?
@@ -79,6 +81,7 @@ struct CreateAccount: AsyncMigration {
             .field("totp_secret", .string)
             .field("totp_last_step", .int64)
             .field("last_login_at", .datetime)
+            .field("previous_login_at", .datetime)
             .field("organization_id", .uuid, .references(Organization.schema, "id"))
             .field("person_id", .uuid, .references(Person.schema, "id"))
             .field("created_at", .datetime)

@@ -130,6 +130,7 @@ enum LoginRoutes {
         try await req.db.transaction { db in
             account.failedAttempts = 0
             account.lockedUntil = nil
+            account.previousLoginAt = account.lastLoginAt
             account.lastLoginAt = now
             if let totpStep { account.totpLastStep = Int64(totpStep) }
             try await account.save(on: db)

@@ -59,7 +59,7 @@ enum HomeRoutes {
         return try await req.render("home/home", title: "首页", HomeModel(
             greeting: "欢迎您，\(user.displayName)", role: user.role.label, organization: user.organizationName,
             region: RegionCatalog.shared.fullName(code: user.regionCode),
-            lastLogin: account?.lastLoginAt.map(ChinaTime.format) ?? "首次登录", cards: cards, shortcuts: shortcuts))
+            lastLogin: account?.previousLoginAt.map(ChinaTime.format) ?? "首次登录", cards: cards, shortcuts: shortcuts))
     }
 
     struct OutboxModel: Encodable, Sendable {

@@ -84,7 +84,7 @@ struct OrganizationForm: Encodable, Sendable {
     }
 
     /// Checks the fields that don't need the database; returns the parsed credit code (and its warning).
-    mutating func validateFields(kind: OrganizationPolicy.Kind, scope: AccessScope) -> CreditCode? {
+    mutating func validateFields(requiresCreditCode: Bool, scope: AccessScope) -> CreditCode? {
         if name.isEmpty { errors.add("name", "请填写单位名称") }
         else if name.count > 100 { errors.add("name", "单位名称不能超过 100 个字") }
         if regionCode.isEmpty { errors.add("region_code", "请选择所在地区") }
@@ -95,7 +95,7 @@ struct OrganizationForm: Encodable, Sendable {
         }
         var parsed: CreditCode?
         if creditCode.isEmpty {
-            if kind.kind.requiresCreditCode { errors.add("credit_code", "企业必须填写统一社会信用代码") }
+            if requiresCreditCode { errors.add("credit_code", "企业必须填写统一社会信用代码") }
         } else {
             do { parsed = try CreditCode.parse(creditCode) }
             catch { errors.add("credit_code", error.message) }

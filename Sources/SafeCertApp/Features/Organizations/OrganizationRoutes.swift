@@ -72,20 +72,17 @@ enum OrganizationRoutes {
 
     static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
         var form = OrganizationForm.read(req)
-        guard let kind = form.chosenKind(for: user) else {
-            form.errors.add("kind", "请选择您可以录入的单位类型")
-            form.fillOptions(for: user)
-            return try await req.render("organizations/form", title: "单位录入", form, status: .unprocessableEntity)
-        }
-        let credit = form.validateFields(kind: kind, scope: user.scope)
+        let chosen = form.chosenKind(for: user)
+        if chosen == nil { form.errors.add("kind", "请选择您可以录入的单位类型") }
+        let credit = form.validateFields(requiresCreditCode: chosen?.kind.requiresCreditCode ?? false, scope: user.scope)
         var parentID: UUID?
-        if kind.kind == .enterprise, !form.parentCreditCode.isEmpty {
+        if chosen?.kind == .enterprise, !form.parentCreditCode.isEmpty {
             parentID = try await groupID(creditCode: form.parentCreditCode, scope: user.scope, on: req.db, errors: &form.errors)
         }
         if let credit, try await Organization.query(on: req.db).filter(\.$creditCode == credit.value).first() != nil {
             form.errors.add("credit_code", "该统一社会信用代码已登记，请勿重复录入")
         }
-        guard form.errors.isEmpty else {
+        guard form.errors.isEmpty, let kind = chosen else {
             form.fillOptions(for: user)
             return try await req.render("organizations/form", title: "单位录入", form, status: .unprocessableEntity)
         }
@@ -207,7 +204,7 @@ enum OrganizationRoutes {
         form.kind = OrganizationForm.value(of: .init(org.kind, org.authorityLevel))
         form.editingKind = false
         form.isGroup = org.isGroup
-        let credit = form.validateFields(kind: .init(org.kind, org.authorityLevel), scope: user.scope)
+        let credit = form.validateFields(requiresCreditCode: org.kind.requiresCreditCode, scope: user.scope)
         if let credit, credit.value != org.creditCode,
            try await Organization.query(on: req.db).filter(\.$creditCode == credit.value).first() != nil {
             form.errors.add("credit_code", "该统一社会信用代码已被其他单位使用")
