@@ -214,3 +214,32 @@ import VaporTesting
         for person in DemoSeed.people { #expect(readme.contains("`\(person.idNumber.value)`")) }
     }
 }
+
+@Suite("存储") struct StorageTests {
+    @Test("the SQLite file runs in WAL mode with a durable sync setting")
+    func sqliteFileSettings() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecert-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        do {
+            let path = dir.appendingPathComponent("safecert.sqlite").path
+            try await configure(app, settings: Settings(storage: .sqliteFile(path: path)),
+                                services: AppServices(sms: RecordingSMSGateway(), clock: ManualClock()))
+            try await prepareDatabase(app)
+            try await app.autoMigrate()
+            let sql = try #require(app.db as? any SQLDatabase)
+            struct Mode: Decodable { let journal_mode: String }
+            struct Sync: Decodable { let synchronous: Int }
+            let mode = try await sql.raw("PRAGMA journal_mode").first(decoding: Mode.self)
+            let sync = try await sql.raw("PRAGMA synchronous").first(decoding: Sync.self)
+            #expect(mode?.journal_mode.lowercased() == "wal")
+            #expect((sync?.synchronous ?? 0) >= 2, "synchronous must be FULL (2) or EXTRA (3)")
+            #expect(FileManager.default.fileExists(atPath: path))
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
