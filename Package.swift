@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // The domain in plain Swift: values, rules, permissions, workflows. No Vapor, no Fluent.
@@ -25,8 +26,13 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/regions.csv"), .copy("Resources/ethnic-groups.txt")]
         ),
-        // Documents in and out (images, later XLSX and PDF). Nothing about the database.
-        .target(name: "SafeCertDocuments", dependencies: ["SafeCertCore"]),
+        // libjpeg-turbo's TurboJPEG API, from Debian.
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // Documents in and out: images, XLSX (later PDF). Nothing about the database.
+        .target(
+            name: "SafeCertDocuments",
+            dependencies: ["SafeCertCore", "CTurboJPEG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // The Vapor application, organised by feature.
         .target(
             name: "SafeCertApp",
@@ -38,6 +44,7 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Leaf", package: "leaf"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .executableTarget(name: "safecert", dependencies: ["SafeCertApp"]),

@@ -5,9 +5,9 @@
 set -euo pipefail
 mode="${1:-run}"
 
-packages=(ca-certificates curl sqlite3 fonts-noto-cjk)
+packages=(ca-certificates curl sqlite3 pkg-config libturbojpeg0-dev fonts-noto-cjk)
 if [ "$mode" = "test" ]; then
-  packages+=(postgresql chromium chromium-driver)
+  packages+=(postgresql chromium chromium-driver libreoffice-calc-nogui)
 fi
 
 missing=()
@@ -24,9 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = "test" ]; then
-  if ! python3 -c "import selenium, pytest" 2>/dev/null; then
-    echo "Installing Python packages: selenium pytest"
-    python3 -m pip install --quiet selenium pytest 2>/dev/null \
-      || python3 -m pip install --quiet --break-system-packages selenium pytest
+  if ! python3 -c "import selenium, pytest, openpyxl" 2>/dev/null; then
+    echo "Installing Python packages: selenium pytest openpyxl"
+    python3 -m pip install --quiet selenium pytest openpyxl 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages selenium pytest openpyxl
   fi
 fi

@@ -61,4 +61,26 @@
         });
     });
   });
+  // Import progress: poll the job until it finishes, then show the report.
+  var job = document.querySelector("[data-import-status]");
+  if (job && job.getAttribute("data-finished") === "0") {
+    var bar = job.querySelector("[data-progress]");
+    var width = 5;
+    var poll = function () {
+      fetch(job.getAttribute("data-import-status"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          ["processed", "saved", "skipped", "invalid"].forEach(function (k) {
+            var el = job.querySelector('[data-count="' + k + '"]');
+            if (el) el.textContent = s[k];
+          });
+          if (s.finished) { window.location.reload(); return; }
+          width = Math.min(95, width + 5);
+          if (bar) bar.style.width = width + "%";
+          setTimeout(poll, 1000);
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    };
+    setTimeout(poll, 500);
+  }
 })();

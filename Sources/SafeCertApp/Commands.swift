@@ -57,5 +57,6 @@ extension Application {
         asyncCommands.use(SeedCommand(), as: "seed")
         asyncCommands.use(TOTPCommand(), as: "totp")
         asyncCommands.use(PermissionsCommand(), as: "permissions")
+        asyncCommands.use(BenchCommand(), as: "bench")
     }
 }

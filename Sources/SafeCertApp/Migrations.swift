@@ -10,5 +10,9 @@ enum SafeCertMigrations {
         CreateAuditEntry(),
         CreateAPIKey(),
         CreateSMSMessage(),
+        CreateOrganizationNameChange(),
+        CreatePersonChange(),
+        CreatePersonPhoto(),
+        CreateImportJob(),
     ]
 }

@@ -31,6 +31,13 @@ enum Menu {
                 role == .enterprise ? "企业管理" : "本单位信息"
             }),
         ]),
+        ("人员管理", [
+            Entry(url: .people, permission: .viewPeople, label: { _ in "人员信息管理" }),
+            Entry(url: .personNew, permission: .registerPeople, label: { _ in "人员录入" }),
+            Entry(url: .peopleImport, permission: .importPeople, label: { _ in "批量导入" }),
+            Entry(url: .peopleReview, permission: .approvePeople, label: { _ in "人员信息审批" }),
+            Entry(url: .me, permission: .manageOwnProfile, label: { _ in "个人信息维护" }),
+        ]),
         ("系统管理", [
             Entry(url: .accounts, permission: .viewAccounts, label: { _ in "用户管理" }),
             Entry(url: .accountNew, permission: .issueAccounts, label: { _ in "添加用户" }),

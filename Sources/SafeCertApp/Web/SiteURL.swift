@@ -32,6 +32,32 @@ enum SiteURL: Sendable, Equatable {
     case securityPolicy
     case smsOutbox
 
+    case people
+    case personNew
+    case person(UUID?)
+    case personEdit(UUID?)
+    case personApprove(UUID?)
+    case personReturn(UUID?)
+    case personCancel(UUID?)
+    case personChangeDecide(UUID?)
+    case personUnit(UUID?)
+    case personPhoto(UUID?)
+    case personThumbnail(UUID?)
+    case peopleReview
+    case peopleTransfer
+    case peopleExport
+    case peopleImport
+    case peopleImportTemplate
+    case peopleImportJob(UUID?)
+    case peopleImportStatus(UUID?)
+    case peopleImportErrors(UUID?)
+    case peoplePhotos
+    case organizationsExport
+    case myOrganizationDelete
+    case me
+    case register
+    case registerSMS
+
     case healthz
     case apiOpenAPI
     case apiMe
@@ -49,7 +75,9 @@ enum SiteURL: Sendable, Equatable {
         switch self {
         case .organization(let id), .organizationEdit(let id), .organizationConvert(let id),
              .accountDisable(let id), .accountEnable(let id), .accountResetPassword(let id), .accountUnlock(let id),
-             .apiKeyRevoke(let id):
+             .apiKeyRevoke(let id), .person(let id), .personEdit(let id), .personApprove(let id), .personReturn(let id),
+             .personCancel(let id), .personChangeDecide(let id), .personUnit(let id), .personPhoto(let id),
+             .personThumbnail(let id), .peopleImportJob(let id), .peopleImportStatus(let id), .peopleImportErrors(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
         default:
             return path
@@ -83,6 +111,31 @@ enum SiteURL: Sendable, Equatable {
         case .apiKeyRevoke: ["security", "api-keys", ":id", "revoke"]
         case .securityPolicy: ["security", "policy"]
         case .smsOutbox: ["demo", "sms-outbox"]
+        case .people: ["people"]
+        case .personNew: ["people", "new"]
+        case .person: ["people", ":id"]
+        case .personEdit: ["people", ":id", "edit"]
+        case .personApprove: ["people", ":id", "approve"]
+        case .personReturn: ["people", ":id", "return"]
+        case .personCancel: ["people", ":id", "cancel"]
+        case .personChangeDecide: ["people", ":id", "change"]
+        case .personUnit: ["people", ":id", "unit"]
+        case .personPhoto: ["people", ":id", "photo.jpg"]
+        case .personThumbnail: ["people", ":id", "thumbnail.jpg"]
+        case .peopleReview: ["people", "review"]
+        case .peopleTransfer: ["people", "transfer"]
+        case .peopleExport: ["people", "export.xlsx"]
+        case .peopleImport: ["people", "import"]
+        case .peopleImportTemplate: ["people", "import", "template.xlsx"]
+        case .peopleImportJob: ["people", "import", ":id"]
+        case .peopleImportStatus: ["people", "import", ":id", "status"]
+        case .peopleImportErrors: ["people", "import", ":id", "errors.xlsx"]
+        case .peoplePhotos: ["people", "photos"]
+        case .organizationsExport: ["organizations", "export.xlsx"]
+        case .myOrganizationDelete: ["my", "organization", "delete"]
+        case .me: ["me"]
+        case .register: ["register"]
+        case .registerSMS: ["register", "sms"]
         case .healthz: ["healthz"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]
         case .apiMe: ["api", "v1", "me"]

@@ -16,6 +16,16 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case viewAuditLog = "audit.view"
     case manageAPIKeys = "api-keys.manage"
     case viewSecurityPolicy = "security-policy.view"
+    case deleteOwnOrganization = "own-organization.delete"
+    case viewPeople = "people.view"
+    case registerPeople = "people.register"
+    case importPeople = "people.import"
+    case approvePeople = "people.approve"
+    case cancelPeople = "people.cancel"
+    case changePersonUnit = "people.change-unit"
+    case requestPersonTransfer = "people.request-transfer"
+    case viewFullPersonalData = "people.full-data"
+    case manageOwnProfile = "profile.manage"
 
     public var label: String {
         switch self {
@@ -34,6 +44,16 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .viewAuditLog: "查看审计日志"
         case .manageAPIKeys: "管理接口密钥"
         case .viewSecurityPolicy: "查看安全策略"
+        case .deleteOwnOrganization: "注销本单位（无人员时）"
+        case .viewPeople: "查询人员"
+        case .registerPeople: "录入人员"
+        case .importPeople: "批量导入人员与照片"
+        case .approvePeople: "人员信息审批"
+        case .cancelPeople: "注销人员"
+        case .changePersonUnit: "人员变更单位"
+        case .requestPersonTransfer: "申请调入人员"
+        case .viewFullPersonalData: "查看完整证件号码与手机号"
+        case .manageOwnProfile: "维护本人信息"
         }
     }
 }
@@ -43,25 +63,32 @@ public enum PermissionTable {
     private static let everyone: Set<Permission> = [.viewHome, .changeOwnPassword]
 
     public static let grants: [Role: Set<Permission>] = [
-        .individual: everyone,
-        .enterprise: everyone.union([.viewOrganizations, .editOwnOrganization]),
-        .trainingInstitution: everyone.union([.editOwnOrganization]),
+        .individual: everyone.union([.manageOwnProfile]),
+        .enterprise: everyone.union([
+            .viewOrganizations, .editOwnOrganization, .deleteOwnOrganization,
+            .viewPeople, .registerPeople, .importPeople, .requestPersonTransfer,
+        ]),
+        .trainingInstitution: everyone.union([.editOwnOrganization, .viewPeople, .registerPeople, .importPeople]),
         .examCentre: everyone.union([.editOwnOrganization]),
         .cityAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
+            .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData,
         ]),
         .provinceAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
+            .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData,
         ]),
         .association: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .editOwnOrganization, .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
+            .viewPeople, .changePersonUnit,
         ]),
         .nationalCentre: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
+            .viewPeople, .cancelPeople, .viewFullPersonalData,
         ]),
         .systemAdmin: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,

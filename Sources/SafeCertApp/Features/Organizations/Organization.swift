@@ -20,6 +20,9 @@ final class Organization: Model, @unchecked Sendable {
     @OptionalField(key: "contact_person") var contactPerson: String?
     @OptionalField(key: "contact_phone") var contactPhone: String?
     @OptionalField(key: "address") var address: String?
+    /// An enterprise with no people may delete itself (seed 001): the row stays for the history,
+    /// marked deleted, and its accounts are disabled.
+    @Field(key: "deleted") var deleted: Bool
 
     // relationships
     /// The group an enterprise branch belongs to.
@@ -38,6 +41,7 @@ final class Organization: Model, @unchecked Sendable {
         self.regionCode = regionCode
         self.creditCode = creditCode
         self.isGroup = isGroup
+        self.deleted = false
         self.$parent.id = parentID
     }
 
@@ -66,6 +70,7 @@ struct CreateOrganization: AsyncMigration {
             .field("contact_person", .string)
             .field("contact_phone", .string)
             .field("address", .string)
+            .field("deleted", .bool, .required)
             .field("parent_id", .uuid, .references(Organization.schema, "id"))
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
@@ -78,5 +83,37 @@ struct CreateOrganization: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Organization.schema).delete()
+    }
+}
+
+/// A name an organisation had before the authority changed it (seed 001 企业名称变更).
+final class OrganizationNameChange: Model, @unchecked Sendable {
+    static let schema = "organization_name_changes"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "old_name") var oldName: String
+    @Field(key: "new_name") var newName: String
+    @Field(key: "changed_by") var changedBy: String
+    @Field(key: "changed_at") var changedAt: Date
+    @Parent(key: "organization_id") var organization: Organization
+
+    init() {}
+}
+
+struct CreateOrganizationNameChange: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(OrganizationNameChange.schema)
+            .id()
+            .field("old_name", .string, .required)
+            .field("new_name", .string, .required)
+            .field("changed_by", .string, .required)
+            .field("changed_at", .datetime, .required)
+            .field("organization_id", .uuid, .required, .references(Organization.schema, "id"))
+            .create()
+        try await createIndex(on: database, name: "organization_name_changes_org", table: OrganizationNameChange.schema, columns: ["organization_id"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(OrganizationNameChange.schema).delete()
     }
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SafeCertCore
+import SafeCertDocuments
 import Vapor
 
 /// 单位管理: authorities and the association list, create and edit organisations in their
@@ -15,6 +16,8 @@ enum OrganizationRoutes {
         routes.page(.organizationEdit(nil), .editOrganizations, use: edit)
         routes.action(.organization(nil), .editOrganizations, use: update)
         routes.action(.organizationConvert(nil), .convertEnterprises, use: convert)
+        routes.page(.organizationsExport, .viewOrganizations, use: export)
+        routes.action(.myOrganizationDelete, .deleteOwnOrganization, use: deleteOwn)
         routes.page(.myOrganization, .editOwnOrganization, use: showOwn)
         routes.action(.myOrganization, .editOwnOrganization, use: updateOwn)
     }
@@ -34,10 +37,13 @@ enum OrganizationRoutes {
         let q: String
         let creditCode: String
         let kindOptions: [OrganizationForm.Option]
+        let regionOptions: [OrganizationForm.Option]
         let canCreate: Bool
+        let exportHref: String
     }
 
-    static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
+    /// The list's query with its filters, inside the scope; the export uses it too.
+    static func filteredQuery(_ req: Request, _ user: CurrentUser) -> (QueryBuilder<Organization>, [(String, String?)]) {
         let q = req.queryText("q")
         let code = req.queryText("credit_code")
         let kind = req.queryText("kind").flatMap(OrganizationKind.init(rawValue:))
@@ -47,20 +53,55 @@ enum OrganizationRoutes {
         if let code { query = query.filter(\.$creditCode == code.uppercased()) }
         if let kind { query = query.filter(\.$kind == kind) }
         if let region { query = query.filter(\.$regionCode =~ Region.scopePrefix(of: region)) }
+        return (query, [("q", q), ("credit_code", code), ("kind", kind?.rawValue), ("region", region)])
+    }
+
+    static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let (query, filters) = filteredQuery(req, user)
         let page = try await query.sort(\.$name).sort(\.$id).paginate(req.pageRequest())
         let catalog = RegionCatalog.shared
         let rows = page.items.map { org in
             Row(id: org.id!.uuidString, name: org.name, kind: org.kindLabel, region: catalog.fullName(code: org.regionCode),
                 creditCode: org.creditCode ?? "", href: SiteURL.organization(org.id).link)
         }
+        let values = Dictionary(filters.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        var export = URLComponents()
+        export.path = SiteURL.organizationsExport.path
+        export.queryItems = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         let model = ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.organizations.path,
-                                   filters: [("q", q), ("credit_code", code), ("kind", kind?.rawValue), ("region", region)]),
-            q: q ?? "", creditCode: code ?? "",
-            kindOptions: OrganizationKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == kind) },
-            canCreate: user.may(.createOrganizations))
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.organizations.path, filters: filters),
+            q: (values["q"] ?? nil) ?? "", creditCode: (values["credit_code"] ?? nil) ?? "",
+            kindOptions: OrganizationKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (values["kind"] ?? nil)) },
+            regionOptions: regionFilterOptions(user, selected: (values["region"] ?? nil) ?? ""),
+            canCreate: user.may(.createOrganizations), exportHref: export.string ?? SiteURL.organizationsExport.path)
         return try await req.render("organizations/list", title: user.role == .enterprise ? "企业分公司管理" : "单位查询", model)
+    }
+
+    static func regionFilterOptions(_ user: CurrentUser, selected: String) -> [OrganizationForm.Option] {
+        let catalog = RegionCatalog.shared
+        return catalog.selectable.filter { user.scope.includes(regionCode: $0.code) || user.scope == .everything }.map {
+            .init(value: $0.code, label: $0.level == .city ? "　" + catalog.fullName(code: $0.code) : $0.name, selected: $0.code == selected)
+        }
+    }
+
+    /// The filtered list as .xlsx, at most 5,000 rows a file.
+    static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let part = max(1, req.query[Int.self, at: "part"] ?? 1)
+        let (query, _) = filteredQuery(req, user)
+        let orgs = try await query.sort(\.$name).sort(\.$id).range(((part - 1) * 5_000)..<(part * 5_000)).all()
+        let catalog = RegionCatalog.shared
+        let writer = XLSXWriter(sheetName: "单位", columns: [
+            XLSXColumn(title: "单位名称", width: 36), XLSXColumn(title: "类型", width: 18), XLSXColumn(title: "所在地区", width: 20),
+            XLSXColumn(title: "统一社会信用代码", width: 24), XLSXColumn(title: "联系人", width: 10), XLSXColumn(title: "联系电话", width: 16),
+            XLSXColumn(title: "地址", width: 36),
+        ])
+        for org in orgs {
+            writer.append([org.name, org.kindLabel, catalog.fullName(code: org.regionCode), org.creditCode, org.contactPerson,
+                           org.contactPhone.map(Masking.phone), org.address])
+        }
+        let data = try writer.finish()
+        return PersonRoutes.xlsxResponse(data, fileName: "单位-\(part).xlsx")
     }
 
     static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -153,6 +194,7 @@ enum OrganizationRoutes {
         let contactPhone: String
         let address: String
         let parentName: String?
+        let formerNames: [String]
         let branches: [Row]
         let accounts: [AccountRow]
         let isEnterprise: Bool
@@ -178,6 +220,8 @@ enum OrganizationRoutes {
             creditCode: org.creditCode ?? "", contactPerson: org.contactPerson ?? "",
             contactPhone: org.contactPhone.map(Masking.phone) ?? "", address: org.address ?? "",
             parentName: parent?.name,
+            formerNames: try await OrganizationNameChange.query(on: req.db).filter(\.$organization.$id == org.id!)
+                .sort(\.$changedAt, .descending).all().map { "\($0.oldName)（\(ChinaTime.format($0.changedAt)) 由 \($0.changedBy) 变更）" },
             branches: branches.map { Row(id: $0.id!.uuidString, name: $0.name, kind: $0.kindLabel, region: catalog.fullName(code: $0.regionCode),
                                           creditCode: $0.creditCode ?? "", href: SiteURL.organization($0.id).link) },
             accounts: accounts.map { AccountRow(username: $0.username, name: $0.displayName, role: $0.role.label, status: $0.status.label) },
@@ -214,6 +258,7 @@ enum OrganizationRoutes {
             return try await req.render("organizations/form", title: "修改单位", form, status: .unprocessableEntity)
         }
         let before = org.auditSummary
+        let oldName = org.name
         org.name = form.name
         org.regionCode = form.regionCode
         org.creditCode = credit?.value
@@ -222,6 +267,15 @@ enum OrganizationRoutes {
         org.address = form.address.isEmpty ? nil : form.address
         try await req.db.transaction { db in
             try await org.save(on: db)
+            if oldName != org.name {
+                let change = OrganizationNameChange()
+                change.oldName = oldName
+                change.newName = org.name
+                change.changedBy = "\(user.organizationName) \(user.displayName)"
+                change.changedAt = req.now
+                change.$organization.id = org.id!
+                try await change.create(on: db)
+            }
             try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.update", targetType: "organization",
                                    targetID: org.id?.uuidString, summary: "修改前：\(before)\n修改后：\(org.auditSummary)", at: req.now)
         }
@@ -280,6 +334,8 @@ enum OrganizationRoutes {
         var contactPhone: String
         var address: String
         var errors = FieldErrors()
+        var canDelete = false
+        var peopleCount = 0
     }
 
     private static func ownOrganization(_ req: Request, _ user: CurrentUser) async throws -> Organization {
@@ -292,7 +348,8 @@ enum OrganizationRoutes {
         return try await req.render("organizations/own", title: "本单位信息", OwnModel(
             name: org.name, kind: org.kindLabel, region: RegionCatalog.shared.fullName(code: org.regionCode),
             creditCode: org.creditCode ?? "", contactPerson: org.contactPerson ?? "", contactPhone: org.contactPhone ?? "",
-            address: org.address ?? ""))
+            address: org.address ?? "", canDelete: user.may(.deleteOwnOrganization),
+            peopleCount: try await Person.query(on: req.db).filter(\.$employer.$id == org.id!).count()))
     }
 
     /// The enterprise keeps its contact data; its name and code change through the authority
@@ -323,6 +380,36 @@ enum OrganizationRoutes {
         }
         try await req.flash(.success, "本单位信息已保存")
         return req.redirect(.myOrganization)
+    }
+}
+
+extension OrganizationRoutes {
+    /// An enterprise with no people may delete itself (seed 001); otherwise the system refuses
+    /// and says why. The row stays (marked deleted) for the history; its accounts are disabled.
+    static func deleteOwn(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let id = user.organizationID, let org = try await Organization.find(id, on: req.db), org.kind == .enterprise
+        else { throw Abort(.notFound) }
+        let people = try await Person.query(on: req.db).filter(\.$employer.$id == id).count()
+        if people > 0 {
+            try await req.flash(.error, "本单位下还有 \(people) 名人员，不能注销单位。人员只能由管理部门注销或变更单位后，才能注销本单位。")
+            return req.redirect(.myOrganization)
+        }
+        let branches = try await Organization.query(on: req.db).filter(\.$parent.$id == id).filter(\.$deleted == false).count()
+        if branches > 0 {
+            try await req.flash(.error, "本集团下还有 \(branches) 个分公司，不能注销")
+            return req.redirect(.myOrganization)
+        }
+        try await req.db.transaction { db in
+            org.deleted = true
+            try await org.save(on: db)
+            try await Account.query(on: db).filter(\.$organization.$id == id).set(\.$status, to: .disabled).update()
+            try await WebSession.query(on: db).filter(\.$accountID ~~ (try await Account.query(on: db).filter(\.$organization.$id == id).all(\.$id))).delete()
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.delete", targetType: "organization",
+                                   targetID: org.id?.uuidString, summary: "企业自行注销：\(org.auditSummary)", at: req.now)
+        }
+        try await req.destroySession()
+        try await req.flash(.info, "单位「\(org.name)」已注销")
+        return req.redirect(.login)
     }
 }
 

@@ -7,16 +7,40 @@ import SafeCertCore
 /// not found (404), never shown.
 extension QueryBuilder where Model == Organization {
     func scoped(to scope: AccessScope) -> Self {
+        let live = filter(\.$deleted == false)
+        switch scope {
+        case .everything:
+            return live
+        case .region(let prefix):
+            return live.filter(\.$regionCode =~ prefix)
+        case .organizations(let ids):
+            return live.filter(\.$id ~~ ids)
+        case .person:
+            return live.filter(\.$id ~~ [UUID]())
+        }
+    }
+}
+
+extension QueryBuilder where Model == Person {
+    /// People inside the scope: an authority's region, the people an organisation employs or
+    /// registered, an individual's own record.
+    func scoped(to scope: AccessScope) -> Self {
         switch scope {
         case .everything:
             return self
         case .region(let prefix):
             return filter(\.$regionCode =~ prefix)
         case .organizations(let ids):
-            return filter(\.$id ~~ ids)
-        case .person:
-            return filter(\.$id ~~ [UUID]())
+            return group(.or) { $0.filter(\.$employer.$id ~~ ids).filter(\.$registeredBy.$id ~~ ids) }
+        case .person(let id):
+            return filter(\.$id == id)
         }
+    }
+}
+
+extension Person {
+    static func find(_ id: UUID, in scope: AccessScope, on db: any Database) async throws -> Person? {
+        try await Person.query(on: db).filter(\.$id == id).scoped(to: scope).first()
     }
 }
 

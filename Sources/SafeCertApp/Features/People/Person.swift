@@ -2,8 +2,8 @@ import Fluent
 import Foundation
 import SafeCertCore
 
-/// A natural person. Individuals log in with their ID number; the registry issue grows this
-/// record (photo, approval, history).
+/// A natural person in the registry (seed 001 人员信息管理, seed 002 个人信息维护). One per ID
+/// number across the whole system. Gender and birth date come from the ID number.
 final class Person: Model, @unchecked Sendable {
     static let schema = "people"
 
@@ -19,24 +19,117 @@ final class Person: Model, @unchecked Sendable {
     @OptionalField(key: "gender") var gender: String?
     @OptionalField(key: "birth_date") var birthDate: String?
     @Field(key: "phone") var phone: String
+    @OptionalField(key: "ethnic_group") var ethnicGroup: String?
+    @OptionalField(key: "education") var education: String?
+    @OptionalField(key: "work_start_date") var workStartDate: String?
+    @OptionalField(key: "remarks") var remarks: String?
     @Field(key: "region_code") var regionCode: String
+    @Enum(key: "status") var status: PersonStatus
+    /// Why it was returned or cancelled.
+    @OptionalField(key: "status_reason") var statusReason: String?
+    @Field(key: "has_photo") var hasPhoto: Bool
 
     // relationships
     @OptionalParent(key: "employer_id") var employer: Organization?
+    /// The unit that entered the record (an enterprise or a training institution); nil for self-registration.
+    @OptionalParent(key: "registered_by_id") var registeredBy: Organization?
 
     init() {}
 
-    /// Gender and birth date come from the ID number, never typed.
-    init(id: UUID? = nil, identity: IDNumber, name: String, phone: String, regionCode: String, employerID: UUID?) {
+    init(id: UUID? = nil, draft: PersonDraft, regionCode: String, employerID: UUID?, registeredByID: UUID?) {
         self.id = id
-        self.idType = .residentID
-        self.idNumber = identity.value
-        self.name = name
-        self.gender = identity.gender.rawValue
-        self.birthDate = identity.birthDate.iso
-        self.phone = phone
         self.regionCode = regionCode
+        self.status = .submitted
+        self.hasPhoto = false
         self.$employer.id = employerID
+        self.$registeredBy.id = registeredByID
+        apply(draft)
+    }
+
+    /// Convenience for demo data and tests: a resident-ID person.
+    convenience init(id: UUID? = nil, identity: IDNumber, name: String, phone: String, regionCode: String, employerID: UUID?) {
+        let draft = PersonDraft(identity: try! PersonIdentity(type: .residentID, number: identity.value), name: name,
+                                phone: try! PhoneNumber(phone))
+        self.init(id: id, draft: draft, regionCode: regionCode, employerID: employerID, registeredByID: employerID)
+    }
+
+    func apply(_ draft: PersonDraft) {
+        idType = draft.identity.type
+        idNumber = draft.identity.number
+        name = draft.name
+        gender = draft.identity.gender?.rawValue
+        birthDate = draft.identity.birthDate?.iso
+        phone = draft.phone.value
+        ethnicGroup = draft.ethnicGroup
+        education = draft.education
+        workStartDate = draft.workStartDate?.iso
+        remarks = draft.remarks
+    }
+
+    var snapshot: PersonSnapshot {
+        PersonSnapshot(idType: idType.rawValue, idNumber: idNumber, name: name, gender: gender, birthDate: birthDate, phone: phone,
+                       ethnicGroup: ethnicGroup, education: education, workStartDate: workStartDate, remarks: remarks)
+    }
+
+    var genderLabel: String { gender.flatMap(Gender.init(rawValue:))?.label ?? "" }
+
+    var auditSummary: String {
+        "姓名=\(name)；证件=\(Masking.idNumber(idNumber))；状态=\(status.label)；单位=\($employer.id?.uuidString ?? "-")"
+    }
+}
+
+/// The registrable fields of a person, kept as JSON beside an approved record while an edit
+/// waits for approval, and shown side by side with the data in force.
+struct PersonSnapshot: Codable, Sendable, Equatable {
+    var idType: String
+    var idNumber: String
+    var name: String
+    var gender: String?
+    var birthDate: String?
+    var phone: String
+    var ethnicGroup: String?
+    var education: String?
+    var workStartDate: String?
+    var remarks: String?
+
+    init(idType: String, idNumber: String, name: String, gender: String?, birthDate: String?, phone: String,
+         ethnicGroup: String?, education: String?, workStartDate: String?, remarks: String?) {
+        self.idType = idType
+        self.idNumber = idNumber
+        self.name = name
+        self.gender = gender
+        self.birthDate = birthDate
+        self.phone = phone
+        self.ethnicGroup = ethnicGroup
+        self.education = education
+        self.workStartDate = workStartDate
+        self.remarks = remarks
+    }
+
+    init(_ draft: PersonDraft) {
+        self.init(idType: draft.identity.type.rawValue, idNumber: draft.identity.number, name: draft.name,
+                  gender: draft.identity.gender?.rawValue, birthDate: draft.identity.birthDate?.iso, phone: draft.phone.value,
+                  ethnicGroup: draft.ethnicGroup, education: draft.education, workStartDate: draft.workStartDate?.iso,
+                  remarks: draft.remarks)
+    }
+
+    /// Field label, value in force, proposed value — for the approver's side-by-side view.
+    static func comparison(_ old: PersonSnapshot, _ new: PersonSnapshot) -> [PersonRoutes.ComparedField] {
+        func label(_ type: String) -> String { IDDocumentType(rawValue: type)?.label ?? type }
+        func gender(_ g: String?) -> String { g.flatMap(Gender.init(rawValue:))?.label ?? "" }
+        let rows: [(String, String, String)] = [
+            ("姓名", old.name, new.name),
+            ("证件类型", label(old.idType), label(new.idType)),
+            ("证件号码", old.idNumber, new.idNumber),
+            ("性别", gender(old.gender), gender(new.gender)),
+            ("出生日期", old.birthDate ?? "", new.birthDate ?? ""),
+            ("手机号码", old.phone, new.phone),
+            ("民族", old.ethnicGroup ?? "", new.ethnicGroup ?? ""),
+            ("学历", old.education ?? "", new.education ?? ""),
+            ("参加工作日期", old.workStartDate ?? "", new.workStartDate ?? ""),
+            ("备注", old.remarks ?? "", new.remarks ?? ""),
+        ]
+        return rows.map { PersonRoutes.ComparedField(label: $0.0, old: $0.1, new: $0.2, changed: $0.1 != $0.2) }
     }
 }
 
@@ -50,14 +143,25 @@ struct CreatePerson: AsyncMigration {
             .field("gender", .string)
             .field("birth_date", .string)
             .field("phone", .string, .required)
+            .field("ethnic_group", .string)
+            .field("education", .string)
+            .field("work_start_date", .string)
+            .field("remarks", .string)
             .field("region_code", .string, .required)
+            .field("status", .string, .required)
+            .field("status_reason", .string)
+            .field("has_photo", .bool, .required)
             .field("employer_id", .uuid, .references(Organization.schema, "id"))
+            .field("registered_by_id", .uuid, .references(Organization.schema, "id"))
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .unique(on: "id_number")
             .create()
         try await createIndex(on: database, name: "people_employer_id", table: Person.schema, columns: ["employer_id"])
+        try await createIndex(on: database, name: "people_registered_by_id", table: Person.schema, columns: ["registered_by_id"])
         try await createIndex(on: database, name: "people_region_code", table: Person.schema, columns: ["region_code"])
+        try await createIndex(on: database, name: "people_status", table: Person.schema, columns: ["status"])
+        try await createIndex(on: database, name: "people_name", table: Person.schema, columns: ["name"])
     }
 
     func revert(on database: any Database) async throws {

@@ -1,0 +1,221 @@
+import Fluent
+import Foundation
+import SQLKit
+import SafeCertCore
+import SafeCertDocuments
+
+/// The people import (seed 004): every row judged by `PersonImportTemplate`, valid rows saved
+/// in one transaction per chunk, bad rows reported by row, column and reason, and a person
+/// already registered left exactly as they are — so re-importing a corrected file adds only
+/// what is new. The web import and `bench/import-people` both run this.
+struct PeopleImporter {
+    let db: any Database
+    let actor: AuditActor
+    /// The enterprise or training institution importing.
+    let importer: Organization
+    /// Branches a group may import for.
+    let branchIDs: Set<UUID>
+    let today: CalendarDate
+    let now: @Sendable () -> Date
+    var chunkSize = 1_000
+
+    struct Summary: Sendable {
+        var total = 0
+        var saved = 0
+        var skipped = 0
+        var invalid = 0
+        var problems: [ImportRowProblem] = []
+    }
+
+    enum Failure: Error {
+        case wrongHeader(String)
+    }
+
+    private struct Candidate {
+        let row: Int
+        let draft: PersonDraft
+    }
+
+    /// Reads the rows and imports them; `progress` is told after each chunk.
+    func run(_ rows: some Sequence<XLSXRow>, progress: (Summary) async throws -> Void) async throws -> Summary {
+        var summary = Summary()
+        var seen: [String: Int] = [:]
+        var employers = EmployerResolver(importer: importer, branchIDs: branchIDs)
+        var chunk: [Candidate] = []
+        var headerChecked = false
+        func report(_ row: Int, _ kind: ImportRowProblem.Kind, _ column: String, _ reason: String, into s: inout Summary) {
+            if s.problems.count < ImportJob.maxStoredProblems {
+                s.problems.append(ImportRowProblem(row: row, kind: kind, column: column, reason: reason))
+            }
+        }
+
+        for row in rows {
+            if !headerChecked {
+                headerChecked = true
+                try Self.checkHeader(row)
+                continue
+            }
+            let cells = row.cells.map(Self.importCell)
+            switch PersonImportTemplate.parse(cells, today: today) {
+            case .empty:
+                continue
+            case .invalid(let issues):
+                summary.total += 1
+                summary.invalid += 1
+                for issue in issues { report(row.number, .invalid, issue.column, issue.reason, into: &summary) }
+            case .person(let draft):
+                summary.total += 1
+                if let first = seen[draft.identity.number] {
+                    summary.invalid += 1
+                    report(row.number, .invalid, "证件号码", "与第 \(first) 行的证件号码重复", into: &summary)
+                    continue
+                }
+                seen[draft.identity.number] = row.number
+                chunk.append(Candidate(row: row.number, draft: draft))
+            }
+            if chunk.count >= chunkSize {
+                try await save(chunk, employers: &employers, summary: &summary, report: report)
+                chunk.removeAll(keepingCapacity: true)
+                try await progress(summary)
+            }
+        }
+        if !headerChecked { throw Failure.wrongHeader("文件中没有数据：第一行应为模板表头") }
+        if !chunk.isEmpty {
+            try await save(chunk, employers: &employers, summary: &summary, report: report)
+        }
+        try await progress(summary)
+        return summary
+    }
+
+    static func checkHeader(_ row: XLSXRow) throws {
+        let titles = row.cells.map { ($0.text ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "*", with: "") }
+        for column in PersonImportTemplate.Column.allCases {
+            let expected = column.title.replacingOccurrences(of: "*", with: "")
+            let actual = column.rawValue < titles.count ? titles[column.rawValue] : ""
+            if actual != expected {
+                throw Failure.wrongHeader("第 1 行表头第 \(column.rawValue + 1) 列应为「\(expected)」，实为「\(actual)」；请使用下载的模板")
+            }
+        }
+    }
+
+    static func importCell(_ cell: XLSXCell) -> ImportCell {
+        switch cell {
+        case .empty: return .empty
+        case .text(let s): return .text(s)
+        case .number(_, let raw): return .number(raw: raw)
+        case .bool(let b): return .text(b ? "TRUE" : "FALSE")
+        case .date(let y, let m, let d): return CalendarDate(year: y, month: m, day: d).map { .date($0) } ?? .text("\(y)-\(m)-\(d)")
+        case .error(let e): return .text(e)
+        }
+    }
+
+    private func save(_ chunk: [Candidate], employers: inout EmployerResolver, summary: inout Summary,
+                      report: (Int, ImportRowProblem.Kind, String, String, inout Summary) -> Void) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        // Who is already registered: left alone, reported with where they stand.
+        struct Existing: Decodable { let id_number: String; let status: String; let employer_name: String? }
+        let ids = chunk.map(\.draft.identity.number)
+        let existing = try await sql.select()
+            .column(SQLColumn("id_number", table: "people")).column(SQLColumn("status", table: "people"))
+            .column(SQLAlias(SQLColumn("name", table: "organizations"), as: SQLIdentifier("employer_name")))
+            .from("people")
+            .join("organizations", method: SQLJoinMethod.left, on: SQLColumn("employer_id", table: "people"), .equal, SQLColumn("id", table: "organizations"))
+            .where(SQLColumn("id_number", table: "people"), .in, SQLBind.group(ids))
+            .all(decoding: Existing.self)
+        let known = Dictionary(existing.map { ($0.id_number, $0) }, uniquingKeysWith: { a, _ in a })
+
+        var rows: [(Candidate, UUID, String)] = []
+        for candidate in chunk {
+            if let person = known[candidate.draft.identity.number] {
+                summary.skipped += 1
+                let status = PersonStatus(rawValue: person.status)?.label ?? person.status
+                report(candidate.row, .skipped, "证件号码", "该人员已登记（\(person.employer_name ?? "个人注册")，\(status)），未作改动", &summary)
+                continue
+            }
+            switch try await employers.resolve(candidate.draft.employerCreditCode, on: db) {
+            case .failure(let reason):
+                summary.invalid += 1
+                report(candidate.row, .invalid, "所在单位统一社会信用代码", reason, &summary)
+            case .success(let employer):
+                rows.append((candidate, employer.id, employer.regionCode))
+            }
+        }
+        guard !rows.isEmpty else { return }
+        let newRows = rows
+        let at = now()
+        let registeredBy = importer.id!
+        try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { return }
+            var insert = sql.insert(into: Person.schema).columns(
+                "id", "id_type", "id_number", "name", "gender", "birth_date", "phone", "ethnic_group", "education",
+                "work_start_date", "remarks", "region_code", "status", "has_photo", "employer_id", "registered_by_id",
+                "created_at", "updated_at")
+            for (candidate, employerID, region) in newRows {
+                let d = candidate.draft
+                insert = insert.values([
+                    SQLBind(UUID()), SQLBind(d.identity.type.rawValue), SQLBind(d.identity.number), SQLBind(d.name),
+                    SQLBind(d.identity.gender?.rawValue), SQLBind(d.identity.birthDate?.iso), SQLBind(d.phone.value),
+                    SQLBind(d.ethnicGroup), SQLBind(d.education), SQLBind(d.workStartDate?.iso), SQLBind(d.remarks),
+                    SQLBind(region), SQLBind(PersonStatus.submitted.rawValue), SQLBind(false), SQLBind(employerID),
+                    SQLBind(registeredBy), SQLBind(at), SQLBind(at),
+                ] as [any SQLExpression])
+            }
+            try await insert.run()
+            try await Audit.record(on: db, actor: actor, action: "person.import", targetType: "organization",
+                                   targetID: registeredBy.uuidString,
+                                   summary: "批量导入人员 \(newRows.count) 名（第 \(newRows.first!.0.row)–\(newRows.last!.0.row) 行），待审批", at: at)
+        }
+        summary.saved += rows.count
+    }
+}
+
+/// Which organisation a row's credit code names, cached across the file.
+struct EmployerResolver {
+    struct Employer { let id: UUID; let regionCode: String }
+    let importer: Organization
+    let branchIDs: Set<UUID>
+    private var cache: [String: Result<Employer, Refusal>] = [:]
+
+    struct Refusal: Error { let reason: String }
+
+    init(importer: Organization, branchIDs: Set<UUID>) {
+        self.importer = importer
+        self.branchIDs = branchIDs
+    }
+
+    enum Outcome {
+        case success(Employer)
+        case failure(String)
+    }
+
+    mutating func resolve(_ creditCode: String?, on db: any Database) async throws -> Outcome {
+        let own = Employer(id: importer.id!, regionCode: importer.regionCode)
+        guard let code = creditCode else {
+            return importer.kind == .enterprise ? .success(own) : .failure("培训机构导入须填写所在单位的统一社会信用代码")
+        }
+        if code == importer.creditCode, importer.kind == .enterprise { return .success(own) }
+        if let cached = cache[code] {
+            switch cached {
+            case .success(let e): return .success(e)
+            case .failure(let r): return .failure(r.reason)
+            }
+        }
+        let result: Result<Employer, Refusal>
+        if let org = try await Organization.query(on: db).filter(\.$creditCode == code).filter(\.$deleted == false).first() {
+            if org.kind != .enterprise {
+                result = .failure(Refusal(reason: "「\(org.name)」不是企业"))
+            } else if importer.kind == .enterprise && !branchIDs.contains(org.id!) {
+                result = .failure(Refusal(reason: "企业只能导入本单位（集团含分公司）的人员"))
+            } else {
+                result = .success(Employer(id: org.id!, regionCode: org.regionCode))
+            }
+        } else {
+            result = .failure(Refusal(reason: "统一社会信用代码 \(code) 未登记，请先由管理部门录入该企业"))
+        }
+        cache[code] = result
+        switch result {
+        case .success(let e): return .success(e)
+        case .failure(let r): return .failure(r.reason)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import SafeCertDocuments
+import Vapor
+import ZIPFoundation
+
+/// The 1-inch photo (seed 002): one upload per person, or many `身份证号.jpg` files (or a ZIP of
+/// them) matched to people, with a report of matched, unmatched and refused files.
+enum PersonPhotoRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.personPhoto(nil), .viewHome) { req, user in try await serve(req, user, thumbnail: false) }
+        routes.page(.personThumbnail(nil), .viewHome) { req, user in try await serve(req, user, thumbnail: true) }
+        routes.action(.personPhoto(nil), .registerPeople, maxBody: "3mb", use: upload)
+        routes.page(.peoplePhotos, .importPeople, use: showBatch)
+        routes.action(.peoplePhotos, .importPeople, maxBody: "200mb", use: uploadBatch)
+    }
+
+    static let thumbnailBox = (width: 60, height: 84)
+
+    static func serve(_ req: Request, _ user: CurrentUser, thumbnail: Bool) async throws -> Response {
+        guard let person = try await Person.find(try req.idParameter(), in: user.scope, on: req.db),
+              let photo = try await PersonPhoto.query(on: req.db).filter(\.$person.$id == person.id!).first()
+        else { throw Abort(.notFound) }
+        var headers = HTTPHeaders()
+        headers.contentType = .jpeg
+        headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=300")
+        return Response(status: .ok, headers: headers, body: .init(data: thumbnail ? photo.thumbnail : photo.jpeg))
+    }
+
+    /// Checks a photo and stores it (and its thumbnail) for the person; the caller has checked access.
+    static func store(_ data: Data, for person: Person, on db: any Database, threadPool: NIOThreadPool) async throws -> Result<JPEGInfo, PhotoError> {
+        let checked: Result<(JPEGInfo, Data), PhotoError> = try await threadPool.runIfActive {
+            do {
+                let info = try IDPhotoRule().check(data)
+                let thumb = try JPEG.thumbnail(data, maxWidth: thumbnailBox.width * 2, maxHeight: thumbnailBox.height * 2)
+                return .success((info, thumb))
+            } catch let error as PhotoError {
+                return .failure(error)
+            } catch {
+                return .failure(.codecFailure(reason: String(describing: error)))
+            }
+        }
+        switch checked {
+        case .failure(let error):
+            return .failure(error)
+        case .success(let (info, thumb)):
+            try await db.transaction { db in
+                let photo = try await PersonPhoto.query(on: db).filter(\.$person.$id == person.id!).first() ?? PersonPhoto()
+                photo.jpeg = data
+                photo.thumbnail = thumb
+                photo.width = info.width
+                photo.height = info.height
+                photo.$person.id = person.id!
+                try await photo.save(on: db)
+                person.hasPhoto = true
+                try await person.save(on: db)
+            }
+            return .success(info)
+        }
+    }
+
+    static func upload(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await PersonRoutes.ownedPerson(req, user)
+        guard let file = try? req.content.get(File.self, at: "photo"), file.data.readableBytes > 0 else {
+            try await req.flash(.error, "照片：请选择要上传的照片文件")
+            return req.redirect(.person(person.id))
+        }
+        switch try await store(Data(file.data.readableBytesView), for: person, on: req.db, threadPool: req.application.threadPool) {
+        case .failure(let error):
+            try await req.flash(.error, "照片：" + error.message)
+        case .success(let info):
+            try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.photo", targetType: "person",
+                                   targetID: person.id?.uuidString, summary: "上传照片 \(info.width)×\(info.height)", at: req.now)
+            try await req.flash(.success, "照片已上传")
+        }
+        return req.redirect(.person(person.id))
+    }
+
+    struct BatchRow: Encodable, Sendable {
+        let file: String
+        let outcome: String
+        let person: String?
+    }
+
+    struct BatchModel: Encodable, Sendable {
+        var matched: [BatchRow] = []
+        var unmatched: [BatchRow] = []
+        var refused: [BatchRow] = []
+        var submitted = false
+    }
+
+    static func showBatch(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        try await req.render("people/photos", title: "批量上传照片", BatchModel())
+    }
+
+    /// Files named by ID number; a ZIP is opened and its JPEGs taken the same way.
+    static func uploadBatch(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        var files: [(String, Data)] = []
+        let uploads = (try? req.content.get([File].self, at: "photos")) ?? []
+        for upload in uploads where upload.data.readableBytes > 0 {
+            let data = Data(upload.data.readableBytesView)
+            if upload.filename.lowercased().hasSuffix(".zip") || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+                files += try unzipPhotos(data, name: upload.filename)
+            } else {
+                files.append((upload.filename, data))
+            }
+        }
+        var model = BatchModel(submitted: true)
+        if files.isEmpty {
+            model.refused.append(BatchRow(file: "-", outcome: "请选择照片文件（身份证号.jpg）或其压缩包（.zip）", person: nil))
+            return try await req.render("people/photos", title: "批量上传照片", model, status: .unprocessableEntity)
+        }
+        for (name, data) in files.prefix(5_000) {
+            let base = (name.split(separator: "/").last.map(String.init) ?? name)
+            let stem = base.replacingOccurrences(of: ".jpeg", with: "", options: [.caseInsensitive, .anchored, .backwards])
+                .replacingOccurrences(of: ".jpg", with: "", options: [.caseInsensitive, .anchored, .backwards])
+            guard stem != base else {
+                model.refused.append(BatchRow(file: base, outcome: "文件名应为“证件号码.jpg”", person: nil))
+                continue
+            }
+            let number = TextNormalizationBridge.idNumber(stem)
+            guard let person = try await Person.query(on: req.db).filter(\.$idNumber == number).scoped(to: user.scope).first(),
+                  PersonRoutes.owns(user, person), person.status != .cancelled else {
+                model.unmatched.append(BatchRow(file: base, outcome: "未找到本单位登记的该证件号码人员", person: nil))
+                continue
+            }
+            switch try await store(data, for: person, on: req.db, threadPool: req.application.threadPool) {
+            case .failure(let error):
+                model.refused.append(BatchRow(file: base, outcome: error.message, person: person.name))
+            case .success:
+                model.matched.append(BatchRow(file: base, outcome: "已匹配并保存", person: person.name))
+            }
+        }
+        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.photo-batch", targetType: "organization",
+                               targetID: user.organizationID?.uuidString,
+                               summary: "批量上传照片：匹配 \(model.matched.count)，未匹配 \(model.unmatched.count)，不合格 \(model.refused.count)", at: req.now)
+        return try await req.render("people/photos", title: "批量上传照片", model)
+    }
+
+    static func unzipPhotos(_ data: Data, name: String) throws -> [(String, Data)] {
+        guard let archive = try? Archive(data: data, accessMode: .read) else {
+            throw Abort(.unprocessableEntity, reason: "压缩包「\(name)」无法打开，请使用 ZIP 格式")
+        }
+        var files: [(String, Data)] = []
+        var total = 0
+        for entry in archive where entry.type == .file {
+            let lower = entry.path.lowercased()
+            guard lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg"), !entry.path.contains("__MACOSX") else { continue }
+            total += Int(entry.uncompressedSize)
+            guard total < 500 * 1024 * 1024, files.count < 5_000 else {
+                throw Abort(.payloadTooLarge, reason: "压缩包「\(name)」解压后过大（最多 5000 张、500 MB）")
+            }
+            var content = Data()
+            _ = try archive.extract(entry, skipCRC32: false) { content.append($0) }
+            files.append((entry.path, content))
+        }
+        return files
+    }
+}

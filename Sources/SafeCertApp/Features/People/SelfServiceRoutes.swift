@@ -1,0 +1,175 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// 个人注册 and 个人信息维护 (seed 002 2.1): an individual registers with ID number, name, phone
+/// and an SMS code, then logs in with the ID number and keeps their own contact data.
+enum SelfServiceRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.publicPage(.register, use: showRegister)
+        routes.publicAction(.registerSMS, use: sendCode)
+        routes.publicAction(.register, use: registerPerson)
+        routes.page(.me, .manageOwnProfile, use: me)
+        routes.action(.me, .manageOwnProfile, use: updateContact)
+    }
+
+    struct RegisterModel: Encodable, Sendable {
+        var idNumber = ""
+        var name = ""
+        var phone = ""
+        var regionCode = ""
+        var regionOptions: [OrganizationForm.Option] = []
+        var errors = FieldErrors()
+        var rules = LoginRoutes.passwordRules
+        var codeSent = false
+    }
+
+    static func regionOptions(selected: String) -> [OrganizationForm.Option] {
+        let catalog = RegionCatalog.shared
+        return catalog.selectable.map {
+            .init(value: $0.code, label: $0.level == .city ? "　" + catalog.fullName(code: $0.code) : $0.name, selected: $0.code == selected)
+        }
+    }
+
+    static func readModel(_ req: Request) -> RegisterModel {
+        var model = RegisterModel(idNumber: req.field("id_number") ?? "", name: req.field("name") ?? "",
+                                  phone: req.field("phone") ?? "", regionCode: req.field("region_code") ?? "")
+        model.regionOptions = regionOptions(selected: model.regionCode)
+        model.codeSent = req.webSession?.smsSentAt != nil
+        return model
+    }
+
+    static func showRegister(_ req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(.home) }
+        var model = RegisterModel()
+        model.regionOptions = regionOptions(selected: "")
+        return try await req.render("people/register", title: "个人注册", model)
+    }
+
+    /// Sends the code to the phone typed; the session remembers the hash of phone and code.
+    static func sendCode(_ req: Request) async throws -> Response {
+        var model = readModel(req)
+        let session = try await req.ensureSession()
+        let phone: PhoneNumber
+        do { phone = try PhoneNumber(model.phone) } catch {
+            model.errors.add("phone", error.message)
+            return try await req.render("people/register", title: "个人注册", model, status: .unprocessableEntity)
+        }
+        let now = req.now
+        if let sent = session.smsSentAt, now.timeIntervalSince(sent) < LoginPolicy.standard.smsResendInterval {
+            model.errors.add("sms", "验证码已发送，请 60 秒后再重新获取")
+            return try await req.render("people/register", title: "个人注册", model, status: .tooManyRequests)
+        }
+        var rng = SystemRandomNumberGenerator()
+        let code = String(format: "%06d", Int.random(in: 0...999_999, using: &rng))
+        session.smsCodeHash = Tokens.sha256(phone.value + ":" + code)
+        session.smsSentAt = now
+        try await req.db.transaction { db in
+            try await session.save(on: db)
+            try await req.appServices.sms.send(to: phone.value, text: "【SafeCert】您的注册验证码为 \(code)，5 分钟内有效。", on: db)
+        }
+        model.codeSent = true
+        return try await req.render("people/register", title: "个人注册", model)
+    }
+
+    static func registerPerson(_ req: Request) async throws -> Response {
+        var model = readModel(req)
+        let session = try await req.ensureSession()
+        let now = req.now
+        let password = (try? req.content.get(String.self, at: "password")) ?? ""
+        let confirm = (try? req.content.get(String.self, at: "confirm")) ?? ""
+        var form = PersonForm()
+        form.idNumber = model.idNumber
+        form.name = model.name
+        form.phone = model.phone
+        let draft = form.validate(today: CalendarDate.today(now: now))
+        for (field, message) in form.errors.messages where ["id_number", "name", "phone"].contains(field) {
+            model.errors.add(field, message)
+        }
+        if RegionCatalog.shared.region(code: model.regionCode) == nil { model.errors.add("region_code", "请选择所在地区") }
+        let code = req.field("sms") ?? ""
+        let codeValid = draft.map { d in
+            session.smsCodeHash.map { Tokens.constantTimeEquals($0, Tokens.sha256(d.phone.value + ":" + code)) } ?? false
+        } ?? false
+        let fresh = session.smsSentAt.map { now.timeIntervalSince($0) <= LoginPolicy.standard.smsCodeLifetime } ?? false
+        if !(codeValid && fresh) { model.errors.add("sms", "短信验证码错误或已过期") }
+        if let draft, let problem = PasswordPolicy().violations(password: password, username: draft.identity.number).first {
+            model.errors.add("password", problem)
+        }
+        if password != confirm { model.errors.add("confirm", "两次输入的密码不一致") }
+        if let draft, try await Person.query(on: req.db).filter(\.$idNumber == draft.identity.number).first() != nil {
+            model.errors.add("id_number", "该证件号码已登记。如需登录账号，请联系所在单位或管理部门；忘记密码请联系管理部门重置。")
+        }
+        guard model.errors.isEmpty, let draft else {
+            return try await req.render("people/register", title: "个人注册", model, status: .unprocessableEntity)
+        }
+        let hash = try await req.password.async.hash(password)
+        let person = Person(draft: draft, regionCode: model.regionCode, employerID: nil, registeredByID: nil)
+        try await req.db.transaction { db in
+            try await person.create(on: db)
+            let account = Account(username: draft.identity.number, displayName: draft.name, passwordHash: hash, role: .individual,
+                                  phone: draft.phone.value, organizationID: nil, personID: person.id, mustChangePassword: false)
+            try await account.create(on: db)
+            session.smsCodeHash = nil
+            try await session.save(on: db)
+            try await Audit.record(on: db, actor: .init(accountID: account.id, name: "\(draft.name)（本人注册）", organizationID: nil,
+                                                        organizationName: "个人", ip: req.clientIP),
+                                   action: "person.self-register", targetType: "person", targetID: person.id?.uuidString,
+                                   summary: "个人注册：\(person.auditSummary)", at: now)
+        }
+        try await req.flash(.success, "注册成功，请使用证件号码登录。您的信息待管理部门审批。")
+        return req.redirect(.login)
+    }
+
+    struct MeModel: Encodable, Sendable {
+        let fields: [PersonRoutes.ComparedField]
+        let status: String
+        let statusReason: String?
+        let employer: String
+        let photo: String?
+        var phone: String
+        var errors = FieldErrors()
+    }
+
+    static func ownPerson(_ req: Request, _ user: CurrentUser) async throws -> Person {
+        guard let id = user.personID, let person = try await Person.find(id, on: req.db) else { throw Abort(.notFound) }
+        return person
+    }
+
+    static func meModel(_ person: Person, on db: any Database) async throws -> MeModel {
+        MeModel(fields: PersonSnapshot.comparison(person.snapshot, person.snapshot), status: person.status.label,
+                statusReason: person.statusReason, employer: try await person.$employer.get(on: db)?.name ?? "（未关联单位）",
+                photo: person.hasPhoto ? SiteURL.personPhoto(person.id).link : nil, phone: person.phone)
+    }
+
+    static func me(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await ownPerson(req, user)
+        return try await req.render("people/me", title: "个人信息", try await meModel(person, on: req.db))
+    }
+
+    /// Contact data is the person's own (seed 002 2.1.6): it changes without approval.
+    static func updateContact(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await ownPerson(req, user)
+        var model = try await meModel(person, on: req.db)
+        model.phone = req.field("phone") ?? ""
+        let phone: PhoneNumber
+        do { phone = try PhoneNumber(model.phone) } catch {
+            model.errors.add("phone", error.message)
+            return try await req.render("people/me", title: "个人信息", model, status: .unprocessableEntity)
+        }
+        let before = Masking.phone(person.phone)
+        try await req.db.transaction { db in
+            person.phone = phone.value
+            try await person.save(on: db)
+            if let account = try await Account.find(user.accountID, on: db) {
+                account.phone = phone.value
+                try await account.save(on: db)
+            }
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "person.contact", targetType: "person",
+                                   targetID: person.id?.uuidString, summary: "本人修改手机号：\(before) → \(phone.masked)", at: req.now)
+        }
+        try await req.flash(.success, "联系方式已保存")
+        return req.redirect(.me)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// A spreadsheet cell as the import sees it (the document layer reads the file; this layer
+/// judges the values).
+public enum ImportCell: Sendable, Equatable {
+    case empty
+    case text(String)
+    /// A numeric cell, with the number as the file wrote it ("1.10105194912310E+17").
+    case number(raw: String)
+    case date(CalendarDate)
+}
+
+/// One problem of one row: the column's title and the reason.
+public struct RowIssue: Sendable, Equatable, Codable {
+    public let column: String
+    public let reason: String
+    public init(column: String, reason: String) {
+        self.column = column
+        self.reason = reason
+    }
+}
+
+/// The people import template (seed 002 / seed 004): its columns and the rules of each row.
+public enum PersonImportTemplate {
+    public enum Column: Int, CaseIterable, Sendable {
+        case name, idType, idNumber, phone, ethnicGroup, education, employerCreditCode, workStartDate, remarks
+
+        public var title: String {
+            switch self {
+            case .name: "姓名*"
+            case .idType: "证件类型"
+            case .idNumber: "证件号码*"
+            case .phone: "手机号码*"
+            case .ethnicGroup: "民族"
+            case .education: "学历"
+            case .employerCreditCode: "所在单位统一社会信用代码"
+            case .workStartDate: "参加工作日期"
+            case .remarks: "备注"
+            }
+        }
+
+        var plainTitle: String { title.replacingOccurrences(of: "*", with: "") }
+    }
+
+    public static let notes = [
+        "1. 第一行为表头，请勿修改；从第二行起每行填写一人。带 * 的列必须填写。",
+        "2. 证件号码列请设为“文本”格式：Excel 会把 18 位身份证号存成数字（如 1.10105E+17），丢失末几位。",
+        "3. 证件类型可填：居民身份证（默认）、护照、港澳居民来往内地通行证、台湾居民来往大陆通行证、外国人永久居留身份证。",
+        "4. 性别和出生日期由身份证号自动得出，无需填写。",
+        "5. 所在单位统一社会信用代码：企业导入本单位人员时可不填；培训机构导入时必须填写已登记企业的代码。",
+        "6. 参加工作日期格式如 2015-03-01。",
+        "7. 已导入的人员再次导入不会重复登记，也不会被修改；改正错误行后可整表重新导入。",
+    ]
+
+    public enum Outcome: Sendable, Equatable {
+        case empty
+        case person(PersonDraft)
+        case invalid([RowIssue])
+    }
+
+    /// Judges one row: every field is checked, and every problem reported (not just the first).
+    public static func parse(_ cells: [ImportCell], today: CalendarDate) -> Outcome {
+        func cell(_ column: Column) -> ImportCell { column.rawValue < cells.count ? cells[column.rawValue] : .empty }
+        func text(_ column: Column) -> String? {
+            switch cell(column) {
+            case .empty: return nil
+            case .text(let s):
+                let t = TextNormalization.foldFullWidth(s).trimmingCharacters(in: .whitespacesAndNewlines)
+                return t.isEmpty ? nil : t
+            case .number(let raw): return raw
+            case .date(let d): return d.iso
+            }
+        }
+        if Column.allCases.allSatisfy({ text($0) == nil }) { return .empty }
+
+        var issues: [RowIssue] = []
+        func issue(_ column: Column, _ reason: String) { issues.append(RowIssue(column: column.plainTitle, reason: reason)) }
+
+        let (name, nameError) = PersonFields.validateName(text(.name) ?? "")
+        if let nameError { issue(.name, nameError) }
+
+        var idType = IDDocumentType.residentID
+        if let typed = text(.idType) {
+            if let match = IDDocumentType.allCases.first(where: { $0.label == typed || $0.rawValue == typed }) { idType = match }
+            else { issue(.idType, "证件类型「\(typed)」无法识别") }
+        }
+
+        var identity: PersonIdentity?
+        switch cell(.idNumber) {
+        case .number(let raw):
+            issue(.idNumber, "证件号码被 Excel 存成了数字（\(raw)），末几位已丢失；请将该列设为文本格式后重新填写")
+        case .empty:
+            issue(.idNumber, "请填写证件号码")
+        default:
+            do { identity = try PersonIdentity(type: idType, number: text(.idNumber) ?? "", today: today) }
+            catch { issue(.idNumber, error.message) }
+        }
+
+        var phone: PhoneNumber?
+        do { phone = try PhoneNumber(text(.phone) ?? "") } catch { issue(.phone, error.message) }
+
+        let (ethnic, ethnicError) = PersonFields.validateEthnicGroup(text(.ethnicGroup))
+        if let ethnicError { issue(.ethnicGroup, ethnicError) }
+        let (education, educationError) = PersonFields.validateEducation(text(.education))
+        if let educationError { issue(.education, educationError) }
+
+        var creditCode: String?
+        if let raw = text(.employerCreditCode) {
+            do { creditCode = try CreditCode.parse(raw).value } catch { issue(.employerCreditCode, error.message) }
+        }
+
+        var workStart: CalendarDate?
+        switch cell(.workStartDate) {
+        case .empty: break
+        case .date(let d): workStart = d
+        case .number(let raw):
+            if let serial = Double(raw), let d = ExcelDate.calendarDate(serial: serial) { workStart = d }
+            else { issue(.workStartDate, "参加工作日期「\(raw)」不是有效日期") }
+        case .text(let s):
+            if let d = ExcelDate.parseText(s) { workStart = d }
+            else { issue(.workStartDate, "参加工作日期「\(s.trimmingCharacters(in: .whitespaces))」格式应为 2015-03-01") }
+        }
+        if let workStart, workStart > today { issue(.workStartDate, "参加工作日期不能晚于今天") }
+        if let workStart, let birth = identity?.birthDate, workStart < birth.adding(years: 14) {
+            issue(.workStartDate, "参加工作日期早于 14 周岁")
+        }
+
+        let remarks = text(.remarks).map { String($0.prefix(200)) }
+        guard issues.isEmpty, let name, let identity, let phone else { return .invalid(issues) }
+        return .person(PersonDraft(identity: identity, name: name, phone: phone, ethnicGroup: ethnic, education: education,
+                                   employerCreditCode: creditCode, workStartDate: workStart, remarks: remarks))
+    }
+}
+
+/// Excel's dates: serial numbers of the 1900 system, or dates typed as text.
+public enum ExcelDate {
+    public static func calendarDate(serial: Double) -> CalendarDate? {
+        guard serial >= 1, serial < 2_958_466 else { return nil }
+        // Serial 60 is the fictitious 1900-02-29; serials after it are one day ahead.
+        let days = Int(serial.rounded(.down)) - (serial >= 61 ? 2 : 1)
+        return CalendarDate(year: 1900, month: 1, day: 1)?.adding(days: days)
+    }
+
+    /// "2015-03-01", "2015/3/1", "2015.3.1", "2015年3月1日", "20150301".
+    public static func parseText(_ raw: String) -> CalendarDate? {
+        let s = TextNormalization.foldFullWidth(raw).trimmingCharacters(in: .whitespaces)
+        if s.count == 8, s.allSatisfy(TextNormalization.isASCIIDigit) {
+            return CalendarDate(year: Int(s.prefix(4))!, month: Int(s.dropFirst(4).prefix(2))!, day: Int(s.suffix(2))!)
+        }
+        let parts = s.replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "-")
+            .replacingOccurrences(of: "日", with: "").replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-")
+            .split(separator: "-").map(String.init)
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), parts[0].count == 4 else { return nil }
+        return CalendarDate(year: y, month: m, day: d)
+    }
+}

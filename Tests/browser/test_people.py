@@ -1,0 +1,92 @@
+"""The registry in a real browser: register with a photo, approve, edit, see the difference, approve again."""
+import base64
+import os
+import tempfile
+
+from selenium.webdriver.common.by import By
+
+from conftest import login, screenshot, wait_for_new_page
+
+
+def submit(browser, css):
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, css).click()
+    wait_for_new_page(browser, old)
+
+
+def canvas_jpeg(browser, path):
+    """Draws a 295×413 colour image on a canvas and saves it as JPEG: a real photo file."""
+    data_url = browser.execute_script("""
+        const c = document.createElement('canvas'); c.width = 295; c.height = 413;
+        const g = c.getContext('2d');
+        const grad = g.createLinearGradient(0, 0, 295, 413);
+        grad.addColorStop(0, '#3a6ea5'); grad.addColorStop(1, '#f0c27b');
+        g.fillStyle = grad; g.fillRect(0, 0, 295, 413);
+        g.fillStyle = '#ffe0bd'; g.beginPath(); g.arc(147, 170, 80, 0, Math.PI * 2); g.fill();
+        for (let i = 0; i < 4000; i++) { g.fillStyle = `rgb(${i%255},${(i*7)%255},${(i*13)%255})`; g.fillRect((i*37)%295, (i*53)%413, 2, 2); }
+        return c.toDataURL('image/jpeg', 0.92);
+    """)
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(data_url.split(",", 1)[1]))
+
+
+def test_register_approve_edit_and_approve_again(server, browser):
+    # The enterprise registers a person.
+    login(browser, server, "enterprise")
+    browser.get(server.base + "/people/new")
+    browser.find_element(By.NAME, "name").send_keys("浏览器测试")
+    browser.find_element(By.NAME, "id_number").send_keys("11010519491231002x")
+    browser.find_element(By.NAME, "phone").send_keys("13912340000")
+    submit(browser, "form[action='/people'] button[type=submit]")
+    assert "待审批" in browser.find_element(By.CSS_SELECTOR, "[data-testid=person-status]").text
+    person_url = browser.current_url
+
+    # With a photo.
+    photo = os.path.join(tempfile.mkdtemp(), "11010519491231002X.jpg")
+    canvas_jpeg(browser, photo)
+    browser.find_element(By.CSS_SELECTOR, "input[name=photo]").send_keys(photo)
+    submit(browser, ".photo-form button[type=submit]")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=person-photo]").get_attribute("naturalWidth") != "0"
+    screenshot(browser, "person-registered")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
+
+    # The province approves.
+    login(browser, server, "province")
+    browser.get(server.base + "/people/review")
+    assert "浏览器测试" in browser.find_element(By.CSS_SELECTOR, "[data-testid=review-submitted]").text
+    screenshot(browser, "people-review")
+    browser.get(person_url)
+    submit(browser, "[data-testid=approve]")
+    assert "已审批" in browser.find_element(By.CSS_SELECTOR, "[data-testid=person-status]").text
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
+
+    # The enterprise edits the approved person.
+    login(browser, server, "enterprise")
+    browser.get(person_url + "/edit")
+    name = browser.find_element(By.NAME, "name")
+    name.clear()
+    name.send_keys("浏览器测试改")
+    submit(browser, "form.form button[type=submit]")
+    assert "已审批" in browser.find_element(By.CSS_SELECTOR, "[data-testid=person-status]").text
+    assert "浏览器测试改" in browser.find_element(By.CSS_SELECTOR, "[data-testid=pending-change]").text
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
+
+    # The province sees old and new side by side and approves again.
+    login(browser, server, "province")
+    browser.get(person_url)
+    pending = browser.find_element(By.CSS_SELECTOR, "[data-testid=pending-change]").text
+    assert "浏览器测试改" in pending and "现有信息" in pending
+    screenshot(browser, "person-change-compare")
+    submit(browser, "[data-testid=approve-change]")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("浏览器测试改")
+    screenshot(browser, "person-approved-again")
+
+
+def test_people_list_and_import_pages_render(server, browser):
+    login(browser, server, "group")
+    browser.get(server.base + "/people")
+    assert "人员信息管理" in browser.find_element(By.TAG_NAME, "h1").text
+    screenshot(browser, "people-list-group")
+    browser.get(server.base + "/people/import")
+    assert "人员导入模板" in browser.page_source
+    screenshot(browser, "people-import")
