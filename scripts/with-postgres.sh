@@ -13,6 +13,11 @@ if [ -z "${SAFECERT_TEST_DATABASE_URL:-}" ]; then
   fi
   port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
   as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+  # Every test runs its own app (and connection pool) in parallel: allow enough connections.
+  if [ "$(as_postgres psql -p "$port" -qtAc "SHOW max_connections")" -lt 500 ]; then
+    as_postgres psql -p "$port" -qc "ALTER SYSTEM SET max_connections = 500" >/dev/null
+    pg_ctlcluster "$version" main restart
+  fi
   as_postgres psql -p "$port" -qtAc "SELECT 1 FROM pg_roles WHERE rolname='safecert'" | grep -q 1 \
     || as_postgres psql -p "$port" -qc "CREATE ROLE safecert LOGIN PASSWORD 'safecert'"
   as_postgres psql -p "$port" -qtAc "SELECT 1 FROM pg_database WHERE datname='safecert_test'" | grep -q 1 \

@@ -83,6 +83,9 @@ func withSafeCert(seed: Bool = true, settings adjust: (inout Settings) -> Void =
         if seed { try await DemoSeed.run(on: app) }
         try await body(TestApp(app: app, clock: clock, sms: sms))
     } catch {
+        if String(describing: error).contains("PSQLError") {
+            Issue.record("PostgreSQL: \(String(reflecting: error))")
+        }
         if let schema, let sql = app.db as? any SQLDatabase {
             try? await sql.raw("DROP SCHEMA IF EXISTS \(unsafeRaw: schema) CASCADE").run()
         }

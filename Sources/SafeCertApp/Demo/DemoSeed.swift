@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SafeCertCore
+import SafeCertDocuments
 import Vapor
 
 /// `safecert seed --demo`: the organisations and one account per role that the README lists.
@@ -53,6 +54,28 @@ enum DemoSeed {
               phone: "13900000003", employer: "吉林建工集团吉林分公司"),
     ]
 
+    /// A plain portrait-shaped picture (a head on a coloured ground), standing in for a real photo.
+    static func demoPhoto(hue: Int, width: Int, height: Int) throws -> Data {
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        let cx = Double(width) / 2, cy = Double(height) * 0.4, r = Double(width) * 0.27
+        for y in 0..<height {
+            for x in 0..<width {
+                let i = (y * width + x) * 3
+                let dx = Double(x) - cx, dy = Double(y) - cy
+                let inHead = dx * dx + dy * dy < r * r
+                let inBody = Double(y) > Double(height) * 0.68 && abs(dx) < Double(width) * 0.42
+                if inHead {
+                    (rgb[i], rgb[i + 1], rgb[i + 2]) = (240, 205, 175)
+                } else if inBody {
+                    (rgb[i], rgb[i + 1], rgb[i + 2]) = (40, 50, 70)
+                } else {
+                    (rgb[i], rgb[i + 1], rgb[i + 2]) = (UInt8(60 + hue % 60), UInt8(120 + hue % 80), 210)
+                }
+            }
+        }
+        return try JPEG.encode(rgb: rgb, width: width, height: height, quality: 90)
+    }
+
     static func run(on app: Application) async throws {
         let db = app.db
         if try await Account.query(on: db).filter(\.$username == "sysadmin").first() != nil {
@@ -102,7 +125,16 @@ enum DemoSeed {
                 let employer = byName[demo.employer]
                 let person = Person(identity: demo.idNumber, name: demo.name, phone: demo.phone,
                                     regionCode: employer?.regionCode ?? "220100", employerID: employer?.id)
+                person.status = .approved
+                person.hasPhoto = true
                 try await person.create(on: db)
+                let photo = PersonPhoto()
+                photo.jpeg = try demoPhoto(hue: (Int(demo.phone.suffix(2)) ?? 0) * 37, width: 295, height: 413)
+                photo.thumbnail = try demoPhoto(hue: (Int(demo.phone.suffix(2)) ?? 0) * 37, width: 60, height: 84)
+                photo.width = 295
+                photo.height = 413
+                photo.$person.id = person.id!
+                try await photo.create(on: db)
                 try await Account(username: demo.idNumber.value, displayName: demo.name, passwordHash: hash, role: .individual,
                                   phone: demo.phone, organizationID: nil, personID: person.id, mustChangePassword: false).create(on: db)
             }

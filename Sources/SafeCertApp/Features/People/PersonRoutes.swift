@@ -45,6 +45,7 @@ enum PersonRoutes {
         let pagination: Pagination
         let filters: Filters
         let statusOptions: [OrganizationForm.Option]
+        let regionOptions: [OrganizationForm.Option]
         let exportParts: [OrganizationForm.Option]
         let canRegister: Bool
         let canImport: Bool
@@ -121,6 +122,8 @@ enum PersonRoutes {
             pagination: Pagination(metadata: page.metadata, path: SiteURL.people.path, filters: filters.pairs),
             filters: filters,
             statusOptions: PersonStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.status) },
+            regionOptions: user.scope == .everything || { if case .region = user.scope { return true }; return false }()
+                ? OrganizationRoutes.regionFilterOptions(user, selected: filters.region) : [],
             exportParts: (1...parts).map { part in
                 .init(value: exportBase + "part=\(part)",
                       label: parts == 1 ? "导出 Excel" : "导出第 \(part) 部分（第 \((part - 1) * exportPageSize + 1)–\(min(part * exportPageSize, page.metadata.total)) 条）")
