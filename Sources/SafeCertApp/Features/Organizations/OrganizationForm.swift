@@ -39,15 +39,7 @@ struct OrganizationForm: Encodable, Sendable {
         kindOptions = OrganizationPolicy.creatableKinds(by: user.role).map {
             Option(value: Self.value(of: $0), label: Self.label(of: $0), selected: Self.value(of: $0) == kind)
         }
-        let catalog = RegionCatalog.shared
-        var regions: [Region] = []
-        if user.scope == .everything {
-            regions.append(Region(code: Region.nationwideCode, name: "全国", level: .province, parentCode: nil))
-        }
-        regions += catalog.selectable.filter { user.scope.includes(regionCode: $0.code) }
-        regionOptions = regions.map {
-            Option(value: $0.code, label: $0.level == .city ? "　" + catalog.fullName(code: $0.code) : $0.name, selected: $0.code == regionCode)
-        }
+        regionOptions = Choices.regions(selected: regionCode, nationwide: user.scope == .everything) { user.scope.includes(regionCode: $0.code) }
     }
 
     static func from(_ org: Organization) -> OrganizationForm {

@@ -73,16 +73,9 @@ enum OrganizationRoutes {
             pagination: Pagination(metadata: page.metadata, path: SiteURL.organizations.path, filters: filters),
             q: (values["q"] ?? nil) ?? "", creditCode: (values["credit_code"] ?? nil) ?? "",
             kindOptions: OrganizationKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (values["kind"] ?? nil)) },
-            regionOptions: regionFilterOptions(user, selected: (values["region"] ?? nil) ?? ""),
+            regionOptions: Choices.regions(for: user, selected: (values["region"] ?? nil) ?? ""),
             canCreate: user.may(.createOrganizations), exportHref: export.string ?? SiteURL.organizationsExport.path)
         return try await req.render("organizations/list", title: user.role == .enterprise ? "企业分公司管理" : "单位查询", model)
-    }
-
-    static func regionFilterOptions(_ user: CurrentUser, selected: String) -> [OrganizationForm.Option] {
-        let catalog = RegionCatalog.shared
-        return catalog.selectable.filter { user.scope.includes(regionCode: $0.code) || user.scope == .everything }.map {
-            .init(value: $0.code, label: $0.level == .city ? "　" + catalog.fullName(code: $0.code) : $0.name, selected: $0.code == selected)
-        }
     }
 
     /// The filtered list as .xlsx, at most 5,000 rows a file.
@@ -101,7 +94,7 @@ enum OrganizationRoutes {
                            org.contactPhone.map(Masking.phone), org.address])
         }
         let data = try writer.finish()
-        return PersonRoutes.xlsxResponse(data, fileName: "单位-\(part).xlsx")
+        return xlsxResponse(data, fileName: "单位-\(part).xlsx")
     }
 
     static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {

@@ -52,7 +52,7 @@ enum PersonImportRoutes {
         writer.append(["张三", "居民身份证", "11010519491231002X", "13800138000", "汉族", "本科", "", "2015-03-01", "示例行，导入前请删除"])
         writer.addNoteSheet(name: "填写说明", lines: PersonImportTemplate.notes)
         let data = try writer.finish()
-        return PersonRoutes.xlsxResponse(data, fileName: "人员导入模板.xlsx")
+        return xlsxResponse(data, fileName: "人员导入模板.xlsx")
     }
 
     static func upload(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -160,7 +160,7 @@ enum PersonImportRoutes {
             }
             return try writer.finish()
         }
-        return PersonRoutes.xlsxResponse(data, fileName: "导入问题-\(job.fileName)")
+        return xlsxResponse(data, fileName: "导入问题-\(job.fileName)")
     }
 }
 

@@ -122,8 +122,7 @@ enum PersonRoutes {
             pagination: Pagination(metadata: page.metadata, path: SiteURL.people.path, filters: filters.pairs),
             filters: filters,
             statusOptions: PersonStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.status) },
-            regionOptions: user.scope == .everything || { if case .region = user.scope { return true }; return false }()
-                ? OrganizationRoutes.regionFilterOptions(user, selected: filters.region) : [],
+            regionOptions: user.may(.viewFullPersonalData) || user.role == .association ? Choices.regions(for: user, selected: filters.region) : [],
             exportParts: (1...parts).map { part in
                 .init(value: exportBase + "part=\(part)",
                       label: parts == 1 ? "导出 Excel" : "导出第 \(part) 部分（第 \((part - 1) * exportPageSize + 1)–\(min(part * exportPageSize, page.metadata.total)) 条）")
@@ -167,14 +166,6 @@ enum PersonRoutes {
         ])
         for row in rows { writer.append(row) }
         return try writer.finish()
-    }
-
-    static func xlsxResponse(_ data: Data, fileName: String) -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "export.xlsx"
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"export.xlsx\"; filename*=UTF-8''\(encoded)")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
     // MARK: Register

@@ -25,12 +25,7 @@ enum SelfServiceRoutes {
         var codeSent = false
     }
 
-    static func regionOptions(selected: String) -> [OrganizationForm.Option] {
-        let catalog = RegionCatalog.shared
-        return catalog.selectable.map {
-            .init(value: $0.code, label: $0.level == .city ? "　" + catalog.fullName(code: $0.code) : $0.name, selected: $0.code == selected)
-        }
-    }
+    static func regionOptions(selected: String) -> [OrganizationForm.Option] { Choices.regions(selected: selected) }
 
     static func readModel(_ req: Request) -> RegisterModel {
         var model = RegisterModel(idNumber: req.field("id_number") ?? "", name: req.field("name") ?? "",
