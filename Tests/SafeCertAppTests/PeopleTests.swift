@@ -91,6 +91,10 @@ extension TestApp {
             let page = try await province.get("/people/\(person.id!)")
             #expect(page.body.string.contains("现有信息（生效中）"))
             #expect(page.body.string.contains("旧名字") && page.body.string.contains("新名字"))
+            // The queue lists the change for the person's region only.
+            #expect(try await province.get("/people/review").body.string.contains("旧名字"))
+            let jilin = try await t.loggedIn("jilincity")
+            #expect(!(try await jilin.get("/people/review").body.string.contains("旧名字")))
             // Returned: the old data stays.
             _ = try await province.post("/people/\(person.id!)/change", ["decision": "return", "reason": "请附证明"])
             #expect(try await t.person(person.id!).name == "旧名字")

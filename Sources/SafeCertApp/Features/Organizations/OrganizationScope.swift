@@ -38,6 +38,22 @@ extension QueryBuilder where Model == Person {
     }
 }
 
+extension QueryBuilder {
+    /// Rows joined to a person, limited to the people inside the scope.
+    func scopedByJoinedPerson(_ scope: AccessScope) -> Self {
+        switch scope {
+        case .everything:
+            return self
+        case .region(let prefix):
+            return filter(Person.self, \.$regionCode =~ prefix)
+        case .organizations(let ids):
+            return group(.or) { $0.filter(Person.self, \.$employer.$id ~~ ids).filter(Person.self, \.$registeredBy.$id ~~ ids) }
+        case .person(let id):
+            return filter(Person.self, \.$id == id)
+        }
+    }
+}
+
 extension Person {
     static func find(_ id: UUID, in scope: AccessScope, on db: any Database) async throws -> Person? {
         try await Person.query(on: db).filter(\.$id == id).scoped(to: scope).first()

@@ -581,11 +581,11 @@ enum PersonRoutes {
         let names = try await employerNames(page.items, on: req.db)
         let changes = try await PersonChange.query(on: req.db).filter(\.$status == .pending)
             .join(Person.self, on: \PersonChange.$person.$id == \Person.$id)
+            .scopedByJoinedPerson(user.scope)
             .sort(\.$createdAt).limit(200).all()
         var changeRows: [ReviewRow] = []
         for change in changes {
             let person = try change.joined(Person.self)
-            guard try await Person.find(person.id!, in: user.scope, on: req.db) != nil else { continue }
             changeRows.append(ReviewRow(name: person.name, idNumber: Masking.idNumber(person.idNumber), employer: "",
                                         kind: change.kind.label, requestedBy: change.requestedBy,
                                         at: change.createdAt.map(ChinaTime.format) ?? "", href: SiteURL.person(person.id).link))
