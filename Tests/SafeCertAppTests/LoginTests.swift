@@ -163,6 +163,30 @@ import VaporTesting
         }
     }
 
+    @Test("SMS codes to one phone are limited, whichever session asks")
+    func smsThrottle() async throws {
+        try await withSafeCert { t in
+            let first = t.client()
+            _ = try await first.submitPassword("changchun", password: DemoSeed.password)
+            try await first.post("/login/sms")
+            #expect(t.sms.messages.count == 1)
+            // A fresh session asking at once gets no second message.
+            let second = t.client()
+            _ = try await second.submitPassword("changchun", password: DemoSeed.password)
+            try await second.post("/login/sms")
+            #expect(t.sms.messages.count == 1)
+            #expect(try await second.get("/login/verify").body.string.contains("秒后再重新获取"))
+            // At most ten a day.
+            for _ in 0..<12 {
+                t.clock.advance(by: 61)
+                let client = t.client()
+                _ = try await client.submitPassword("changchun", password: DemoSeed.password)
+                try await client.post("/login/sms")
+            }
+            #expect(t.sms.messages.count == LoginPolicy.standard.smsDailyLimitPerPhone)
+        }
+    }
+
     @Test("a wrong SMS code is refused and counts toward the lockout")
     func wrongSMSCode() async throws {
         try await withSafeCert { t in

@@ -13,8 +13,9 @@ import VaporTesting
 /// An SMS gateway that keeps what it sent, so tests read the code as a user reads the phone.
 final class RecordingSMSGateway: SMSGateway {
     private let sent = Mutex<[(phone: String, text: String)]>([])
-    func send(to phone: String, text: String, on db: any Database) async throws {
+    func send(to phone: String, text: String, at: Date, on db: any Database) async throws {
         sent.withLock { $0.append((phone, text)) }
+        try await SMSMessage(phone: phone, text: text, via: "test", at: at).create(on: db)
     }
     var messages: [(phone: String, text: String)] { sent.withLock { $0 } }
     func lastCode() -> String? {

@@ -8,6 +8,8 @@ public struct LoginPolicy: Sendable {
     public var idleTimeout: TimeInterval = 30 * 60
     public var smsCodeLifetime: TimeInterval = 5 * 60
     public var smsResendInterval: TimeInterval = 60
+    /// At most this many codes to one phone number in 24 hours, whichever session asks.
+    public var smsDailyLimitPerPhone = 10
 
     public init() {}
 

@@ -170,13 +170,19 @@ enum LoginRoutes {
         let code = String(format: "%06d", Int.random(in: 0...999_999, using: &rng))
         session.smsCodeHash = Tokens.sha256(code)
         session.smsSentAt = now
+        do {
         try await req.db.transaction { db in
             try await session.save(on: db)
-            try await req.appServices.sms.send(to: account.phone, text: "【SafeCert】您的登录验证码为 \(code)，5 分钟内有效。如非本人操作，请忽略。", on: db)
+            try await VerificationSMS.send(to: account.phone, text: "【SafeCert】您的登录验证码为 \(code)，5 分钟内有效。如非本人操作，请忽略。",
+                                           on: db, gateway: req.appServices.sms, now: now)
             try await Audit.record(on: db, actor: .init(accountID: account.id, name: account.username, organizationID: account.$organization.id,
                                                         organizationName: account.organization?.name ?? "-", ip: req.clientIP),
                                    action: "sms.send", targetType: "account", targetID: account.id?.uuidString,
                                    summary: "登录验证码发送至 \(Masking.phone(account.phone))", at: now)
+        }
+        } catch let abort as Abort where abort.status == .tooManyRequests {
+            try await req.flash(.warning, abort.reason)
+            return req.redirect(.loginVerify)
         }
         try await req.flash(.success, "验证码已发送至 \(Masking.phone(account.phone))")
         return req.redirect(.loginVerify)

@@ -78,7 +78,7 @@ enum HomeRoutes {
         let totp = TOTP(base32: DemoSeed.totpSecret)!
         let now = req.now
         return try await req.render("demo/outbox", title: "演示短信发件箱", OutboxModel(
-            messages: messages.map { .init(at: $0.createdAt.map(ChinaTime.format) ?? "", phone: $0.phone, text: $0.text) },
+            messages: messages.map { .init(at: ChinaTime.format($0.createdAt), phone: $0.phone, text: $0.text) },
             totpCode: totp.code(at: now), totpSecret: DemoSeed.totpSecret,
             secondsLeft: 30 - Int(now.timeIntervalSince1970) % 30))
     }

@@ -60,9 +60,15 @@ enum SelfServiceRoutes {
         let code = String(format: "%06d", Int.random(in: 0...999_999, using: &rng))
         session.smsCodeHash = Tokens.sha256(phone.value + ":" + code)
         session.smsSentAt = now
-        try await req.db.transaction { db in
-            try await session.save(on: db)
-            try await req.appServices.sms.send(to: phone.value, text: "【SafeCert】您的注册验证码为 \(code)，5 分钟内有效。", on: db)
+        do {
+            try await req.db.transaction { db in
+                try await session.save(on: db)
+                try await VerificationSMS.send(to: phone.value, text: "【SafeCert】您的注册验证码为 \(code)，5 分钟内有效。",
+                                               on: db, gateway: req.appServices.sms, now: now)
+            }
+        } catch let abort as Abort where abort.status == .tooManyRequests {
+            model.errors.add("sms", abort.reason)
+            return try await req.render("people/register", title: "个人注册", model, status: .tooManyRequests)
         }
         model.codeSent = true
         return try await req.render("people/register", title: "个人注册", model)
