@@ -90,3 +90,24 @@ def test_people_list_and_import_pages_render(server, browser):
     browser.get(server.base + "/people/import")
     assert "人员导入模板" in browser.page_source
     screenshot(browser, "people-import")
+
+
+def test_import_reports_rows_in_the_browser(server, browser):
+    import openpyxl
+    path = os.path.join(tempfile.mkdtemp(), "people.xlsx")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名*", "证件类型", "证件号码*", "手机号码*", "民族", "学历", "所在单位统一社会信用代码", "参加工作日期", "备注"])
+    ws.append(["导入一", "居民身份证", "220102199001010017", "13900000201", "汉族", "本科", None, "2015-03-01", None])
+    ws.append(["导入二", None, 220102199001010022, "13900000202"])  # an ID Excel stored as a number
+    wb.save(path)
+    login(browser, server, "enterprise")
+    browser.get(server.base + "/people/import")
+    browser.find_element(By.CSS_SELECTOR, "input[name=file]").send_keys(path)
+    submit(browser, "form[action='/people/import'] button[type=submit]")
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser, 30).until(lambda d: "已完成" in d.find_element(By.CSS_SELECTOR, "[data-testid=job-status]").text)
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=job-saved]").text == "1"
+    problems = browser.find_element(By.CSS_SELECTOR, "[data-testid=problems]").text
+    assert "3" in problems and "存成了数字" in problems
+    screenshot(browser, "people-import-report")
