@@ -14,5 +14,6 @@ enum SafeCertMigrations {
         CreatePersonChange(),
         CreatePersonPhoto(),
         CreateImportJob(),
+        CreateQualificationCatalogue(),
     ]
 }

@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
     PersonPhotoRoutes.register(app)
     PersonImportRoutes.register(app)
     SelfServiceRoutes.register(app)
+    CatalogueRoutes.register(app)
     AuditRoutes.register(app)
     SecurityRoutes.register(app)
     APIRoutes.register(app)

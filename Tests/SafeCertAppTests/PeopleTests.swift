@@ -291,3 +291,56 @@ extension TestApp {
         }
     }
 }
+
+@Suite("资格类型目录") struct CatalogueTests {
+    @Test("the catalogue is seeded with the defaults and shows the terms in force")
+    func seededDefaults() async throws {
+        try await withSafeCert { t in
+            let institution = try await t.loggedIn("institution")
+            let page = try await institution.get("/catalogue")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("特种作业"))
+            let count = try await QualificationTypeRecord.query(on: t.db).count()
+            #expect(count == QualificationCatalogue.defaults.types.count)
+            let code = try #require(QualificationCatalogue.defaults.types.first?.code)
+            #expect(try await institution.get("/catalogue/\(code)").status == .ok)
+            #expect(try await institution.get("/catalogue/NO-SUCH").status == .notFound)
+            #expect(try await institution.post("/catalogue/\(code)", ["effective_from": "2027-01-01"]).status == .forbidden)
+        }
+    }
+
+    @Test("a province adds its own override, audited; it can't set national terms; bad numbers are refused")
+    func provinceOverride() async throws {
+        try await withSafeCert { t in
+            let type = try #require(QualificationCatalogue.defaults.types.first { $0.scheme == .constructionManagers })
+            let province = try await t.loggedIn("province")
+            let page = try await province.get("/catalogue/\(type.code)")
+            #expect(page.body.string.contains("新增版本"))
+            let catalogue = try await CatalogueStore.load(on: t.db)
+            let today = CalendarDate.today(now: t.clock.now())
+            let terms = try #require(catalogue.terms(for: type.code, province: "220000", on: today))
+            var form = [
+                "effective_from": today.iso, "province": "220000", "validity_years": String(terms.validityYears),
+                "renewal_window_days": String(terms.renewalWindowDays), "continuing_hours_per_year": String(terms.continuingHoursPerYear),
+                "theory_pass": "70", "theory_full": "100", "resits_allowed": String(terms.resitsAllowed), "source": "吉建安〔2026〕1号",
+            ]
+            var national = form
+            national["province"] = ""
+            #expect(try await province.post("/catalogue/\(type.code)", national).status == .unprocessableEntity)
+            var bad = form
+            bad["theory_pass"] = "120"
+            let refused = try await province.post("/catalogue/\(type.code)", bad)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("合格分"))
+            #expect(try await province.post("/catalogue/\(type.code)", form).status == .seeOther)
+            let updated = try await CatalogueStore.load(on: t.db)
+            #expect(updated.terms(for: type.code, province: "220000", on: today)?.subject(.theory)?.passMarks == 70)
+            #expect(updated.terms(for: type.code, province: nil, on: today)?.subject(.theory)?.passMarks == terms.subject(.theory)?.passMarks)
+            #expect(try await t.auditCount("catalogue.entry") == 1)
+            form["theory_pass"] = "75"
+            let duplicate = try await province.post("/catalogue/\(type.code)", form)
+            #expect(duplicate.status == .unprocessableEntity)
+            #expect(duplicate.body.string.contains("已有一个版本"))
+        }
+    }
+}

@@ -38,6 +38,9 @@ enum Menu {
             Entry(url: .peopleReview, permission: .approvePeople, label: { _ in "人员信息审批" }),
             Entry(url: .me, permission: .manageOwnProfile, label: { _ in "个人信息维护" }),
         ]),
+        ("培训管理", [
+            Entry(url: .catalogue, permission: .viewCatalogue, label: { _ in "资格类型目录" }),
+        ]),
         ("系统管理", [
             Entry(url: .accounts, permission: .viewAccounts, label: { _ in "用户管理" }),
             Entry(url: .accountNew, permission: .issueAccounts, label: { _ in "添加用户" }),

@@ -57,6 +57,8 @@ enum SiteURL: Sendable, Equatable {
     case me
     case register
     case registerSMS
+    case catalogue
+    case catalogueQualification(String?)
 
     case healthz
     case apiOpenAPI
@@ -79,6 +81,8 @@ enum SiteURL: Sendable, Equatable {
              .personCancel(let id), .personChangeDecide(let id), .personUnit(let id), .personPhoto(let id),
              .personThumbnail(let id), .peopleImportJob(let id), .peopleImportStatus(let id), .peopleImportErrors(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
+        case .catalogueQualification(let code):
+            return path.replacingOccurrences(of: ":code", with: code ?? "")
         default:
             return path
         }
@@ -134,6 +138,8 @@ enum SiteURL: Sendable, Equatable {
         case .organizationsExport: ["organizations", "export.xlsx"]
         case .myOrganizationDelete: ["my", "organization", "delete"]
         case .me: ["me"]
+        case .catalogue: ["catalogue"]
+        case .catalogueQualification: ["catalogue", ":code"]
         case .register: ["register"]
         case .registerSMS: ["register", "sms"]
         case .healthz: ["healthz"]

@@ -26,6 +26,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case requestPersonTransfer = "people.request-transfer"
     case viewFullPersonalData = "people.full-data"
     case manageOwnProfile = "profile.manage"
+    case viewCatalogue = "catalogue.view"
+    case manageCatalogue = "catalogue.manage"
 
     public var label: String {
         switch self {
@@ -54,6 +56,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .requestPersonTransfer: "申请调入人员"
         case .viewFullPersonalData: "查看完整证件号码与手机号"
         case .manageOwnProfile: "维护本人信息"
+        case .viewCatalogue: "查看资格类型目录"
+        case .manageCatalogue: "调整资格类型目录（全国或本省）"
         }
     }
 }
@@ -66,33 +70,34 @@ public enum PermissionTable {
         .individual: everyone.union([.manageOwnProfile]),
         .enterprise: everyone.union([
             .viewOrganizations, .editOwnOrganization, .deleteOwnOrganization,
-            .viewPeople, .registerPeople, .importPeople, .requestPersonTransfer,
+            .viewPeople, .registerPeople, .importPeople, .requestPersonTransfer, .viewCatalogue,
         ]),
-        .trainingInstitution: everyone.union([.editOwnOrganization, .viewPeople, .registerPeople, .importPeople]),
-        .examCentre: everyone.union([.editOwnOrganization]),
+        .trainingInstitution: everyone.union([.editOwnOrganization, .viewPeople, .registerPeople, .importPeople, .viewCatalogue]),
+        .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue]),
         .cityAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
-            .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData,
+            .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData, .viewCatalogue,
         ]),
         .provinceAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData,
+            .viewCatalogue, .manageCatalogue,
         ]),
         .association: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .editOwnOrganization, .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
-            .viewPeople, .changePersonUnit,
+            .viewPeople, .changePersonUnit, .viewCatalogue,
         ]),
         .nationalCentre: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
-            .viewPeople, .cancelPeople, .viewFullPersonalData,
+            .viewPeople, .cancelPeople, .viewFullPersonalData, .viewCatalogue,
         ]),
         .systemAdmin: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
-            .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
+            .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords, .viewCatalogue, .manageCatalogue,
         ]),
         .securityAdmin: everyone.union([.viewAccounts, .unlockAccounts, .manageAPIKeys, .viewSecurityPolicy]),
         .auditAdmin: everyone.union([.viewAuditLog]),

@@ -112,5 +112,11 @@ enum Audit {
         "organization.create": "新增单位", "organization.update": "修改单位", "organization.convert": "集团/分公司转换",
         "api-key.create": "创建接口密钥", "api-key.revoke": "吊销接口密钥", "demo.seed": "生成演示数据",
         "sms.send": "发送短信验证码",
+        "catalogue.entry": "调整资格类型目录",
+        "person.register": "录入人员", "person.update": "修改人员", "person.approve": "审批通过", "person.return": "退回",
+        "person.cancel": "注销人员", "person.change-request": "申请变更", "person.change-approve": "变更通过",
+        "person.change-return": "变更退回", "person.change-unit": "变更单位", "person.transfer-request": "申请调入",
+        "person.import": "批量导入", "person.photo": "上传照片", "person.photo-batch": "批量上传照片",
+        "person.self-register": "个人注册", "person.contact": "修改联系方式", "organization.delete": "注销单位",
     ]
 }
