@@ -111,15 +111,28 @@ def login(driver, server, username, password=DEMO_PASSWORD, second_factor=True):
     driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
     wait_for_new_page(driver, old)
     if second_factor and driver.current_url.endswith("/login/verify"):
+        # One SMS code per phone per minute (the server's limit): a quick second login waits.
+        since = time.time() - _last_sms.get(username, 0)
+        if since < 61:
+            time.sleep(61 - since)
+        _last_sms[username] = time.time()
         old = driver.find_element(By.TAG_NAME, "html")
         driver.find_element(By.CSS_SELECTOR, "[data-testid=send-sms]").click()
         wait_for_new_page(driver, old)
         sms = read_sms_code(driver, server)
-        driver.find_element(By.NAME, "totp").send_keys(totp(DEMO_TOTP_SECRET))
+        driver.find_element(By.NAME, "totp").send_keys(fresh_totp(username))
         driver.find_element(By.NAME, "sms").send_keys(sms)
         old = driver.find_element(By.TAG_NAME, "html")
         driver.find_element(By.CSS_SELECTOR, "form[action='/login/verify'] button[type=submit]").click()
         wait_for_new_page(driver, old)
+
+
+def logout(driver):
+    """Logs out and waits until the login page is there, so the next login starts clean."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
+    wait_for_new_page(driver, old)
+    WebDriverWait(driver, 10).until(lambda d: "/login" in d.current_url)
 
 
 def wait_for_new_page(driver, old_html, timeout=10):
@@ -132,6 +145,21 @@ def wait_for_new_page(driver, old_html, timeout=10):
             return True
     WebDriverWait(driver, timeout).until(replaced)
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+_last_step = {}
+_last_sms = {}
+
+
+def fresh_totp(username):
+    """A dynamic code this account has not used yet: the server refuses a replayed one, so a
+    second login inside the same 30-second step waits for the next step."""
+    step = int(time.time() // 30)
+    if _last_step.get(username) == step:
+        time.sleep(30 - time.time() % 30 + 0.5)
+        step = int(time.time() // 30)
+    _last_step[username] = step
+    return totp(DEMO_TOTP_SECRET, for_time=step * 30 + 1)
 
 
 def read_sms_code(driver, server):

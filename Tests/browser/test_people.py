@@ -5,7 +5,7 @@ import tempfile
 
 from selenium.webdriver.common.by import By
 
-from conftest import login, screenshot, wait_for_new_page
+from conftest import login, logout, screenshot, wait_for_new_page
 
 
 def submit(browser, css):
@@ -48,7 +48,7 @@ def test_register_approve_edit_and_approve_again(server, browser):
     submit(browser, ".photo-form button[type=submit]")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=person-photo]").get_attribute("naturalWidth") != "0"
     screenshot(browser, "person-registered")
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
+    logout(browser)
 
     # The province approves.
     login(browser, server, "province")
@@ -58,7 +58,7 @@ def test_register_approve_edit_and_approve_again(server, browser):
     browser.get(person_url)
     submit(browser, "[data-testid=approve]")
     assert "已审批" in browser.find_element(By.CSS_SELECTOR, "[data-testid=person-status]").text
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
+    logout(browser)
 
     # The enterprise edits the approved person.
     login(browser, server, "enterprise")
@@ -69,10 +69,10 @@ def test_register_approve_edit_and_approve_again(server, browser):
     submit(browser, "form.form button[type=submit]")
     assert "已审批" in browser.find_element(By.CSS_SELECTOR, "[data-testid=person-status]").text
     assert "浏览器测试改" in browser.find_element(By.CSS_SELECTOR, "[data-testid=pending-change]").text
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
+    logout(browser)
 
-    # The province sees old and new side by side and approves again.
-    login(browser, server, "province")
+    # The city authority of the person's region sees old and new side by side and approves again.
+    login(browser, server, "changchun")
     browser.get(person_url)
     pending = browser.find_element(By.CSS_SELECTOR, "[data-testid=pending-change]").text
     assert "浏览器测试改" in pending and "现有信息" in pending

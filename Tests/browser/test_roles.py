@@ -2,7 +2,7 @@
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import login, screenshot, wait_for_new_page
+from conftest import login, logout, screenshot, wait_for_new_page
 
 # username → (role label, menu items it must see, menu items it must not see)
 ROLES = {
@@ -31,10 +31,7 @@ def test_each_role_logs_in_and_sees_its_own_menu(server, browser, username):
     for item in absent:
         assert item not in menu, f"{username} should not see {item}"
     screenshot(browser, f"home-{username}")
-    old = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
-    wait_for_new_page(browser, old)
-    assert "/login" in browser.current_url
+    logout(browser)
 
 
 def test_individual_logs_in_with_id_number(server, browser):
