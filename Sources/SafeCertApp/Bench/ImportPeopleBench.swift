@@ -47,8 +47,8 @@ struct BenchCommand: AsyncCommand {
         var seen = Set<String>()
         var i = 0
         while seen.count < rows {
-            let birth = CalendarDate(year: 1960 + i % 45, month: 1 + (i / 45) % 12, day: 1 + (i / 540) % 28)!
-            let id = IDNumber.generate(region: regions[(i / 15_120) % regions.count], birth: birth, sequence: (i / 120_960) % 1000).value
+            let birth = CalendarDate(year: 1960 + i % 35, month: 1 + (i / 35) % 12, day: 1 + (i / 420) % 28)!
+            let id = IDNumber.generate(region: regions[(i / 11_760) % regions.count], birth: birth, sequence: (i / 94_080) % 1000).value
             i += 1
             guard seen.insert(id).inserted else { continue }
             let n = seen.count
@@ -88,6 +88,7 @@ struct BenchCommand: AsyncCommand {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
+        console.print("phases: \(PeopleImporter.lastTimings.withLock { $0 })")
         console.print("saved=\(done?.savedRows ?? 0) invalid=\(done?.invalidRows ?? 0) seconds=\(String(format: "%.3f", seconds)) peak_mb=\(Int(peakMB)) status=\(done?.status.rawValue ?? "?") message=\(done?.message ?? "")")
     }
 }

@@ -46,16 +46,16 @@ public enum PersonFields {
     }
 
     public static func validateEthnicGroup(_ raw: String?) -> (String?, String?) {
-        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return (nil, nil) }
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        guard let raw, !TextNormalization.trimmed(raw).isEmpty else { return (nil, nil) }
+        let value = TextNormalization.trimmed(raw)
         let full = value.hasSuffix("族") ? value : value + "族"
         if EthnicGroups.all.contains(full) { return (full, nil) }
         return (nil, "民族「\(value)」不在 56 个民族之列")
     }
 
     public static func validateEducation(_ raw: String?) -> (String?, String?) {
-        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return (nil, nil) }
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        guard let raw, !TextNormalization.trimmed(raw).isEmpty else { return (nil, nil) }
+        let value = TextNormalization.trimmed(raw)
         if EducationLevel.all.contains(value) { return (value, nil) }
         return (nil, "学历应为：" + EducationLevel.all.joined(separator: "、"))
     }

@@ -61,17 +61,19 @@ public enum PersonImportTemplate {
     /// Judges one row: every field is checked, and every problem reported (not just the first).
     public static func parse(_ cells: [ImportCell], today: CalendarDate) -> Outcome {
         func cell(_ column: Column) -> ImportCell { column.rawValue < cells.count ? cells[column.rawValue] : .empty }
-        func text(_ column: Column) -> String? {
+        // Each cell's text once: an import judges every cell of every row.
+        let texts: [String?] = Column.allCases.map { column in
             switch cell(column) {
             case .empty: return nil
             case .text(let s):
-                let t = TextNormalization.foldFullWidth(s).trimmingCharacters(in: .whitespacesAndNewlines)
+                let t = TextNormalization.trimmed(TextNormalization.foldFullWidth(s))
                 return t.isEmpty ? nil : t
             case .number(let raw): return raw
             case .date(let d): return d.iso
             }
         }
-        if Column.allCases.allSatisfy({ text($0) == nil }) { return .empty }
+        func text(_ column: Column) -> String? { texts[column.rawValue] }
+        if texts.allSatisfy({ $0 == nil }) { return .empty }
 
         var issues: [RowIssue] = []
         func issue(_ column: Column, _ reason: String) { issues.append(RowIssue(column: column.plainTitle, reason: reason)) }
@@ -118,7 +120,7 @@ public enum PersonImportTemplate {
             else { issue(.workStartDate, "参加工作日期「\(raw)」不是有效日期") }
         case .text(let s):
             if let d = ExcelDate.parseText(s) { workStart = d }
-            else { issue(.workStartDate, "参加工作日期「\(s.trimmingCharacters(in: .whitespaces))」格式应为 2015-03-01") }
+            else { issue(.workStartDate, "参加工作日期「\(TextNormalization.trimmed(s))」格式应为 2015-03-01") }
         }
         if let workStart, workStart > today { issue(.workStartDate, "参加工作日期不能晚于今天") }
         if let workStart, let birth = identity?.birthDate, workStart < birth.adding(years: 14) {
@@ -143,14 +145,35 @@ public enum ExcelDate {
 
     /// "2015-03-01", "2015/3/1", "2015.3.1", "2015年3月1日", "20150301".
     public static func parseText(_ raw: String) -> CalendarDate? {
-        let s = TextNormalization.foldFullWidth(raw).trimmingCharacters(in: .whitespaces)
-        if s.count == 8, s.allSatisfy(TextNormalization.isASCIIDigit) {
-            return CalendarDate(year: Int(s.prefix(4))!, month: Int(s.dropFirst(4).prefix(2))!, day: Int(s.suffix(2))!)
+        let s = TextNormalization.trimmed(TextNormalization.foldFullWidth(raw))
+        // The digit runs, separated by - / . 年 月 (and a final 日); anything else is not a date.
+        var runs: [[UInt8]] = [[]]
+        var separators = 0
+        var ended = false
+        for scalar in s.unicodeScalars {
+            if ended { return nil }
+            switch scalar {
+            case "0"..."9":
+                runs[runs.count - 1].append(UInt8(scalar.value))
+            case "-", "/", ".", "年", "月":
+                separators += 1
+                runs.append([])
+            case "日":
+                ended = true
+            default:
+                return nil
+            }
         }
-        let parts = s.replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "-")
-            .replacingOccurrences(of: "日", with: "").replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "-")
-            .split(separator: "-").map(String.init)
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), parts[0].count == 4 else { return nil }
+        func number(_ digits: ArraySlice<UInt8>) -> Int? {
+            guard !digits.isEmpty, digits.count <= 4 else { return nil }
+            return digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+        }
+        if separators == 0, let only = runs.first, only.count == 8 {
+            guard let y = number(only[0..<4]), let m = number(only[4..<6]), let d = number(only[6..<8]) else { return nil }
+            return CalendarDate(year: y, month: m, day: d)
+        }
+        guard runs.count == 3, runs[0].count == 4, let y = number(runs[0][...]), let m = number(runs[1][...]),
+              let d = number(runs[2][...]) else { return nil }
         return CalendarDate(year: y, month: m, day: d)
     }
 }

@@ -17,23 +17,33 @@ public struct IDNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// `today` is injected so birth-date checks are testable; a birth date after it is refused.
     public init(_ raw: String, today: CalendarDate) throws(IDNumberError) {
-        let text = TextNormalization.foldFullWidth(raw.trimmingCharacters(in: .whitespacesAndNewlines)).uppercased()
+        let text = TextNormalization.foldFullWidth(TextNormalization.trimmed(raw)).uppercased()
         guard !text.isEmpty else { throw .empty }
-        let characters = Array(text)
-        guard characters.count == 18 else { throw .wrongLength(characters.count) }
-        guard characters[..<17].allSatisfy(TextNormalization.isASCIIDigit),
-              TextNormalization.isASCIIDigit(characters[17]) || characters[17] == "X"
-        else { throw .invalidCharacter }
+        // Byte-wise: imports check hundreds of thousands of these.
+        let bytes = Array(text.utf8)
+        guard bytes.count == 18, bytes.allSatisfy({ $0 < 0x80 }) else {
+            let count = text.count
+            if count != 18 { throw .wrongLength(count) }
+            throw .invalidCharacter
+        }
+        func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+        guard bytes[..<17].allSatisfy(isDigit), isDigit(bytes[17]) || bytes[17] == UInt8(ascii: "X") else { throw .invalidCharacter }
 
-        guard IDNumber.provinceCodes.contains(String(characters[0..<2])) else { throw .invalidRegionCode }
+        guard IDNumber.provinceCodes.contains(String(decoding: bytes[0..<2], as: UTF8.self)) else { throw .invalidRegionCode }
 
-        guard let birth = IDNumber.birthDate(in: characters) else { throw .invalidBirthDate }
+        func digit(_ i: Int) -> Int { Int(bytes[i] - 48) }
+        guard let birth = CalendarDate(year: digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9),
+                                       month: digit(10) * 10 + digit(11), day: digit(12) * 10 + digit(13))
+        else { throw .invalidBirthDate }
         guard birth >= IDNumber.earliestBirthDate, birth <= today else { throw .birthDateOutOfRange }
 
-        let expected = IDNumber.checkCharacter(for: String(characters[..<17]))
-        guard characters[17] == expected else { throw .wrongCheckCharacter(expected: expected) }
+        var sum = 0
+        for (i, weight) in IDNumber.weights.enumerated() { sum += digit(i) * weight }
+        let expected = IDNumber.checkCharacters[sum % 11]
+        guard bytes[17] == expected.asciiValue else { throw .wrongCheckCharacter(expected: expected) }
         value = text
     }
+
 
     /// For values already known to be valid (generated, or held by a validated `PersonIdentity`).
     fileprivate init(unchecked value: String) {
@@ -308,6 +318,8 @@ enum TextNormalization {
     /// Folds full-width ASCII forms (U+FF01–U+FF5E, e.g. "１２Ｘ（") and the ideographic space
     /// to plain ASCII, since Chinese input methods often produce them.
     static func foldFullWidth(_ text: String) -> String {
+        // Most input is plain ASCII: nothing to fold.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {
