@@ -38,7 +38,7 @@ struct PeopleImporter {
     /// Where the last import spent its time (read by `bench/import-people`).
     static let lastTimings = Mutex<String>("")
 
-    private struct Candidate {
+    private struct Candidate: Sendable {
         let row: Int
         let draft: PersonDraft
     }
@@ -51,12 +51,32 @@ struct PeopleImporter {
         var chunk: [Candidate] = []
         var headerChecked = false
         let clock = ContinuousClock()
-        var saving = Duration.zero
+        var waiting = Duration.zero
         let started = clock.now
-        func report(_ row: Int, _ kind: ImportRowProblem.Kind, _ column: String, _ reason: String, into s: inout Summary) {
-            if s.problems.count < ImportJob.maxStoredProblems {
-                s.problems.append(ImportRowProblem(row: row, kind: kind, column: column, reason: reason))
-            }
+        // While one chunk is written, the next is read and judged: on two cores the database
+        // work and the spreadsheet work overlap. One chunk at a time is in flight, so results
+        // arrive in order.
+        var inFlight: Task<(Summary, EmployerResolver), any Error>?
+        func collect() async throws {
+            guard let task = inFlight else { return }
+            let t0 = clock.now
+            let (written, resolver) = try await task.value
+            waiting += clock.now - t0
+            inFlight = nil
+            employers = resolver
+            summary.saved += written.saved
+            summary.skipped += written.skipped
+            summary.invalid += written.invalid
+            summary.problems += written.problems
+            try await progress(summary)
+        }
+        func dispatch() async throws {
+            try await collect()
+            let rows = chunk
+            let resolver = employers
+            let importer = self
+            inFlight = Task { try await importer.save(rows, employers: resolver) }
+            chunk.removeAll(keepingCapacity: true)
         }
 
         for row in rows {
@@ -72,35 +92,35 @@ struct PeopleImporter {
             case .invalid(let issues):
                 summary.total += 1
                 summary.invalid += 1
-                for issue in issues { report(row.number, .invalid, issue.column, issue.reason, into: &summary) }
+                for issue in issues { Self.report(row.number, .invalid, issue.column, issue.reason, into: &summary) }
             case .person(let draft):
                 summary.total += 1
                 if let first = seen[draft.identity.number] {
                     summary.invalid += 1
-                    report(row.number, .invalid, "证件号码", "与第 \(first) 行的证件号码重复", into: &summary)
+                    Self.report(row.number, .invalid, "证件号码", "与第 \(first) 行的证件号码重复", into: &summary)
                     continue
                 }
                 seen[draft.identity.number] = row.number
                 chunk.append(Candidate(row: row.number, draft: draft))
             }
-            if chunk.count >= chunkSize {
-                let t0 = clock.now
-                try await save(chunk, employers: &employers, summary: &summary, report: report)
-                saving += clock.now - t0
-                chunk.removeAll(keepingCapacity: true)
-                try await progress(summary)
-            }
+            if chunk.count >= chunkSize { try await dispatch() }
         }
-        if !headerChecked { throw Failure.wrongHeader("文件中没有数据：第一行应为模板表头") }
-        if !chunk.isEmpty {
-            let t0 = clock.now
-            try await save(chunk, employers: &employers, summary: &summary, report: report)
-            saving += clock.now - t0
+        if !headerChecked {
+            throw Failure.wrongHeader("文件中没有数据：第一行应为模板表头")
         }
+        if !chunk.isEmpty { try await dispatch() }
+        try await collect()
+        summary.problems.sort { $0.row < $1.row }
+        if summary.problems.count > ImportJob.maxStoredProblems { summary.problems.removeLast(summary.problems.count - ImportJob.maxStoredProblems) }
         let total = clock.now - started
-        Self.lastTimings.withLock { $0 = "read+validate=\(total - saving) save=\(saving)" }
-        try await progress(summary)
+        Self.lastTimings.withLock { $0 = "total=\(total) waiting-for-database=\(waiting)" }
         return summary
+    }
+
+    static func report(_ row: Int, _ kind: ImportRowProblem.Kind, _ column: String, _ reason: String, into s: inout Summary) {
+        if s.problems.count < ImportJob.maxStoredProblems {
+            s.problems.append(ImportRowProblem(row: row, kind: kind, column: column, reason: reason))
+        }
     }
 
     static func checkHeader(_ row: XLSXRow) throws {
@@ -125,9 +145,14 @@ struct PeopleImporter {
         }
     }
 
-    private func save(_ chunk: [Candidate], employers: inout EmployerResolver, summary: inout Summary,
-                      report: (Int, ImportRowProblem.Kind, String, String, inout Summary) -> Void) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
+    /// Writes one chunk in one transaction; returns what happened to its rows.
+    private func save(_ chunk: [Candidate], employers resolver: EmployerResolver) async throws -> (Summary, EmployerResolver) {
+        var summary = Summary()
+        var employers = resolver
+        func report(_ row: Int, _ kind: ImportRowProblem.Kind, _ column: String, _ reason: String, _ s: inout Summary) {
+            Self.report(row, kind, column, reason, into: &s)
+        }
+        guard let sql = db as? any SQLDatabase else { return (summary, employers) }
         // Who is already registered: left alone, reported with where they stand.
         struct Existing: Decodable { let id_number: String; let status: String; let employer_name: String? }
         let ids = chunk.map(\.draft.identity.number)
@@ -156,7 +181,7 @@ struct PeopleImporter {
                 rows.append((candidate, employer.id, employer.regionCode))
             }
         }
-        guard !rows.isEmpty else { return }
+        guard !rows.isEmpty else { return (summary, employers) }
         let newRows = rows
         let at = now()
         let registeredBy = importer.id!
@@ -184,17 +209,18 @@ struct PeopleImporter {
                                    summary: "批量导入人员 \(newRows.count) 名（第 \(newRows.first!.0.row)–\(newRows.last!.0.row) 行），待审批", at: at)
         }
         summary.saved += rows.count
+        return (summary, employers)
     }
 }
 
 /// Which organisation a row's credit code names, cached across the file.
-struct EmployerResolver {
-    struct Employer { let id: UUID; let regionCode: String }
+struct EmployerResolver: Sendable {
+    struct Employer: Sendable { let id: UUID; let regionCode: String }
     let importer: Organization
     let branchIDs: Set<UUID>
     private var cache: [String: Result<Employer, Refusal>] = [:]
 
-    struct Refusal: Error { let reason: String }
+    struct Refusal: Error, Sendable { let reason: String }
 
     init(importer: Organization, branchIDs: Set<UUID>) {
         self.importer = importer
