@@ -92,3 +92,19 @@ import Testing
         #expect(ExcelDate.parseText("2015-13-01") == nil)
     }
 }
+
+@Suite("单位规则") struct OrganizationRulesTests {
+    @Test("an enterprise deletes itself only with no people and no branches")
+    func selfDeletion() {
+        #expect(throws: Never.self) { try OrganizationRules.checkSelfDeletion(people: 0, branches: 0) }
+        #expect(throws: OrganizationRules.Refusal.hasPeople(3)) { try OrganizationRules.checkSelfDeletion(people: 3, branches: 0) }
+        #expect(throws: OrganizationRules.Refusal.hasBranches(1)) { try OrganizationRules.checkSelfDeletion(people: 0, branches: 1) }
+        #expect(OrganizationRules.Refusal.hasPeople(3).message.contains("3 名人员"))
+    }
+
+    @Test("a group with branches can't stop being a group")
+    func leavingGroup() {
+        #expect(throws: Never.self) { try OrganizationRules.checkLeavingGroupRole(branches: 0) }
+        #expect(throws: OrganizationRules.Refusal.hasBranches(2)) { try OrganizationRules.checkLeavingGroupRole(branches: 2) }
+    }
+}

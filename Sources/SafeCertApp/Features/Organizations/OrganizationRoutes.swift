@@ -290,8 +290,8 @@ enum OrganizationRoutes {
             org.isGroup = true
         case "branch", "independent":
             let branchCount = try await Organization.query(on: req.db).filter(\.$parent.$id == org.id!).count()
-            if branchCount > 0 {
-                try await req.flash(.error, "该集团下还有 \(branchCount) 个分公司，请先将分公司转出后再转换")
+            do { try OrganizationRules.checkLeavingGroupRole(branches: branchCount) } catch {
+                try await req.flash(.error, error.message)
                 return req.redirect(.organization(org.id))
             }
             if target == "branch" {
@@ -383,13 +383,9 @@ extension OrganizationRoutes {
         guard let id = user.organizationID, let org = try await Organization.find(id, on: req.db), org.kind == .enterprise
         else { throw Abort(.notFound) }
         let people = try await Person.query(on: req.db).filter(\.$employer.$id == id).count()
-        if people > 0 {
-            try await req.flash(.error, "本单位下还有 \(people) 名人员，不能注销单位。人员只能由管理部门注销或变更单位后，才能注销本单位。")
-            return req.redirect(.myOrganization)
-        }
         let branches = try await Organization.query(on: req.db).filter(\.$parent.$id == id).filter(\.$deleted == false).count()
-        if branches > 0 {
-            try await req.flash(.error, "本集团下还有 \(branches) 个分公司，不能注销")
+        do { try OrganizationRules.checkSelfDeletion(people: people, branches: branches) } catch {
+            try await req.flash(.error, error.message)
             return req.redirect(.myOrganization)
         }
         try await req.db.transaction { db in
