@@ -170,6 +170,13 @@ func runTool(_ executable: String, _ arguments: [String]) throws -> (Int32, Stri
             #expect(trimmed.name == "尾随空格")
             #expect(trimmed.phone == "13900000109")
             #expect(try await Person.query(on: t.db).filter(\.$idNumber == TestIDs.make(36)).first()?.workStartDate == "2015-01-01")
+            // An imported person is an ordinary record: found by id, approved, shown.
+            let imported = try #require(try await Person.query(on: t.db).filter(\.$idNumber == valid).first())
+            #expect(imported.$employer.id == (try await t.organization(named: "长春安达建筑工程有限公司")).id)
+            #expect(imported.hasPhoto == false && imported.createdAt != nil)
+            let province = try await t.loggedIn("province")
+            #expect(try await province.post("/people/\(imported.id!)/approve").status == .seeOther)
+            #expect(try await t.person(imported.id!).status == .approved)
             let problems = try #require(try await ImportJob.query(on: t.db).first()).decodedProblems
             func reason(_ row: Int) -> String { problems.filter { $0.row == row }.map(\.reason).joined() }
             #expect(reason(3).contains("校验位"))
