@@ -54,6 +54,13 @@ import VaporTesting
             #expect(try await province.post("/accounts/\(enterprise.id!)/enable").status == .seeOther)
             let own = try await t.account("province")
             #expect(try await province.post("/accounts/\(own.id!)/disable").status == .notFound)
+            // The list offers actions only where the server would accept them.
+            let association = try await t.account("association")
+            #expect(try await province.post("/accounts/\(association.id!)/disable").status == .forbidden)
+            let list = try await province.get("/accounts").body.string
+            #expect(list.contains("/accounts/\(enterprise.id!)/disable"))
+            #expect(!list.contains("/accounts/\(own.id!)/disable"))
+            #expect(!list.contains("/accounts/\(association.id!)/disable"))
             for action in ["account.reset-password", "account.disable", "account.enable"] {
                 #expect(try await t.auditCount(action) == 1, "\(action)")
             }

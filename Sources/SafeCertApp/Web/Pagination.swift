@@ -19,12 +19,12 @@ struct Pagination: Encodable, Sendable {
 
     static let perPage = 20
 
-    init(metadata: PageMetadata, path: String, filters: [(String, String?)]) {
+    init(metadata: PageMetadata, path: String, filters: [(String, String?)], parameter: String = "page") {
         let page = metadata.page
         let pageCount = max(1, metadata.pageCount)
         func href(_ number: Int) -> String {
             var items = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
-            items.append(URLQueryItem(name: "page", value: String(number)))
+            items.append(URLQueryItem(name: parameter, value: String(number)))
             var components = URLComponents()
             components.path = path
             components.queryItems = items
@@ -42,8 +42,8 @@ struct Pagination: Encodable, Sendable {
 
 extension Request {
     /// Page number and size from the query (`page`, 1-based; at most 100 rows a page).
-    func pageRequest(per: Int = Pagination.perPage) -> PageRequest {
-        let page = max(1, min(query[Int.self, at: "page"] ?? 1, 100_000))
+    func pageRequest(per: Int = Pagination.perPage, parameter: String = "page") -> PageRequest {
+        let page = max(1, min(query[Int.self, at: parameter] ?? 1, 100_000))
         return PageRequest(page: page, per: min(per, 100))
     }
 }

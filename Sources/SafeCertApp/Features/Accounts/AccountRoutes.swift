@@ -27,6 +27,8 @@ enum AccountRoutes {
         let status: String
         let active: Bool
         let locked: Bool
+        /// Whether this account may act on the row: the same rule the server applies.
+        let manageable: Bool
         let disableHref: String
         let enableHref: String
         let resetHref: String
@@ -63,6 +65,7 @@ enum AccountRoutes {
                 organization: org.name, organizationHref: SiteURL.organization(org.id).link,
                 phone: Masking.phone(account.phone), status: account.status.label, active: account.status == .active,
                 locked: LoginPolicy.standard.isLocked(lockedUntil: account.lockedUntil, now: now),
+                manageable: mayManage(user, account: account, organization: org),
                 disableHref: SiteURL.accountDisable(account.id).link, enableHref: SiteURL.accountEnable(account.id).link,
                 resetHref: SiteURL.accountResetPassword(account.id).link, unlockHref: SiteURL.accountUnlock(account.id).link)
         }
@@ -183,11 +186,15 @@ enum AccountRoutes {
         guard id != user.accountID,
               let account = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$id == id).first()
         else { throw Abort(.notFound) }
-        let org = try account.joined(Organization.self)
-        // Only accounts one could issue are managed (a province can't disable the national centre).
-        guard user.role == .securityAdmin || OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init(org.kind, org.authorityLevel))
-        else { throw Abort(.forbidden) }
+        guard mayManage(user, account: account, organization: try account.joined(Organization.self)) else { throw Abort(.forbidden) }
         return account
+    }
+
+    /// Only accounts one could issue are managed (a province can't disable the national centre),
+    /// and never one's own; the security admin unlocks any.
+    static func mayManage(_ user: CurrentUser, account: Account, organization org: Organization) -> Bool {
+        guard account.id != user.accountID else { return false }
+        return user.role == .securityAdmin || OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init(org.kind, org.authorityLevel))
     }
 
     static func setStatus(_ req: Request, _ user: CurrentUser, _ status: AccountStatus) async throws -> Response {

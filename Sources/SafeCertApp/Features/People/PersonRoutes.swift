@@ -573,6 +573,7 @@ enum PersonRoutes {
         let submitted: [ReviewRow]
         let pagination: Pagination
         let changes: [ReviewRow]
+        let changesPagination: Pagination
     }
 
     static func review(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -582,9 +583,9 @@ enum PersonRoutes {
         let changes = try await PersonChange.query(on: req.db).filter(\.$status == .pending)
             .join(Person.self, on: \PersonChange.$person.$id == \Person.$id)
             .scopedByJoinedPerson(user.scope)
-            .sort(\.$createdAt).limit(200).all()
+            .sort(\.$createdAt).sort(\.$id).paginate(req.pageRequest(parameter: "changes_page"))
         var changeRows: [ReviewRow] = []
-        for change in changes {
+        for change in changes.items {
             let person = try change.joined(Person.self)
             changeRows.append(ReviewRow(name: person.name, idNumber: Masking.idNumber(person.idNumber), employer: "",
                                         kind: change.kind.label, requestedBy: change.requestedBy,
@@ -596,7 +597,9 @@ enum PersonRoutes {
                           kind: "新登记", requestedBy: "", at: p.createdAt.map(ChinaTime.format) ?? "", href: SiteURL.person(p.id).link)
             },
             pagination: Pagination(metadata: page.metadata, path: SiteURL.peopleReview.path, filters: []),
-            changes: changeRows))
+            changes: changeRows,
+            changesPagination: Pagination(metadata: changes.metadata, path: SiteURL.peopleReview.path, filters: [],
+                                          parameter: "changes_page")))
     }
 }
 

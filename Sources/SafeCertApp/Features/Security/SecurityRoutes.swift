@@ -37,7 +37,7 @@ enum SecurityRoutes {
             return AccountRoutes.Row(
                 id: account.id!.uuidString, username: account.username, name: account.displayName, role: account.role.label,
                 organization: org.name, organizationHref: SiteURL.organization(org.id).link, phone: Masking.phone(account.phone),
-                status: account.status.label, active: account.status == .active, locked: true,
+                status: account.status.label, active: account.status == .active, locked: true, manageable: true,
                 disableHref: "", enableHref: "", resetHref: "", unlockHref: SiteURL.accountUnlock(account.id).link)
         }
         return try await req.render("security/policy", title: "安全策略", PolicyModel(rules: rules, locked: rows))
