@@ -84,3 +84,12 @@
     setTimeout(poll, 500);
   }
 })();
+
+// "Select all" boxes: <input type="checkbox" data-select-all="ids"> ticks every box named ids in its form.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!box || !box.getAttribute || !box.getAttribute("data-select-all")) return;
+  var form = box.form || document;
+  var name = box.getAttribute("data-select-all");
+  form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (b) { b.checked = box.checked; });
+});

@@ -15,5 +15,6 @@ enum SafeCertMigrations {
         CreatePersonPhoto(),
         CreateImportJob(),
         CreateQualificationCatalogue(),
+        CreateTraining(),
     ]
 }

@@ -177,7 +177,13 @@ import VaporTesting
             #expect(response.status == .ok)
             let document = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
             let paths = Set(((document?["paths"] as? [String: Any]) ?? [:]).keys)
-            let apiRoutes = t.app.routes.all.map { "/" + $0.path.map(\.description).joined(separator: "/") }
+            // OpenAPI writes a path parameter as {id} where the router has :id.
+            let apiRoutes = t.app.routes.all.map { route in
+                "/" + route.path.map { component in
+                    if case .parameter(let name) = component { return "{\(name)}" }
+                    return component.description
+                }.joined(separator: "/")
+            }
                 .filter { $0.hasPrefix("/api/") || $0 == "/healthz" }
             #expect(!apiRoutes.isEmpty)
             for route in apiRoutes {

@@ -54,6 +54,16 @@ enum DemoSeed {
               phone: "13900000003", employer: "吉林建工集团吉林分公司"),
     ]
 
+    /// Employees of 长春安达 without accounts of their own: the people an enterprise enrols.
+    static let employees: [DemoPerson] = [
+        .init(name: "赵敏", idNumber: IDNumber.generate(region: "220102", birth: CalendarDate(year: 1992, month: 4, day: 2)!, sequence: 11),
+              phone: "13900000011", employer: "长春安达建筑工程有限公司"),
+        .init(name: "孙磊", idNumber: IDNumber.generate(region: "220103", birth: CalendarDate(year: 1988, month: 9, day: 15)!, sequence: 23),
+              phone: "13900000012", employer: "长春安达建筑工程有限公司"),
+        .init(name: "周杰", idNumber: IDNumber.generate(region: "220104", birth: CalendarDate(year: 1995, month: 1, day: 30)!, sequence: 35),
+              phone: "13900000013", employer: "长春安达建筑工程有限公司"),
+    ]
+
     /// A plain portrait-shaped picture (a head on a coloured ground), standing in for a real photo.
     static func demoPhoto(hue: Int, width: Int, height: Int) throws -> Data {
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
@@ -121,11 +131,14 @@ enum DemoSeed {
                     totpSecret: demo.role.requiresSecondFactor ? totpSecret : nil)
                 try await account.create(on: db)
             }
-            for demo in people {
+            var seeded: [String: Person] = [:]
+            for demo in people + employees {
                 let employer = byName[demo.employer]
                 let person = Person(identity: demo.idNumber, name: demo.name, phone: demo.phone,
                                     regionCode: employer?.regionCode ?? "220100", employerID: employer?.id)
                 person.status = .approved
+                person.education = "高中/中专/技校"
+                person.workStartDate = "2012-07-01"
                 person.hasPhoto = true
                 try await person.create(on: db)
                 let photo = PersonPhoto()
@@ -135,13 +148,49 @@ enum DemoSeed {
                 photo.height = 413
                 photo.$person.id = person.id!
                 try await photo.create(on: db)
+                seeded[demo.name] = person
+                guard people.contains(where: { $0.name == demo.name }) else { continue }
                 try await Account(username: demo.idNumber.value, displayName: demo.name, passwordHash: hash, role: .individual,
                                   phone: demo.phone, organizationID: nil, personID: person.id, mustChangePassword: false).create(on: db)
             }
+            try await seedTraining(on: db, byName: byName, people: seeded, today: CalendarDate.today(now: app.appServices.clock.now()))
             try await Audit.record(on: db, actor: .system("safecert seed --demo"), action: "demo.seed", targetType: "system",
                                    targetID: nil, summary: "生成演示数据：\(byName.count) 个单位，\(accounts.count + people.count) 个用户",
                                    at: Date())
         }
         app.logger.info("演示数据已生成")
+    }
+
+    /// Two open classes in Changchun and a certificate for 王强 that is due for renewal, so the
+    /// 1 March rule shows on his 我要报名 page.
+    static func seedTraining(on db: any Database, byName: [String: Organization], people: [String: Person], today: CalendarDate) async throws {
+        guard let school = byName["长春安全生产培训学校"], let association = byName["吉林省安全生产协会"],
+              let province = byName["吉林省应急管理厅"] else { return }
+        func makeClass(_ code: String, _ name: String, _ type: TrainingClassType, publisher: Organization, checksIn: Bool, fee: Int) async throws {
+            let c = TrainingClass()
+            c.code = code
+            c.name = name
+            c.classType = type
+            c.qualificationCode = "TZ-DG"
+            c.$institution.id = school.id!
+            c.$publisher.id = publisher.id!
+            c.regionCode = school.regionCode
+            c.enrolmentDeadline = today.adding(days: 30).iso
+            c.startDate = today.adding(days: 35).iso
+            c.endDate = today.adding(days: 40).iso
+            c.place = "长春市朝阳区工农大路 1000 号 培训楼 301"
+            c.capacity = 50
+            c.feeFen = fee
+            c.institutionChecksIn = checksIn
+            c.state = .published
+            try await c.create(on: db)
+        }
+        try await makeClass("PX2026DEMO01", "低压电工作业取证培训班（第 1 期）", .initial, publisher: association, checksIn: false, fee: 80_000)
+        try await makeClass("PX2026DEMO02", "低压电工作业换证培训班（第 1 期）", .renewal, publisher: province, checksIn: true, fee: 30_000)
+        if let holder = people["王强"] {
+            let issued = today.adding(years: -6).adding(days: 20)
+            try await HeldCertificate(personID: holder.id!, qualificationCode: "TZ-DG", number: "T220202197811230157",
+                                      issuedOn: issued, expiresOn: issued.adding(years: 6)).create(on: db)
+        }
     }
 }

@@ -40,6 +40,22 @@ enum Menu {
         ]),
         ("培训管理", [
             Entry(url: .catalogue, permission: .viewCatalogue, label: { _ in "资格类型目录" }),
+            Entry(url: .classes, permission: .viewClasses, label: { role in
+                PermissionTable.allows(role, .manageClasses) ? "开班管理" : "培训班查询"
+            }),
+            Entry(url: .enrolSelf, permission: .enrolSelf, label: { _ in "我要报名" }),
+            Entry(url: .enrolments, permission: .viewEnrolments, label: { role in
+                switch role {
+                case .individual: "我的报名"
+                case .cityAuthority, .provinceAuthority: "报名确认与成绩审核"
+                case .trainingInstitution: "报到与培训结果"
+                default: "报名查询"
+                }
+            }),
+            Entry(url: .courses, permission: .manageCourses, label: { _ in "在线课程" }),
+            Entry(url: .study, permission: .studyOnline, label: { _ in "在线学习" }),
+            Entry(url: .studyRecords, permission: .viewStudyRecords, label: { _ in "学时查询" }),
+            Entry(url: .studyAnomalies, permission: .viewStudyRecords, label: { _ in "学习异常报告" }),
         ]),
         ("系统管理", [
             Entry(url: .accounts, permission: .viewAccounts, label: { _ in "用户管理" }),

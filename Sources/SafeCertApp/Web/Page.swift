@@ -10,6 +10,8 @@ struct LayoutContext: Encodable, Sendable {
     let flashes: [Flash]
     let csrf: String
     let demoMode: Bool
+    /// The page's own address with its query, for forms that return here.
+    let path: String
 }
 
 struct UserBadge: Encodable, Sendable {
@@ -54,7 +56,8 @@ extension Request {
             menu: user.map { Menu.sections(for: $0.role, currentPath: url.path) } ?? [],
             flashes: flashes,
             csrf: session.csrfToken,
-            demoMode: application.settings.demoMode
+            demoMode: application.settings.demoMode,
+            path: url.string
         )
         let view = try await self.view.render(template, PageView(layout: layout, page: model)).get()
         let response = try await view.encodeResponse(for: self)

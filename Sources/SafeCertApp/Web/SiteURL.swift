@@ -59,11 +59,44 @@ enum SiteURL: Sendable, Equatable {
     case registerSMS
     case catalogue
     case catalogueQualification(String?)
+    case classes
+    case classNew
+    case trainingClass(UUID?)
+    case classEdit(UUID?)
+    case classState(UUID?)
+    case classEnrol(UUID?)
+    case classEnrolBatch(UUID?)
+    case classResults(UUID?)
+    case classResultsSubmit(UUID?)
+    case enrolments
+    case enrolmentTemplate
+    case enrolment(UUID?)
+    case enrolmentForm(UUID?)
+    case enrolmentCancel(UUID?)
+    case enrolmentResubmit(UUID?)
+    case enrolmentsConfirm
+    case enrolmentsPayment
+    case enrolmentsCheckIn
+    case enrolmentsReview
+    case enrolSelf
+    case enrolSelfClass(UUID?)
+    case courses
+    case course(UUID?)
+    case lessonMedia(UUID?)
+    case study
+    case studyLesson(UUID?)
+    case studyStart(UUID?)
+    case studyHeartbeat
+    case studySnapshot
+    case studySnapshotImage(UUID?)
+    case studyRecords
+    case studyAnomalies
 
     case healthz
     case apiOpenAPI
     case apiMe
     case apiEnterpriseLookup
+    case apiEnrolmentPayment(UUID?)
 
     var path: String {
         "/" + components.map { component in
@@ -79,7 +112,11 @@ enum SiteURL: Sendable, Equatable {
              .accountDisable(let id), .accountEnable(let id), .accountResetPassword(let id), .accountUnlock(let id),
              .apiKeyRevoke(let id), .person(let id), .personEdit(let id), .personApprove(let id), .personReturn(let id),
              .personCancel(let id), .personChangeDecide(let id), .personUnit(let id), .personPhoto(let id),
-             .personThumbnail(let id), .peopleImportJob(let id), .peopleImportStatus(let id), .peopleImportErrors(let id):
+             .personThumbnail(let id), .peopleImportJob(let id), .peopleImportStatus(let id), .peopleImportErrors(let id),
+             .trainingClass(let id), .classEdit(let id), .classState(let id), .classEnrol(let id), .classEnrolBatch(let id),
+             .classResults(let id), .classResultsSubmit(let id), .enrolment(let id), .enrolmentForm(let id),
+             .enrolmentCancel(let id), .enrolmentResubmit(let id), .enrolSelfClass(let id), .course(let id), .lessonMedia(let id),
+             .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
         case .catalogueQualification(let code):
             return path.replacingOccurrences(of: ":code", with: code ?? "")
@@ -141,11 +178,44 @@ enum SiteURL: Sendable, Equatable {
         case .catalogue: ["catalogue"]
         case .catalogueQualification: ["catalogue", ":code"]
         case .register: ["register"]
+        case .classes: ["classes"]
+        case .classNew: ["classes", "new"]
+        case .trainingClass: ["classes", ":id"]
+        case .classEdit: ["classes", ":id", "edit"]
+        case .classState: ["classes", ":id", "state"]
+        case .classEnrol: ["classes", ":id", "enrol"]
+        case .classEnrolBatch: ["classes", ":id", "enrol-batch"]
+        case .classResults: ["classes", ":id", "results"]
+        case .classResultsSubmit: ["classes", ":id", "results", "submit"]
+        case .enrolments: ["enrolments"]
+        case .enrolmentTemplate: ["enrolments", "template.xlsx"]
+        case .enrolment: ["enrolments", ":id"]
+        case .enrolmentForm: ["enrolments", ":id", "form.pdf"]
+        case .enrolmentCancel: ["enrolments", ":id", "cancel"]
+        case .enrolmentResubmit: ["enrolments", ":id", "resubmit"]
+        case .enrolmentsConfirm: ["enrolments", "confirm"]
+        case .enrolmentsPayment: ["enrolments", "payment"]
+        case .enrolmentsCheckIn: ["enrolments", "check-in"]
+        case .enrolmentsReview: ["enrolments", "review"]
+        case .enrolSelf: ["enrol"]
+        case .enrolSelfClass: ["enrol", ":id"]
+        case .courses: ["courses"]
+        case .course: ["courses", ":id"]
+        case .lessonMedia: ["lessons", ":id", "media"]
+        case .study: ["study"]
+        case .studyLesson: ["study", "lessons", ":id"]
+        case .studyStart: ["study", "lessons", ":id", "start"]
+        case .studyHeartbeat: ["study", "heartbeat"]
+        case .studySnapshot: ["study", "snapshot"]
+        case .studySnapshotImage: ["study", "snapshots", ":id"]
+        case .studyRecords: ["study", "records"]
+        case .studyAnomalies: ["study", "anomalies"]
         case .registerSMS: ["register", "sms"]
         case .healthz: ["healthz"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]
         case .apiMe: ["api", "v1", "me"]
         case .apiEnterpriseLookup: ["api", "v1", "enterprises", "lookup"]
+        case .apiEnrolmentPayment: ["api", "v1", "enrolments", ":id", "payment"]
         }
     }
 }

@@ -11,6 +11,11 @@ enum Tokens {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// `count` random decimal digits (codes people read out, not secrets).
+    static func digits(_ count: Int) -> String {
+        String((0..<count).map { _ in Character(String(Int.random(in: 0...9))) })
+    }
+
     static func sha256(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }

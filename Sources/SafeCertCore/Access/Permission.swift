@@ -28,6 +28,20 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case manageOwnProfile = "profile.manage"
     case viewCatalogue = "catalogue.view"
     case manageCatalogue = "catalogue.manage"
+    case viewClasses = "classes.view"
+    case manageClasses = "classes.manage"
+    case enrolPeople = "enrolments.enrol"
+    case enrolSelf = "enrolments.self"
+    case enrolSchoolStudents = "enrolments.school"
+    case viewEnrolments = "enrolments.view"
+    case confirmEnrolments = "enrolments.confirm"
+    case recordPayments = "enrolments.payment"
+    case checkInTrainees = "enrolments.check-in"
+    case recordTrainingResults = "training-results.record"
+    case reviewTrainingResults = "training-results.review"
+    case manageCourses = "courses.manage"
+    case studyOnline = "study.learn"
+    case viewStudyRecords = "study.records"
 
     public var label: String {
         switch self {
@@ -58,6 +72,20 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .manageOwnProfile: "维护本人信息"
         case .viewCatalogue: "查看资格类型目录"
         case .manageCatalogue: "调整资格类型目录（全国或本省）"
+        case .viewClasses: "培训班查询"
+        case .manageClasses: "开班与发布培训班"
+        case .enrolPeople: "培训报名（单个或批量）"
+        case .enrolSelf: "我要报名"
+        case .enrolSchoolStudents: "院校报名（免确认）"
+        case .viewEnrolments: "查询报名"
+        case .confirmEnrolments: "报名确认"
+        case .recordPayments: "登记缴费"
+        case .checkInTrainees: "培训报到"
+        case .recordTrainingResults: "录入培训结果"
+        case .reviewTrainingResults: "培训结果审核"
+        case .manageCourses: "在线课程管理"
+        case .studyOnline: "在线学习"
+        case .viewStudyRecords: "学时查询与学习异常报告"
         }
     }
 }
@@ -67,33 +95,43 @@ public enum PermissionTable {
     private static let everyone: Set<Permission> = [.viewHome, .changeOwnPassword]
 
     public static let grants: [Role: Set<Permission>] = [
-        .individual: everyone.union([.manageOwnProfile]),
+        .individual: everyone.union([.manageOwnProfile, .viewClasses, .enrolSelf, .viewEnrolments, .studyOnline]),
         .enterprise: everyone.union([
             .viewOrganizations, .editOwnOrganization, .deleteOwnOrganization,
             .viewPeople, .registerPeople, .importPeople, .requestPersonTransfer, .viewCatalogue,
+            .viewClasses, .enrolPeople, .viewEnrolments,
         ]),
-        .trainingInstitution: everyone.union([.editOwnOrganization, .viewPeople, .registerPeople, .importPeople, .viewCatalogue]),
+        .trainingInstitution: everyone.union([
+            .editOwnOrganization, .viewPeople, .registerPeople, .importPeople, .viewCatalogue,
+            .viewClasses, .enrolPeople, .enrolSchoolStudents, .viewEnrolments, .recordPayments, .checkInTrainees,
+            .recordTrainingResults, .manageCourses,
+        ]),
         .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue]),
         .cityAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData, .viewCatalogue,
+            .viewClasses, .viewEnrolments, .confirmEnrolments, .reviewTrainingResults, .viewStudyRecords,
         ]),
         .provinceAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData,
             .viewCatalogue, .manageCatalogue,
+            .viewClasses, .manageClasses, .viewEnrolments, .confirmEnrolments, .reviewTrainingResults, .viewStudyRecords,
         ]),
         .association: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .editOwnOrganization, .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .changePersonUnit, .viewCatalogue,
+            .viewClasses, .manageClasses, .enrolSchoolStudents, .viewEnrolments, .checkInTrainees, .reviewTrainingResults,
+            .manageCourses, .viewStudyRecords,
         ]),
         .nationalCentre: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .cancelPeople, .viewFullPersonalData, .viewCatalogue,
+            .viewClasses, .viewEnrolments, .viewStudyRecords,
         ]),
         .systemAdmin: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,

@@ -11,6 +11,7 @@ enum APIRoutes {
         let keyed = app.grouped(APIKeyAuthenticator())
         keyed.on(.GET, SiteURL.apiMe.components, use: me).userInfo["permission"] = "api-key"
         keyed.on(.GET, SiteURL.apiEnterpriseLookup.components, use: lookup).userInfo["permission"] = "api-key"
+        keyed.on(.POST, SiteURL.apiEnrolmentPayment(nil).components, use: payment).userInfo["permission"] = "api-key"
     }
 
     static func health(_ req: Request) async throws -> Response {
@@ -50,6 +51,34 @@ enum APIRoutes {
             throw Abort(.notFound, reason: "未找到统一社会信用代码为 \(code.value) 的单位")
         }
         return LookupDTO(creditCode: code.value, name: org.name, checkCharacterValid: code.checkCharacterValid)
+    }
+}
+
+extension APIRoutes {
+    struct PaymentDTO: Content {
+        let id: UUID
+        let state: String
+        let paid: Bool
+        let paymentNotice: String?
+        let paidAt: Date?
+    }
+
+    /// 缴费登记 by the class's training institution (its payment system calls this): only its own
+    /// classes' enrolments; anything else is 404.
+    static func payment(_ req: Request) async throws -> PaymentDTO {
+        let org = try req.apiOrganization()
+        guard org.kind == .trainingInstitution else { throw Abort(.forbidden, reason: "只有培训机构的接口密钥可以登记缴费") }
+        let id = try req.idParameter()
+        guard let e = try await Enrolment.query(on: req.db).filter(\.$id == id).join(parent: \.$trainingClass)
+            .filter(TrainingClass.self, \.$institution.$id == org.id!).first() else {
+            throw Abort(.notFound, reason: "未找到该报名")
+        }
+        let actor = AuditActor(accountID: nil, name: "接口密钥（\(org.name)）", organizationID: org.id, organizationName: org.name, ip: req.clientIP)
+        let problem = try await req.db.transaction { db in
+            try await EnrolmentRoutes.markPaid(e, user: nil, req: req, on: db, apiActor: actor)
+        }
+        if let problem, !e.paid { throw Abort(.conflict, reason: problem) }
+        return PaymentDTO(id: e.id!, state: e.state.rawValue, paid: e.paid, paymentNotice: e.paymentNotice, paidAt: e.paidAt)
     }
 }
 

@@ -35,7 +35,16 @@ enum OpenAPIDocument {
           "responses": {"200": {"description": "企业", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnterpriseLookup"}}}},
                         "400": {"description": "代码格式错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "401": {"description": "密钥无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "404": {"description": "未登记", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
+                        "404": {"description": "未登记", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/api/v1/enrolments/{id}/payment": {"post": {"summary": "登记报名已缴费（培训机构密钥，仅本机构培训班的报名）", "security": [{"apiKey": []}],
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "已缴费（重复登记也返回 200）", "content": {"application/json": {"schema": {"type": "object",
+                          "properties": {"id": {"type": "string"}, "state": {"type": "string"}, "paid": {"type": "boolean"},
+                                         "paymentNotice": {"type": "string"}, "paidAt": {"type": "string", "format": "date-time"}}}}}},
+                        "401": {"description": "密钥无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "不是培训机构的密钥", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "404": {"description": "不是本机构培训班的报名", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "409": {"description": "报名尚未确认", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
       },
       "security": [{"apiKey": []}]
     }

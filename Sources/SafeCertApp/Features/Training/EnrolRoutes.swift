@@ -1,0 +1,466 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import SafeCertDocuments
+import Vapor
+
+/// Putting people into a class: an enterprise or institution one by one or from the batch
+/// template with photos (seed 002 批量报名), school students without confirmation (seed 001
+/// 院校报名), and the individual's own 我要报名 (seed 002).
+enum EnrolRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.classEnrol(nil), .viewClasses, use: showSingle)
+        routes.action(.classEnrol(nil), .viewClasses, use: enrolSingle)
+        routes.page(.classEnrolBatch(nil), .enrolPeople, use: showBatch)
+        routes.action(.classEnrolBatch(nil), .enrolPeople, maxBody: "200mb", use: enrolBatch)
+        routes.page(.enrolmentTemplate, .enrolPeople, use: template)
+        routes.page(.enrolSelf, .enrolSelf, use: selfClasses)
+        routes.page(.enrolSelfClass(nil), .enrolSelf, use: showSelf)
+        routes.action(.enrolSelfClass(nil), .enrolSelf, maxBody: "6mb", use: enrolSelf)
+    }
+
+    static func openClass(_ req: Request, _ user: CurrentUser) async throws -> TrainingClass {
+        guard let c = try await TrainingClass.find(try req.idParameter(), for: user, on: req.db) else { throw Abort(.notFound) }
+        return c
+    }
+
+    /// Units enrol with enrolPeople; the association and institutions enrol school students.
+    static func channels(for user: CurrentUser) -> [EnrolmentService.Channel] {
+        var list: [EnrolmentService.Channel] = []
+        if user.may(.enrolPeople) { list.append(user.role == .trainingInstitution ? .institution : .enterprise) }
+        if user.may(.enrolSchoolStudents) { list.append(.school) }
+        return list
+    }
+
+    // MARK: One by one
+
+    struct SingleForm: Encodable, Sendable {
+        var idNumber = ""
+        var name = ""
+        var workStartDate = ""
+        var yearsInTrade = ""
+        var resume = ""
+        var employerOpinion = ""
+        var health = false
+        var medical = false
+        var school = false
+        var errors = FieldErrors()
+    }
+
+    struct SingleModel: Encodable, Sendable {
+        let className: String
+        let classType: String
+        let classHref: String
+        let action: String
+        let batchHref: String?
+        let form: SingleForm
+        let refusals: [String]
+        let offerSchool: Bool
+        let onlySchool: Bool
+    }
+
+    static func renderSingle(_ req: Request, _ user: CurrentUser, _ c: TrainingClass, form: SingleForm, refusals: [String],
+                             status: HTTPStatus) async throws -> Response {
+        let channels = channels(for: user)
+        guard !channels.isEmpty else { throw Abort(.forbidden) }
+        return try await req.render("training/enrol", title: "培训报名", SingleModel(
+            className: c.name, classType: c.classType.label, classHref: SiteURL.trainingClass(c.id).link,
+            action: SiteURL.classEnrol(c.id).link, batchHref: user.may(.enrolPeople) ? SiteURL.classEnrolBatch(c.id).link : nil,
+            form: form, refusals: refusals, offerSchool: channels.contains(.school) && channels.count > 1,
+            onlySchool: channels == [.school]), status: status)
+    }
+
+    static func showSingle(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await openClass(req, user)
+        return try await renderSingle(req, user, c, form: SingleForm(), refusals: [], status: .ok)
+    }
+
+    static func readDetails(_ req: Request, _ form: inout SingleForm) -> EnrolmentDetails? {
+        form.workStartDate = req.field("work_start_date") ?? ""
+        form.yearsInTrade = req.field("years_in_trade") ?? ""
+        form.resume = req.field("resume") ?? ""
+        form.employerOpinion = req.field("employer_opinion") ?? ""
+        form.health = req.field("health_commitment") != nil
+        form.medical = req.field("medical_check") != nil
+        let (details, problems) = EnrolmentDetails.validate(
+            workStart: form.workStartDate.nilIfEmpty, years: form.yearsInTrade.nilIfEmpty, resume: form.resume.nilIfEmpty,
+            opinion: form.employerOpinion.nilIfEmpty, today: CalendarDate.today(now: req.now), health: form.health, medical: form.medical)
+        for p in problems { form.errors.add(p.field, p.message) }
+        return details
+    }
+
+    static func enrolSingle(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await openClass(req, user)
+        let channels = channels(for: user)
+        guard !channels.isEmpty else { throw Abort(.forbidden) }
+        var form = SingleForm()
+        form.idNumber = req.field("id_number") ?? ""
+        form.name = req.field("name") ?? ""
+        form.school = req.field("school") != nil || channels == [.school]
+        let details = readDetails(req, &form)
+        if form.idNumber.isEmpty { form.errors.add("id_number", "请填写证件号码") }
+        if form.name.isEmpty { form.errors.add("name", "请填写姓名") }
+        var person: Person?
+        if !form.idNumber.isEmpty {
+            person = try await Person.query(on: req.db).filter(\.$idNumber == TextNormalizationBridge.idNumber(form.idNumber))
+                .scoped(to: user.scope).first()
+            if person == nil {
+                form.errors.add("id_number", "未在本单位登记的人员中找到该证件号码，请先在“人员信息管理”中录入")
+            } else if !form.name.isEmpty, person!.name != form.name {
+                form.errors.add("name", "姓名与登记信息不一致")
+            }
+        }
+        guard form.errors.isEmpty, let person, let details else {
+            return try await renderSingle(req, user, c, form: form, refusals: [], status: .unprocessableEntity)
+        }
+        let channel: EnrolmentService.Channel = form.school ? .school : channels.first { $0 != .school } ?? .school
+        guard channels.contains(channel) else { throw Abort(.forbidden) }
+        let employer = try await person.$employer.get(on: req.db)
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        do {
+            let e = try await req.db.transaction { db in
+                try await EnrolmentService.enrol(person: person, into: c, channel: channel, details: details, employerName: employer?.name,
+                                                 employerCreditCode: employer?.creditCode, by: user, req: req, catalogue: catalogue, on: db)
+            }
+            try await req.flash(.success, "\(person.name) 已报名「\(c.name)」，状态：\(e.state.label)")
+            return req.redirect(.enrolment(e.id))
+        } catch let refusal as EnrolmentService.Refusal {
+            return try await renderSingle(req, user, c, form: form, refusals: refusal.reasons, status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: Batch (template + photos)
+
+    struct BatchProblem: Encodable, Sendable {
+        let row: String
+        let column: String
+        let reason: String
+    }
+
+    struct BatchModel: Encodable, Sendable {
+        let className: String
+        let classHref: String
+        let action: String
+        let templateHref: String
+        let problems: [BatchProblem]
+        let enrolled: [String]
+        let submitted: Bool
+    }
+
+    static func showBatch(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await openClass(req, user)
+        return try await req.render("training/enrol-batch", title: "批量报名", BatchModel(
+            className: c.name, classHref: SiteURL.trainingClass(c.id).link, action: SiteURL.classEnrolBatch(c.id).link,
+            templateHref: SiteURL.enrolmentTemplate.link, problems: [], enrolled: [], submitted: false))
+    }
+
+    static func template(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let writer = XLSXWriter(sheetName: "批量报名", columns: EnrolmentImportTemplate.Column.allCases.map {
+            XLSXColumn(title: $0.title, width: $0 == .idNumber ? 24 : $0 == .resume ? 40 : 16)
+        })
+        writer.append(["11010519491231002X", "张三", "2015-03-01", "8", "是", "是", "2015 年至今在本单位从事电工作业", "同意报名"])
+        writer.addNoteSheet(name: "填写说明", lines: EnrolmentImportTemplate.notes)
+        return xlsxResponse(try writer.finish(), fileName: "批量报名模板.xlsx")
+    }
+
+    /// Judges every row and every photo first; enrols only when all are right, in one
+    /// transaction, so a file with an error leaves nothing half-done.
+    static func enrolBatch(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await openClass(req, user)
+        var problems: [BatchProblem] = []
+        guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
+            problems.append(.init(row: "-", column: "文件", reason: "请选择填好的批量报名表（.xlsx）"))
+            return try await batchFailed(req, c, problems)
+        }
+        // Photos named by ID number, or a ZIP of them.
+        var photos: [String: Data] = [:]
+        for upload in (try? req.content.get([File].self, at: "photos")) ?? [] where upload.data.readableBytes > 0 {
+            let data = Data(upload.data.readableBytesView)
+            let files = upload.filename.lowercased().hasSuffix(".zip") || data.starts(with: [0x50, 0x4B, 0x03, 0x04])
+                ? try PersonPhotoRoutes.unzipPhotos(data, name: upload.filename) : [(upload.filename, data)]
+            for (name, content) in files {
+                let base = name.split(separator: "/").last.map(String.init) ?? name
+                let stem = base.replacingOccurrences(of: ".jpeg", with: "", options: [.caseInsensitive, .anchored, .backwards])
+                    .replacingOccurrences(of: ".jpg", with: "", options: [.caseInsensitive, .anchored, .backwards])
+                guard stem != base else {
+                    problems.append(.init(row: "-", column: "照片", reason: "「\(base)」：文件名应为“证件号码.jpg”"))
+                    continue
+                }
+                photos[TextNormalizationBridge.idNumber(stem)] = content
+            }
+        }
+        let today = CalendarDate.today(now: req.now)
+        var rows: [(Int, EnrolmentImportTemplate.Row)] = []
+        do {
+            let reader = try XLSXReader(data: Data(file.data.readableBytesView))
+            for row in try reader.rows() where row.number > 1 {
+                switch EnrolmentImportTemplate.parse(row.cells.map(PeopleImporter.importCell), today: today) {
+                case .empty: continue
+                case .invalid(let issues):
+                    problems += issues.map { .init(row: "第 \(row.number) 行", column: $0.column, reason: $0.reason) }
+                case .row(let r):
+                    rows.append((row.number, r))
+                }
+                if rows.count > 2_000 {
+                    problems.append(.init(row: "第 \(row.number) 行", column: "-", reason: "一次最多报名 2000 人"))
+                    break
+                }
+            }
+        } catch {
+            problems.append(.init(row: "-", column: "文件", reason: "「\(file.filename)」：\(error.message)"))
+            return try await batchFailed(req, c, problems)
+        }
+        if rows.isEmpty && problems.isEmpty { problems.append(.init(row: "-", column: "文件", reason: "表格中没有填写任何人员")) }
+        var seen: [String: Int] = [:]
+        var people: [(Int, Person, EnrolmentImportTemplate.Row)] = []
+        for (number, r) in rows {
+            let id = TextNormalizationBridge.idNumber(r.idNumber)
+            if let first = seen[id] {
+                problems.append(.init(row: "第 \(number) 行", column: "证件号码", reason: "与第 \(first) 行重复"))
+                continue
+            }
+            seen[id] = number
+            guard let person = try await Person.query(on: req.db).filter(\.$idNumber == id).scoped(to: user.scope).first() else {
+                problems.append(.init(row: "第 \(number) 行", column: "证件号码", reason: "未在本单位登记的人员中找到该证件号码"))
+                continue
+            }
+            if person.name != r.name {
+                problems.append(.init(row: "第 \(number) 行", column: "姓名", reason: "姓名「\(r.name)」与登记的「\(person.name)」不一致"))
+                continue
+            }
+            if let photo = photos[id] {
+                let check: PhotoError? = try await req.application.threadPool.runIfActive {
+                    do { _ = try IDPhotoRule().check(photo); return nil } catch let e as PhotoError { return e } catch { return .codecFailure(reason: "\(error)") }
+                }
+                if let check { problems.append(.init(row: "第 \(number) 行", column: "照片", reason: "\(id).jpg：\(check.message)")); continue }
+            } else if !person.hasPhoto {
+                problems.append(.init(row: "第 \(number) 行", column: "照片", reason: "缺少一寸照片：请一同上传“\(id).jpg”"))
+                continue
+            }
+            people.append((number, person, r))
+        }
+        guard problems.isEmpty else { return try await batchFailed(req, c, problems) }
+        // Photos first (each in its own small transaction; all were checked above), then the
+        // enrolments in one transaction.
+        for (_, person, _) in people {
+            if let photo = photos[person.idNumber] {
+                _ = try await PersonPhotoRoutes.store(photo, for: person, on: req.db, threadPool: req.application.threadPool)
+            }
+        }
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let accepted = people
+        let channel: EnrolmentService.Channel = user.role == .trainingInstitution ? .institution : .enterprise
+        do {
+            let names = try await req.db.transaction { db -> [String] in
+                var names: [String] = []
+                var refusals: [BatchProblem] = []
+                for (number, person, r) in accepted {
+                    let employer = try await person.$employer.get(on: db)
+                    do {
+                        try await EnrolmentService.enrol(person: person, into: c, channel: channel, details: r.details, employerName: employer?.name,
+                                                         employerCreditCode: employer?.creditCode, by: user, req: req, catalogue: catalogue, on: db)
+                        names.append(person.name)
+                    } catch let refusal as EnrolmentService.Refusal {
+                        refusals += refusal.reasons.map { .init(row: "第 \(number) 行", column: "\(person.name)", reason: $0) }
+                    }
+                }
+                if !refusals.isEmpty { throw BatchRefused(problems: refusals) }
+                return names
+            }
+            try await Audit.record(on: req.db, actor: req.auditActor(user), action: "enrolment.batch", targetType: "class",
+                                   targetID: c.id?.uuidString, summary: "批量报名「\(c.name)」：\(names.count) 人", at: req.now)
+            return try await req.render("training/enrol-batch", title: "批量报名", BatchModel(
+                className: c.name, classHref: SiteURL.trainingClass(c.id).link, action: SiteURL.classEnrolBatch(c.id).link,
+                templateHref: SiteURL.enrolmentTemplate.link, problems: [], enrolled: names, submitted: true))
+        } catch let refused as BatchRefused {
+            return try await batchFailed(req, c, refused.problems)
+        }
+    }
+
+    static func batchFailed(_ req: Request, _ c: TrainingClass, _ problems: [BatchProblem]) async throws -> Response {
+        try await req.render("training/enrol-batch", title: "批量报名", BatchModel(
+            className: c.name, classHref: SiteURL.trainingClass(c.id).link, action: SiteURL.classEnrolBatch(c.id).link,
+            templateHref: SiteURL.enrolmentTemplate.link, problems: problems, enrolled: [], submitted: true), status: .unprocessableEntity)
+    }
+
+    struct BatchRefused: Error {
+        let problems: [BatchProblem]
+    }
+
+    // MARK: 我要报名 (the individual)
+
+    struct SelfClassRow: Encodable, Sendable {
+        let name: String
+        let type: String
+        let qualification: String
+        let institution: String
+        let dates: String
+        let deadline: String
+        let fee: String
+        let href: String
+    }
+
+    struct CertificateRow: Encodable, Sendable {
+        let qualification: String
+        let number: String
+        let expires: String
+        let advice: String
+    }
+
+    struct SelfListModel: Encodable, Sendable {
+        let rows: [SelfClassRow]
+        let pagination: Pagination
+        let certificates: [CertificateRow]
+        let type: String
+    }
+
+    static func ownPerson(_ req: Request, _ user: CurrentUser) async throws -> Person {
+        guard let id = user.personID, let person = try await Person.find(id, on: req.db) else { throw Abort(.forbidden) }
+        return person
+    }
+
+    /// Open classes; a holder sees their certificates with the class type the 1 March rule allows.
+    static func selfClasses(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await ownPerson(req, user)
+        let today = CalendarDate.today(now: req.now)
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let held = try await HeldCertificate.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$status == "valid").all()
+        let certificates = held.map { cert -> CertificateRow in
+            let advice: String
+            if let issued = cert.issued, let expires = cert.expires {
+                switch HolderClassRule.decide(expires: expires, issued: issued, today: today) {
+                case .allowed(let type): advice = "应参加\(type.label)班（以 \(HolderClassRule.referenceDate(today: today).iso) 为标准点）"
+                case .refused(let reason): advice = reason
+                }
+            } else { advice = "" }
+            return CertificateRow(qualification: catalogue.type(code: cert.qualificationCode)?.name ?? cert.qualificationCode,
+                                  number: cert.number, expires: cert.expiresOn, advice: advice)
+        }
+        var query = TrainingClass.query(on: req.db).filter(\.$state == .published).filter(\.$enrolmentDeadline >= today.iso)
+        let type = req.queryText("type").flatMap(TrainingClassType.init(rawValue:))
+        if let type { query = query.filter(\.$classType == type) }
+        let page = try await query.sort(\.$startDate).sort(\.$id).with(\.$institution).paginate(req.pageRequest())
+        return try await req.render("training/enrol-self-list", title: "我要报名", SelfListModel(
+            rows: page.items.map { c in
+                SelfClassRow(name: c.name, type: c.classType.label,
+                             qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
+                             institution: c.institution.name, dates: "\(c.startDate) 至 \(c.endDate)", deadline: c.enrolmentDeadline,
+                             fee: c.feeLabel, href: SiteURL.enrolSelfClass(c.id).link)
+            },
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolSelf.path, filters: [("type", type?.rawValue)]),
+            certificates: certificates, type: type?.rawValue ?? ""))
+    }
+
+    struct SelfForm: Encodable, Sendable {
+        var creditCode = ""
+        var employerName = ""
+        var workStartDate = ""
+        var yearsInTrade = ""
+        var resume = ""
+        var employerOpinion = ""
+        var health = false
+        var medical = false
+        var errors = FieldErrors()
+    }
+
+    struct SelfModel: Encodable, Sendable {
+        let className: String
+        let classType: String
+        let qualification: String
+        let institution: String
+        let dates: String
+        let fee: String
+        let personName: String
+        let idNumber: String
+        let hasPhoto: Bool
+        let photo: String?
+        let action: String
+        let form: SelfForm
+        let refusals: [String]
+    }
+
+    static func renderSelf(_ req: Request, _ user: CurrentUser, _ c: TrainingClass, _ person: Person, form: SelfForm, refusals: [String],
+                           status: HTTPStatus) async throws -> Response {
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        try await c.$institution.load(on: req.db)
+        return try await req.render("training/enrol-self", title: "我要报名", SelfModel(
+            className: c.name, classType: c.classType.label,
+            qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
+            institution: c.institution.name, dates: "\(c.startDate) 至 \(c.endDate)", fee: c.feeLabel,
+            personName: person.name, idNumber: Masking.idNumber(person.idNumber), hasPhoto: person.hasPhoto,
+            photo: person.hasPhoto ? SiteURL.personThumbnail(person.id).link : nil,
+            action: SiteURL.enrolSelfClass(c.id).link, form: form, refusals: refusals), status: status)
+    }
+
+    static func showSelf(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await openClass(req, user)
+        let person = try await ownPerson(req, user)
+        var form = SelfForm()
+        if let employer = try await person.$employer.get(on: req.db) {
+            form.creditCode = employer.creditCode ?? ""
+            form.employerName = employer.name
+        }
+        form.workStartDate = person.workStartDate ?? ""
+        // Tell the person at once if they can't join, rather than after they fill the form in.
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let facts = try await EnrolmentService.facts(person: person, trainingClass: c,
+                                                     details: EnrolmentDetails(hasHealthCommitment: true, hasMedicalCheck: true),
+                                                     catalogue: catalogue, today: CalendarDate.today(now: req.now), on: req.db)
+        return try await renderSelf(req, user, c, person, form: form, refusals: EnrolmentCheck.refusals(facts), status: .ok)
+    }
+
+    static func enrolSelf(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await openClass(req, user)
+        let person = try await ownPerson(req, user)
+        var form = SelfForm()
+        form.creditCode = req.field("credit_code") ?? ""
+        var single = SingleForm()
+        let details = readDetails(req, &single)
+        form.workStartDate = single.workStartDate
+        form.yearsInTrade = single.yearsInTrade
+        form.resume = single.resume
+        form.employerOpinion = single.employerOpinion
+        form.health = single.health
+        form.medical = single.medical
+        form.errors = single.errors
+        var employer: Organization?
+        if form.creditCode.isEmpty {
+            form.errors.add("credit_code", "请填写工作单位的统一社会信用代码")
+        } else {
+            var code: CreditCode?
+            do { code = try CreditCode.parse(form.creditCode) } catch { form.errors.add("credit_code", error.message) }
+            if let code {
+                employer = try await Organization.query(on: req.db).filter(\.$creditCode == code.value).filter(\.$deleted == false).first()
+                if employer == nil { form.errors.add("credit_code", "未找到该统一社会信用代码的单位，请核对或请单位先行注册") }
+                form.employerName = employer?.name ?? ""
+            }
+        }
+        if form.workStartDate.isEmpty { form.errors.add("work_start_date", "请填写参加工作日期") }
+        if form.resume.isEmpty { form.errors.add("resume", "请填写个人简历（工作经历）") }
+        // The 1-inch photo: uploaded here, or the one already registered.
+        if let upload = try? req.content.get(File.self, at: "photo"), upload.data.readableBytes > 0 {
+            switch try await PersonPhotoRoutes.store(Data(upload.data.readableBytesView), for: person, on: req.db,
+                                                     threadPool: req.application.threadPool) {
+            case .failure(let error): form.errors.add("photo", error.message)
+            case .success: break
+            }
+        } else if !person.hasPhoto {
+            form.errors.add("photo", "请上传一寸免冠照片（JPEG）")
+        }
+        guard form.errors.isEmpty, let details else {
+            return try await renderSelf(req, user, c, person, form: form, refusals: [], status: .unprocessableEntity)
+        }
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let foundEmployer = employer
+        do {
+            let e = try await req.db.transaction { db in
+                try await EnrolmentService.enrol(person: person, into: c, channel: .individual, details: details, employerName: foundEmployer?.name,
+                                                 employerCreditCode: foundEmployer?.creditCode, by: user, req: req, catalogue: catalogue, on: db)
+            }
+            try await req.flash(.success, "报名已提交，等待管理部门确认。可打印报名表。")
+            return req.redirect(.enrolment(e.id))
+        } catch let refusal as EnrolmentService.Refusal {
+            return try await renderSelf(req, user, c, person, form: form, refusals: refusal.reasons, status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,469 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import SafeCertDocuments
+import Vapor
+
+/// 报名管理: the list every role works from (with its to-dos as filters), one enrolment's page,
+/// and the steps of the flow — 报名确认 by the home authority, 缴费 by the institution, 报到,
+/// 培训结果 and its review.
+enum EnrolmentRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.enrolments, .viewEnrolments, use: list)
+        routes.page(.enrolment(nil), .viewEnrolments, use: show)
+        routes.action(.enrolmentsConfirm, .confirmEnrolments, use: confirm)
+        routes.action(.enrolmentsPayment, .recordPayments, use: payment)
+        routes.action(.enrolmentsCheckIn, .checkInTrainees, use: checkIn)
+        routes.action(.enrolmentsReview, .reviewTrainingResults, use: review)
+        routes.action(.enrolmentCancel(nil), .viewEnrolments, use: cancel)
+        routes.action(.enrolmentResubmit(nil), .viewEnrolments, use: resubmit)
+        routes.page(.classResults(nil), .recordTrainingResults, use: showResults)
+        routes.action(.classResults(nil), .recordTrainingResults, use: saveResults)
+        routes.action(.classResultsSubmit(nil), .recordTrainingResults, use: submitResults)
+    }
+
+    // MARK: List
+
+    struct Row: Encodable, Sendable {
+        let id: String
+        let name: String
+        let idNumber: String
+        let className: String
+        let classHref: String
+        let qualification: String
+        let channel: String
+        let state: String
+        let stateKey: String
+        let paid: Bool
+        let reason: String?
+        let hours: String
+        let href: String
+    }
+
+    struct BulkAction: Encodable, Sendable {
+        let action: String
+        let label: String
+        let decision: String?
+        let needsReason: Bool
+        let danger: Bool
+    }
+
+    struct ListModel: Encodable, Sendable {
+        let rows: [Row]
+        let pagination: Pagination
+        let name: String
+        let idNumber: String
+        let classID: String
+        let className: String?
+        let stateOptions: [OrganizationForm.Option]
+        let bulk: [BulkAction]
+    }
+
+    static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        var query = Enrolment.query(on: req.db).scoped(to: user.scope).join(parent: \.$person)
+        let name = req.queryText("name")
+        if let name { query = query.filter(Person.self, \.$name ~~ name) }
+        let number = req.queryText("id_number")
+        if let number { query = query.filter(Person.self, \.$idNumber == TextNormalizationBridge.idNumber(number)) }
+        let state = req.queryText("state").flatMap(EnrolmentState.init(rawValue:))
+        if let state { query = query.filter(\.$state == state) }
+        let classID = req.queryText("class").flatMap(UUID.init(uuidString:))
+        if let classID { query = query.filter(\.$trainingClass.$id == classID) }
+        let page = try await query.sort(\.$createdAt, .descending).sort(\.$id).paginate(req.pageRequest())
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let rows = try page.items.map { e in
+            let person = try e.joined(Person.self)
+            let c = try e.joined(TrainingClass.self)
+            return Row(id: e.id!.uuidString, name: person.name, idNumber: Masking.idNumber(person.idNumber), className: c.name,
+                       classHref: SiteURL.trainingClass(c.id).link,
+                       qualification: catalogue.type(code: e.qualificationCode)?.name ?? e.qualificationCode,
+                       channel: e.channelLabel, state: e.state.label, stateKey: e.state.rawValue, paid: e.paid,
+                       reason: e.stateReason, hours: e.trainingHours.map { hoursLabel($0) } ?? "",
+                       href: SiteURL.enrolment(e.id).link)
+        }
+        var bulk: [BulkAction] = []
+        if user.may(.confirmEnrolments) {
+            bulk += [.init(action: SiteURL.enrolmentsConfirm.link, label: "确认报名", decision: "confirm", needsReason: false, danger: false),
+                     .init(action: SiteURL.enrolmentsConfirm.link, label: "不予确认", decision: "refuse", needsReason: true, danger: true)]
+        }
+        if user.may(.recordPayments) {
+            bulk.append(.init(action: SiteURL.enrolmentsPayment.link, label: "登记已缴费", decision: nil, needsReason: false, danger: false))
+        }
+        if user.may(.checkInTrainees) {
+            bulk.append(.init(action: SiteURL.enrolmentsCheckIn.link, label: "报到", decision: nil, needsReason: false, danger: false))
+        }
+        if user.may(.reviewTrainingResults) {
+            bulk += [.init(action: SiteURL.enrolmentsReview.link, label: "审核通过", decision: "pass", needsReason: false, danger: false),
+                     .init(action: SiteURL.enrolmentsReview.link, label: "退回企业", decision: "return", needsReason: true, danger: true)]
+        }
+        var className: String?
+        if let classID { className = try await TrainingClass.find(classID, for: user, on: req.db)?.name }
+        return try await req.render("training/enrolments", title: "报名管理", ListModel(
+            rows: rows,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolments.path,
+                                   filters: [("name", name), ("id_number", number), ("state", state?.rawValue), ("class", classID?.uuidString)]),
+            name: name ?? "", idNumber: number ?? "", classID: classID?.uuidString ?? "", className: className,
+            stateOptions: EnrolmentState.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
+            bulk: bulk))
+    }
+
+    static func hoursLabel(_ hours: Double) -> String {
+        hours == hours.rounded() ? String(Int(hours)) : String(format: "%.1f", hours)
+    }
+
+    // MARK: Detail
+
+    struct DetailModel: Encodable, Sendable {
+        let id: String
+        let person: [PersonRoutes.ComparedField]
+        let form: [PersonRoutes.ComparedField]
+        let training: [PersonRoutes.ComparedField]
+        let state: String
+        let stateKey: String
+        let reason: String?
+        let paymentNotice: String?
+        let fee: String
+        let paid: Bool
+        let paidAt: String?
+        let photo: String?
+        let pdfHref: String
+        let cancelHref: String?
+        let resubmitHref: String?
+        let confirmHref: String?
+        let paymentHref: String?
+        let checkInHref: String?
+        let reviewHref: String?
+    }
+
+    static func show(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let e = try await Enrolment.find(try req.idParameter(), in: user.scope, on: req.db) else { throw Abort(.notFound) }
+        let c = try e.joined(TrainingClass.self)
+        try await e.$person.load(on: req.db)
+        let person = e.person
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let full = user.may(.viewFullPersonalData)
+        func rows(_ pairs: [(String, String)]) -> [PersonRoutes.ComparedField] {
+            pairs.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) }
+        }
+        let institution = try await Organization.find(c.$institution.id, on: req.db)
+        let acts = permissions(user, e, c)
+        return try await req.render("training/enrolment", title: "报名详情", DetailModel(
+            id: e.id!.uuidString,
+            person: rows([("姓名", person.name), ("证件号码", full ? person.idNumber : Masking.idNumber(person.idNumber)),
+                          ("性别", person.genderLabel), ("出生日期", person.birthDate ?? ""), ("学历", person.education ?? ""),
+                          ("手机号码", full ? person.phone : Masking.phone(person.phone))]),
+            form: rows([("培训班", "\(c.name)（\(c.code)）"), ("培训类型", c.classType.label),
+                        ("资格类型", catalogue.type(code: e.qualificationCode)?.name ?? e.qualificationCode),
+                        ("培训机构", institution?.name ?? ""), ("报名方式", e.channelLabel),
+                        ("工作单位", e.employerName ?? ""), ("统一社会信用代码", e.employerCreditCode ?? ""),
+                        ("参加工作日期", e.workStartDate ?? ""), ("从业年限", e.yearsInTrade.map { "\($0) 年" } ?? ""),
+                        ("个人简历", e.resume ?? ""), ("单位意见", e.employerOpinion ?? "")]),
+            training: rows([("报到时间", e.checkedInAt.map(ChinaTime.format) ?? "未报到"),
+                            ("培训学时", e.trainingHours.map { hoursLabel($0) + " 学时" } ?? ""),
+                            ("培训结果", e.trainingPassed.map { $0 ? "合格" : "不合格" } ?? ""),
+                            ("备注", e.trainingRemarks ?? "")]),
+            state: e.state.label, stateKey: e.state.rawValue, reason: e.stateReason,
+            paymentNotice: e.paymentNotice, fee: Money.yuan(e.feeFen), paid: e.paid, paidAt: e.paidAt.map(ChinaTime.format),
+            photo: person.hasPhoto ? SiteURL.personPhoto(person.id).link : nil,
+            pdfHref: SiteURL.enrolmentForm(e.id).link,
+            cancelHref: acts.cancel ? SiteURL.enrolmentCancel(e.id).link : nil,
+            resubmitHref: acts.resubmit ? SiteURL.enrolmentResubmit(e.id).link : nil,
+            confirmHref: acts.confirm ? SiteURL.enrolmentsConfirm.link : nil,
+            paymentHref: acts.payment ? SiteURL.enrolmentsPayment.link : nil,
+            checkInHref: acts.checkIn ? SiteURL.enrolmentsCheckIn.link : nil,
+            reviewHref: acts.review ? SiteURL.enrolmentsReview.link : nil))
+    }
+
+    /// Which buttons the page offers: the same rules the actions check.
+    struct Acts { var cancel = false, resubmit = false, confirm = false, payment = false, checkIn = false, review = false }
+
+    static func permissions(_ user: CurrentUser, _ e: Enrolment, _ c: TrainingClass) -> Acts {
+        var a = Acts()
+        let registrant = isRegistrant(user, e)
+        let authority = user.may(.confirmEnrolments) && user.scope.includes(regionCode: e.regionCode)
+        a.cancel = (registrant && !e.paid || authority) && ((try? EnrolmentWorkflow.transition(
+            e.state, .cancel(reason: "x"), context: .init(kind: e.kind, actor: authority ? .authority : .registrant, paid: e.paid))) != nil)
+        a.resubmit = registrant && (e.state == .refused || e.state == .returnedToEnterprise)
+        a.confirm = authority && e.state == .submitted
+        a.payment = mayRecordPayment(user, c) && !e.paid && e.state != .cancelled && e.state != .refused && e.state != .submitted
+        a.checkIn = mayCheckIn(user, c) && e.state == .confirmed
+        a.review = mayReview(user, e) && e.state == .trainingRecorded
+        return a
+    }
+
+    static func isRegistrant(_ user: CurrentUser, _ e: Enrolment) -> Bool {
+        if let personID = user.personID, user.role == .individual { return e.$person.id == personID && e.channel == "individual" }
+        guard let org = user.organizationID else { return false }
+        return e.$enrolledBy.id == org || (user.role == .enterprise && e.$employer.id.map { id in
+            if case .organizations(let ids) = user.scope { return ids.contains(id) } else { return false }
+        } ?? false)
+    }
+
+    static func mayRecordPayment(_ user: CurrentUser, _ c: TrainingClass) -> Bool {
+        user.may(.recordPayments) && user.organizationID == c.$institution.id
+    }
+
+    /// 报到: by the association, or by the class's institution when the class says so (seed 001).
+    static func mayCheckIn(_ user: CurrentUser, _ c: TrainingClass) -> Bool {
+        guard user.may(.checkInTrainees) else { return false }
+        if c.institutionChecksIn { return user.role == .trainingInstitution && user.organizationID == c.$institution.id }
+        return user.role == .association && user.scope.includes(regionCode: c.regionCode)
+    }
+
+    /// Results are reviewed by the authority of the person's region or the association.
+    static func mayReview(_ user: CurrentUser, _ e: Enrolment) -> Bool {
+        user.may(.reviewTrainingResults) && user.scope.includes(regionCode: e.regionCode)
+    }
+
+    // MARK: Bulk steps
+
+    /// The selected enrolments, inside the scope, with their classes.
+    static func selected(_ req: Request, _ user: CurrentUser) async throws -> [Enrolment] {
+        let raw = (try? req.content.get([String].self, at: "ids")) ?? req.field("ids").map { [$0] } ?? []
+        let ids = raw.compactMap(UUID.init(uuidString:))
+        guard !ids.isEmpty else { throw Abort(.badRequest, reason: "请先勾选要处理的报名") }
+        guard ids.count <= 500 else { throw Abort(.badRequest, reason: "一次最多处理 500 条") }
+        return try await Enrolment.query(on: req.db).scoped(to: user.scope).filter(\.$id ~~ ids).with(\.$person).all()
+    }
+
+    /// Runs one step over the selection in one transaction; rows the rule refuses are named in
+    /// the message and left as they were.
+    static func bulk(_ req: Request, _ user: CurrentUser, label: String,
+                     step: @escaping @Sendable (Enrolment, TrainingClass, any Database) async throws -> String?) async throws -> Response {
+        let rows = try await selected(req, user)
+        let (done, refused) = try await req.db.transaction { db -> (Int, [String]) in
+            var refused: [String] = []
+            var done = 0
+            for e in rows {
+                let c = try e.joined(TrainingClass.self)
+                if let problem = try await step(e, c, db) {
+                    refused.append("\(e.person.name)：\(problem)")
+                } else {
+                    done += 1
+                }
+            }
+            return (done, refused)
+        }
+        if done > 0 { try await req.flash(.success, "\(label)：已处理 \(done) 人") }
+        if !refused.isEmpty { try await req.flash(.error, "以下人员未处理——" + refused.prefix(20).joined(separator: "；")) }
+        if rows.isEmpty { try await req.flash(.error, "所选报名不存在或不在您的管辖范围内") }
+        return req.redirect(to: backLink(req), redirectType: .normal)
+    }
+
+    static func backLink(_ req: Request) -> String {
+        if let back = req.field("back"), back.hasPrefix("/"), !back.hasPrefix("//") { return back }
+        return SiteURL.enrolments.link
+    }
+
+    static func reason(_ req: Request) -> String { req.field("reason") ?? "" }
+
+    static func confirm(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let decision = req.field("decision")
+        let reason = reason(req)
+        if decision == "refuse" && reason.isEmpty { throw Abort(.unprocessableEntity, reason: "不予确认须填写原因") }
+        return try await bulk(req, user, label: decision == "refuse" ? "不予确认" : "确认报名") { e, _, db in
+            // The home authority only: the person's region, wherever the class is held.
+            guard user.scope.includes(regionCode: e.regionCode) else { return "不属于本辖区人员，应由其所在省的管理部门确认" }
+            let event: EnrolmentEvent = decision == "refuse" ? .refuse(reason: reason) : .confirm
+            return try await EnrolmentService.apply(event, to: e, actor: .authority, user: user, req: req, on: db)
+        }
+    }
+
+    static func payment(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        try await bulk(req, user, label: "登记缴费") { e, c, db in
+            guard mayRecordPayment(user, c) else { return "不是本机构的培训班" }
+            return try await markPaid(e, user: user, req: req, on: db)
+        }
+    }
+
+    static func markPaid(_ e: Enrolment, user: CurrentUser?, req: Request, on db: any Database, apiActor: AuditActor? = nil) async throws -> String? {
+        if e.paid { return "已缴费" }
+        guard e.paymentNotice != nil, ![.submitted, .refused, .cancelled, .withdrawn].contains(e.state) else {
+            return "报名尚未确认，没有缴费通知"
+        }
+        e.paid = true
+        e.paidAt = req.now
+        try await e.save(on: db)
+        let actor = apiActor ?? user.map { req.auditActor($0) }
+        if let actor {
+            try await Audit.record(on: db, actor: actor, action: "enrolment.payment", targetType: "enrolment", targetID: e.id?.uuidString,
+                                   summary: "缴费通知 \(e.paymentNotice ?? "")：\(Money.yuan(e.feeFen)) 已缴", at: req.now)
+        }
+        return nil
+    }
+
+    static func checkIn(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        try await bulk(req, user, label: "报到") { e, c, db in
+            guard mayCheckIn(user, c) else { return c.institutionChecksIn ? "本班由培训机构办理报到" : "本班由协会办理报到" }
+            return try await EnrolmentService.apply(.checkIn, to: e, actor: .authority, user: user, req: req, on: db)
+        }
+    }
+
+    static func review(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let decision = req.field("decision")
+        let reason = reason(req)
+        if decision == "return" && reason.isEmpty { throw Abort(.unprocessableEntity, reason: "退回须填写原因") }
+        return try await bulk(req, user, label: decision == "return" ? "退回企业" : "审核通过") { e, _, db in
+            guard mayReview(user, e) else { return "不属于本辖区人员" }
+            let event: EnrolmentEvent = decision == "return" ? .reviewReturn(reason: reason) : .reviewPass
+            return try await EnrolmentService.apply(event, to: e, actor: .authority, user: user, req: req, on: db)
+        }
+    }
+
+    static func cancel(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let e = try await Enrolment.find(try req.idParameter(), in: user.scope, on: req.db) else { throw Abort(.notFound) }
+        let authority = user.may(.confirmEnrolments) && user.scope.includes(regionCode: e.regionCode)
+        guard authority || isRegistrant(user, e) else { throw Abort(.forbidden) }
+        let message = try await req.db.transaction { db in
+            try await EnrolmentService.apply(.cancel(reason: reason(req)), to: e, actor: authority ? .authority : .registrant,
+                                             user: user, req: req, on: db)
+        }
+        if let message {
+            try await req.flash(.error, message)
+        } else {
+            try await req.flash(.success, "已撤销报名")
+        }
+        return req.redirect(.enrolment(e.id))
+    }
+
+    static func resubmit(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let e = try await Enrolment.find(try req.idParameter(), in: user.scope, on: req.db) else { throw Abort(.notFound) }
+        guard isRegistrant(user, e) else { throw Abort(.forbidden) }
+        let message = try await req.db.transaction { db in
+            try await EnrolmentService.apply(.submit, to: e, actor: .registrant, user: user, req: req, on: db)
+        }
+        if let message { try await req.flash(.error, message) } else { try await req.flash(.success, "已重新提交") }
+        return req.redirect(.enrolment(e.id))
+    }
+
+    // MARK: Training results (the institution)
+
+    struct ResultRow: Encodable, Sendable {
+        let id: String
+        let name: String
+        let idNumber: String
+        let state: String
+        let hours: String
+        let passed: Bool
+        let failed: Bool
+        let remarks: String
+        let error: String?
+        let editable: Bool
+    }
+
+    struct ResultsModel: Encodable, Sendable {
+        let className: String
+        let classHref: String
+        let requiredHours: Int?
+        let rows: [ResultRow]
+        let pagination: Pagination
+        let action: String
+        let submitAction: String
+        let pendingSubmit: Int
+    }
+
+    static func ownClass(_ req: Request, _ user: CurrentUser) async throws -> TrainingClass {
+        guard let c = try await TrainingClass.find(try req.idParameter(), for: user, on: req.db),
+              c.$institution.id == user.organizationID else { throw Abort(.notFound) }
+        return c
+    }
+
+    static func requiredHours(_ c: TrainingClass, on db: any Database, today: CalendarDate) async throws -> Int? {
+        let catalogue = try await CatalogueStore.load(on: db)
+        let terms = catalogue.terms(for: c.qualificationCode, province: QualificationCatalogue.provinceCode(of: c.regionCode), on: today)
+        switch c.classType {
+        case .initial: return terms?.initialTrainingHours
+        case .retraining, .renewal: return terms?.reviewTrainingHours
+        case .continuing: return terms?.continuingHoursPerYear
+        }
+    }
+
+    static func showResults(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        try await renderResults(req, user, errors: [:], status: .ok)
+    }
+
+    static func renderResults(_ req: Request, _ user: CurrentUser, errors: [UUID: String], status: HTTPStatus) async throws -> Response {
+        let c = try await ownClass(req, user)
+        let page = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!)
+            .filter(\.$state ~~ [.inTraining, .trainingRecorded, .trained, .returnedToEnterprise])
+            .join(parent: \.$person).sort(Person.self, \.$name).sort(\.$id).paginate(req.pageRequest())
+        let pending = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!).filter(\.$state == .inTraining)
+            .filter(\.$trainingPassed != nil).count()
+        let rows = try page.items.map { e in
+            let p = try e.joined(Person.self)
+            return ResultRow(id: e.id!.uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), state: e.state.label,
+                             hours: e.trainingHours.map(hoursLabel) ?? "", passed: e.trainingPassed == true,
+                             failed: e.trainingPassed == false, remarks: e.trainingRemarks ?? "", error: errors[e.id!],
+                             editable: e.state == .inTraining)
+        }
+        return try await req.render("training/results", title: "录入培训结果", ResultsModel(
+            className: c.name, classHref: SiteURL.trainingClass(c.id).link,
+            requiredHours: try await requiredHours(c, on: req.db, today: CalendarDate.today(now: req.now)),
+            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.classResults(c.id).link, filters: []),
+            action: SiteURL.classResults(c.id).link, submitAction: SiteURL.classResultsSubmit(c.id).link, pendingSubmit: pending),
+            status: status)
+    }
+
+    /// Saves what was typed (not yet submitted): hours_ID, result_ID (pass/fail), remarks_ID.
+    static func saveResults(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await ownClass(req, user)
+        let required = try await requiredHours(c, on: req.db, today: CalendarDate.today(now: req.now))
+        let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
+        guard !ids.isEmpty, ids.count <= 500 else { throw Abort(.badRequest, reason: "没有要保存的学员") }
+        let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!).filter(\.$id ~~ ids)
+            .filter(\.$state == .inTraining).all()
+        var errors: [UUID: String] = [:]
+        var updates: [(Enrolment, TrainingResult)] = []
+        for e in rows {
+            let key = e.id!.uuidString
+            let hoursText = req.field("hours_\(key)")
+            let result = req.field("result_\(key)")
+            let remarks = req.field("remarks_\(key)") ?? ""
+            if hoursText == nil && result == nil { continue }
+            guard let hoursText, let hours = Double(hoursText) else { errors[e.id!] = "请填写学时（数字）"; continue }
+            guard let result, result == "pass" || result == "fail" else { errors[e.id!] = "请选择合格或不合格"; continue }
+            if remarks.count > 200 { errors[e.id!] = "备注不超过 200 字"; continue }
+            let r = TrainingResult(hoursAttended: hours, passed: result == "pass", remarks: remarks)
+            if let problem = r.problems(requiredHours: required).first { errors[e.id!] = problem.message; continue }
+            updates.append((e, r))
+        }
+        guard errors.isEmpty else { return try await renderResults(req, user, errors: errors, status: .unprocessableEntity) }
+        let toSave = updates
+        try await req.db.transaction { db in
+            for (e, r) in toSave {
+                e.trainingHours = r.hoursAttended
+                e.trainingPassed = r.passed
+                e.trainingRemarks = r.remarks.isEmpty ? nil : r.remarks
+                try await e.save(on: db)
+                try await Audit.record(on: db, actor: req.auditActor(user), action: "enrolment.training-result-draft", targetType: "enrolment",
+                                       targetID: e.id?.uuidString,
+                                       summary: "录入培训结果：\(hoursLabel(r.hoursAttended)) 学时，\(r.passed ? "合格" : "不合格")", at: req.now)
+            }
+        }
+        try await req.flash(.success, "已保存 \(updates.count) 人的培训结果；核对无误后请提交审核")
+        return req.redirect(.classResults(c.id))
+    }
+
+    /// 提交: every recorded result of the class goes on — a pass to review, a fail back to the enterprise.
+    static func submitResults(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await ownClass(req, user)
+        let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!).filter(\.$state == .inTraining)
+            .filter(\.$trainingPassed != nil).all()
+        guard !rows.isEmpty else {
+            try await req.flash(.error, "没有已录入但未提交的培训结果")
+            return req.redirect(.classResults(c.id))
+        }
+        try await req.db.transaction { db in
+            for e in rows {
+                let passed = e.trainingPassed == true
+                if !passed { e.stateReason = "培训不合格" + (e.trainingRemarks.map { "：\($0)" } ?? "") }
+                if let problem = try await EnrolmentService.apply(.recordTrainingResult(passed: passed), to: e, actor: .registrant,
+                                                                  user: user, req: req, on: db) {
+                    throw Abort(.conflict, reason: problem)
+                }
+            }
+        }
+        try await req.flash(.success, "已提交 \(rows.count) 人的培训结果")
+        return req.redirect(.classResults(c.id))
+    }
+}

@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// The one way a person joins a class, whoever enrols them: gathers the facts, asks
+/// `EnrolmentCheck`, and writes the enrolment with its audit entry.
+enum EnrolmentService {
+    enum Channel: String {
+        case individual, enterprise, institution, school
+    }
+
+    struct Refusal: Error {
+        let reasons: [String]
+        var message: String { reasons.joined(separator: "；") }
+    }
+
+    /// The one function the blacklist (停考, the online-exam issue) will answer; until then no
+    /// one is suspended.
+    static func suspendedUntil(personID: UUID, on db: any Database) async throws -> CalendarDate? {
+        nil
+    }
+
+    static func validCertificate(personID: UUID, qualification: String, on db: any Database) async throws -> HeldCertificate? {
+        try await HeldCertificate.query(on: db).filter(\.$person.$id == personID).filter(\.$qualificationCode == qualification)
+            .filter(\.$status == "valid").sort(\.$expiresOn, .descending).first()
+    }
+
+    static func facts(person: Person, trainingClass c: TrainingClass, details: EnrolmentDetails, catalogue: QualificationCatalogue,
+                      today: CalendarDate, on db: any Database) async throws -> EnrolmentFacts {
+        let existing = try await Enrolment.query(on: db).filter(\.$person.$id == person.id!)
+            .filter(\.$qualificationCode == c.qualificationCode).with(\.$trainingClass).all()
+        let taken = try await EnrolmentCounts.taken(classIDs: [c.id!], on: db)[c.id!] ?? 0
+        let certificate = try await validCertificate(personID: person.id!, qualification: c.qualificationCode, on: db)
+        let province = QualificationCatalogue.provinceCode(of: c.regionCode)
+        let rule = catalogue.terms(for: c.qualificationCode, province: province, on: today)?.eligibility ?? EligibilityRule()
+        let birth = person.birthDate.flatMap(CalendarDate.init(iso:)) ?? today
+        let applicant = Applicant(
+            birthDate: birth, education: person.education.flatMap(Education.init(label:)),
+            yearsOfExperience: details.experience(on: today) ?? person.workStartDate.flatMap(CalendarDate.init(iso:)).map { $0.age(on: today) },
+            hasMedicalCheck: details.hasMedicalCheck, hasHealthCommitment: details.hasHealthCommitment,
+            blacklistedUntil: try await suspendedUntil(personID: person.id!, on: db))
+        return EnrolmentFacts(
+            classType: c.classType, classState: c.state, deadline: c.deadline, capacity: c.capacity, enrolled: taken,
+            personApproved: person.status == .approved,
+            existing: existing.map { .init(className: $0.trainingClass.name, sameClass: $0.$trainingClass.id == c.id, state: $0.state) },
+            certificate: certificate.flatMap { cert in
+                guard let issued = cert.issued, let expires = cert.expires else { return nil }
+                return .init(number: cert.number, issued: issued, expires: expires)
+            },
+            applicant: applicant, rule: rule, today: today)
+    }
+
+    /// Checks and writes one enrolment; throws `Refusal` with every reason.
+    @discardableResult
+    static func enrol(person: Person, into c: TrainingClass, channel: Channel, details: EnrolmentDetails,
+                      employerName: String?, employerCreditCode: String?, by user: CurrentUser, req: Request,
+                      catalogue: QualificationCatalogue, on db: any Database) async throws -> Enrolment {
+        if !person.hasPhoto { throw Refusal(reasons: ["缺少一寸照片：请先上传照片"]) }
+        let today = CalendarDate.today(now: req.now)
+        let facts = try await facts(person: person, trainingClass: c, details: details, catalogue: catalogue, today: today, on: db)
+        let reasons = EnrolmentCheck.refusals(facts)
+        if !reasons.isEmpty { throw Refusal(reasons: reasons) }
+        let kind: EnrolmentKind = channel == .school ? .school : .standard
+        let state: EnrolmentState
+        do { state = try EnrolmentWorkflow.submit(EnrolmentContext(kind: kind, suspended: false)) } catch { throw Refusal(reasons: [error.message]) }
+        let e = Enrolment()
+        e.$trainingClass.id = c.id!
+        e.$person.id = person.id!
+        e.qualificationCode = c.qualificationCode
+        e.regionCode = person.regionCode
+        e.kind = kind
+        e.channel = channel.rawValue
+        e.$enrolledBy.id = channel == .individual ? nil : user.organizationID
+        e.$employer.id = person.$employer.id
+        e.state = state
+        e.employerName = employerName
+        e.employerCreditCode = employerCreditCode
+        e.workStartDate = details.workStartDate?.iso
+        e.yearsInTrade = details.yearsInTrade
+        e.resume = details.resume
+        e.employerOpinion = details.employerOpinion
+        e.feeFen = c.feeFen
+        e.paid = false
+        if state == .confirmed { e.paymentNotice = paymentNoticeNumber(today) }
+        e.syncActiveKey()
+        do {
+            try await e.create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw Refusal(reasons: ["该人员已有同一资格的报名正在办理，不能重复报名"])
+        }
+        try await Audit.record(on: db, actor: req.auditActor(user), action: "enrolment.create", targetType: "enrolment",
+                               targetID: e.id?.uuidString,
+                               summary: "\(person.name)（\(Masking.idNumber(person.idNumber))）报名「\(c.name)」（\(c.code)），\(e.channelLabel)；状态 \(state.label)",
+                               at: req.now)
+        return e
+    }
+
+    static func paymentNoticeNumber(_ today: CalendarDate) -> String {
+        "JF" + today.iso.replacingOccurrences(of: "-", with: "") + Tokens.digits(6)
+    }
+
+    /// One transition with its audit entry; returns the refusal message instead of throwing.
+    static func apply(_ event: EnrolmentEvent, to e: Enrolment, actor: EnrolmentActor, user: CurrentUser, req: Request,
+                      on db: any Database, extra: String = "") async throws -> String? {
+        let before = e.state
+        let suspended = BlacklistCheck.isSuspended(until: try await suspendedUntil(personID: e.$person.id, on: db),
+                                                   on: CalendarDate.today(now: req.now))
+        do {
+            e.state = try EnrolmentWorkflow.transition(e.state, event, context: EnrolmentContext(
+                kind: e.kind, actor: actor, paid: e.paid, suspended: suspended))
+        } catch {
+            return error.message
+        }
+        switch event {
+        case .refuse(let reason), .reviewReturn(let reason), .cancel(let reason): e.stateReason = reason
+        case .confirm:
+            e.stateReason = nil
+            if e.paymentNotice == nil { e.paymentNotice = paymentNoticeNumber(CalendarDate.today(now: req.now)) }
+        case .checkIn: e.checkedInAt = req.now
+        case .submit, .reviewPass: e.stateReason = nil
+        default: break
+        }
+        e.syncActiveKey()
+        do {
+            try await e.save(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return "该人员已有同一资格的报名正在办理，不能重新提交"
+        }
+        try await Audit.record(on: db, actor: req.auditActor(user), action: "enrolment.\(auditName(event))", targetType: "enrolment",
+                               targetID: e.id?.uuidString,
+                               summary: "\(event.action)：\(before.label) → \(e.state.label)" + (e.stateReason.map { "；原因：\($0)" } ?? "") + extra,
+                               at: req.now)
+        return nil
+    }
+
+    static func auditName(_ event: EnrolmentEvent) -> String {
+        switch event {
+        case .submit: "resubmit"
+        case .confirm: "confirm"
+        case .refuse: "refuse"
+        case .checkIn: "check-in"
+        case .recordTrainingResult: "training-result"
+        case .reviewPass: "review-pass"
+        case .reviewReturn: "review-return"
+        case .cancel: "cancel"
+        default: "update"
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import Fluent
+import Foundation
+import SafeCertCore
+
+/// 培训班 (seed 001 发布培训班通知): one class of one type for one qualification, held by one
+/// training institution.
+final class TrainingClass: Model, @unchecked Sendable {
+    static let schema = "training_classes"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "name") var name: String
+    @Enum(key: "class_type") var classType: TrainingClassType
+    @Field(key: "qualification_code") var qualificationCode: String
+    @Parent(key: "institution_id") var institution: Organization
+    @Parent(key: "publisher_id") var publisher: Organization
+    /// The region where the class is held (the institution's); the publisher's scope covers it.
+    @Field(key: "region_code") var regionCode: String
+    @Field(key: "start_date") var startDate: String
+    @Field(key: "end_date") var endDate: String
+    @Field(key: "enrolment_deadline") var enrolmentDeadline: String
+    @Field(key: "place") var place: String
+    @Field(key: "capacity") var capacity: Int
+    /// 培训费 in fen (分).
+    @Field(key: "fee_fen") var feeFen: Int
+    /// 报到 by the institution instead of the association (seed 001: per class).
+    @Field(key: "institution_checks_in") var institutionChecksIn: Bool
+    @Enum(key: "state") var state: TrainingClassState
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var deadline: CalendarDate { CalendarDate(iso: enrolmentDeadline) ?? CalendarDate(year: 1970, month: 1, day: 1)! }
+    var feeLabel: String { Money.yuan(feeFen) }
+
+    var auditSummary: String {
+        "\(code) \(name)；\(classType.label)；\(qualificationCode)；\(startDate)–\(endDate)；名额 \(capacity)；状态 \(state.label)"
+    }
+}
+
+/// 报名: one person in one class, and where they stand in the flow (DESIGN.md §2).
+final class Enrolment: Model, @unchecked Sendable {
+    static let schema = "enrolments"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "class_id") var trainingClass: TrainingClass
+    @Parent(key: "person_id") var person: Person
+    @Field(key: "qualification_code") var qualificationCode: String
+    /// The person's region when enrolled: the home authority that confirms.
+    @Field(key: "region_code") var regionCode: String
+    @Enum(key: "kind") var kind: EnrolmentKind
+    /// individual / enterprise / institution / school
+    @Field(key: "channel") var channel: String
+    /// The organisation that enrolled the person; nil when the person enrolled themselves.
+    @OptionalParent(key: "enrolled_by_id") var enrolledBy: Organization?
+    @OptionalParent(key: "employer_id") var employer: Organization?
+    @Enum(key: "state") var state: EnrolmentState
+    /// "person|qualification" while in progress, else NULL: a unique index makes "one
+    /// enrolment in progress per person and qualification" hold under concurrency too.
+    @OptionalField(key: "active_key") var activeKey: String?
+
+    // The 报名表 (seed 002 我要报名)
+    @OptionalField(key: "employer_credit_code") var employerCreditCode: String?
+    @OptionalField(key: "employer_name") var employerName: String?
+    @OptionalField(key: "work_start_date") var workStartDate: String?
+    @OptionalField(key: "years_in_trade") var yearsInTrade: Int?
+    @OptionalField(key: "resume") var resume: String?
+    @OptionalField(key: "employer_opinion") var employerOpinion: String?
+
+    @OptionalField(key: "state_reason") var stateReason: String?
+    @Field(key: "fee_fen") var feeFen: Int
+    @OptionalField(key: "payment_notice") var paymentNotice: String?
+    @Field(key: "paid") var paid: Bool
+    @OptionalField(key: "paid_at") var paidAt: Date?
+    @OptionalField(key: "checked_in_at") var checkedInAt: Date?
+    @OptionalField(key: "training_hours") var trainingHours: Double?
+    @OptionalField(key: "training_passed") var trainingPassed: Bool?
+    @OptionalField(key: "training_remarks") var trainingRemarks: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    static func activeKey(personID: UUID, qualification: String) -> String { "\(personID.uuidString)|\(qualification)" }
+
+    /// Keeps `active_key` in step with the state; call before every save.
+    func syncActiveKey() {
+        activeKey = state.isInProgress ? Self.activeKey(personID: $person.id, qualification: qualificationCode) : nil
+    }
+
+    var channelLabel: String {
+        switch channel {
+        case "individual": "个人报名"
+        case "enterprise": "企业报名"
+        case "institution": "培训机构代报"
+        case "school": "院校报名"
+        default: channel
+        }
+    }
+}
+
+/// A certificate a person holds. The certificate issue adds printing, renewal and changes; the
+/// training flow needs the number, the dates and the status for the 1 March rule.
+final class HeldCertificate: Model, @unchecked Sendable {
+    static let schema = "certificates"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "person_id") var person: Person
+    @Field(key: "qualification_code") var qualificationCode: String
+    @Field(key: "number") var number: String
+    @Field(key: "issued_on") var issuedOn: String
+    @Field(key: "expires_on") var expiresOn: String
+    /// valid / suspended / cancelled
+    @Field(key: "status") var status: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(personID: UUID, qualificationCode: String, number: String, issuedOn: CalendarDate, expiresOn: CalendarDate) {
+        self.$person.id = personID
+        self.qualificationCode = qualificationCode
+        self.number = number
+        self.issuedOn = issuedOn.iso
+        self.expiresOn = expiresOn.iso
+        self.status = "valid"
+    }
+
+    var issued: CalendarDate? { CalendarDate(iso: issuedOn) }
+    var expires: CalendarDate? { CalendarDate(iso: expiresOn) }
+}
+
+enum Money {
+    static func yuan(_ fen: Int) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let value = abs(fen)
+        return "\(sign)\(value / 100).\(value % 100 < 10 ? "0" : "")\(value % 100) 元"
+    }
+
+    /// "1200", "1200.5", "1,200.00" → fen; nil when not a non-negative amount with at most 2 decimals.
+    static func parseFen(_ text: String) -> Int? {
+        let cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "元", with: "")
+            .trimmingCharacters(in: .whitespaces)
+        let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = Int(parts[0]), whole >= 0, whole < 10_000_000 else { return nil }
+        var fen = whole * 100
+        if parts.count == 2 {
+            let decimals = parts[1]
+            guard (1...2).contains(decimals.count), decimals.allSatisfy(\.isASCII), let d = Int(decimals) else { return nil }
+            fen += decimals.count == 1 ? d * 10 : d
+        }
+        return fen
+    }
+}
+
+struct CreateTraining: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(TrainingClass.schema)
+            .id()
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("class_type", .string, .required)
+            .field("qualification_code", .string, .required)
+            .field("institution_id", .uuid, .required, .references(Organization.schema, "id"))
+            .field("publisher_id", .uuid, .required, .references(Organization.schema, "id"))
+            .field("region_code", .string, .required)
+            .field("start_date", .string, .required)
+            .field("end_date", .string, .required)
+            .field("enrolment_deadline", .string, .required)
+            .field("place", .string, .required)
+            .field("capacity", .int, .required)
+            .field("fee_fen", .int, .required)
+            .field("institution_checks_in", .bool, .required)
+            .field("state", .string, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "code")
+            .create()
+        try await createIndex(on: database, name: "training_classes_region", table: TrainingClass.schema, columns: ["region_code", "start_date"])
+        try await createIndex(on: database, name: "training_classes_institution", table: TrainingClass.schema, columns: ["institution_id"])
+        try await createIndex(on: database, name: "training_classes_state", table: TrainingClass.schema, columns: ["state", "start_date"])
+
+        try await database.schema(Enrolment.schema)
+            .id()
+            .field("class_id", .uuid, .required, .references(TrainingClass.schema, "id"))
+            .field("person_id", .uuid, .required, .references(Person.schema, "id"))
+            .field("qualification_code", .string, .required)
+            .field("region_code", .string, .required)
+            .field("kind", .string, .required)
+            .field("channel", .string, .required)
+            .field("enrolled_by_id", .uuid, .references(Organization.schema, "id"))
+            .field("employer_id", .uuid, .references(Organization.schema, "id"))
+            .field("state", .string, .required)
+            .field("active_key", .string)
+            .field("employer_credit_code", .string)
+            .field("employer_name", .string)
+            .field("work_start_date", .string)
+            .field("years_in_trade", .int)
+            .field("resume", .string)
+            .field("employer_opinion", .string)
+            .field("state_reason", .string)
+            .field("fee_fen", .int, .required)
+            .field("payment_notice", .string)
+            .field("paid", .bool, .required)
+            .field("paid_at", .datetime)
+            .field("checked_in_at", .datetime)
+            .field("training_hours", .double)
+            .field("training_passed", .bool)
+            .field("training_remarks", .string)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "class_id", "person_id", name: "enrolments_class_person")
+            .unique(on: "active_key", name: "enrolments_active_key")
+            .create()
+        try await createIndex(on: database, name: "enrolments_person", table: Enrolment.schema, columns: ["person_id"])
+        try await createIndex(on: database, name: "enrolments_region_state", table: Enrolment.schema, columns: ["region_code", "state"])
+        try await createIndex(on: database, name: "enrolments_class_state", table: Enrolment.schema, columns: ["class_id", "state"])
+        try await createIndex(on: database, name: "enrolments_enrolled_by", table: Enrolment.schema, columns: ["enrolled_by_id"])
+        try await createIndex(on: database, name: "enrolments_employer", table: Enrolment.schema, columns: ["employer_id"])
+
+        try await database.schema(HeldCertificate.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(Person.schema, "id"))
+            .field("qualification_code", .string, .required)
+            .field("number", .string, .required)
+            .field("issued_on", .string, .required)
+            .field("expires_on", .string, .required)
+            .field("status", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "number")
+            .create()
+        try await createIndex(on: database, name: "certificates_person", table: HeldCertificate.schema, columns: ["person_id", "qualification_code"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(HeldCertificate.schema).delete()
+        try await database.schema(Enrolment.schema).delete()
+        try await database.schema(TrainingClass.schema).delete()
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Everything that decides whether a person may join a class, gathered by the caller (the
+/// enrolment form, the batch import, self-enrolment and school enrolment all ask here).
+public struct EnrolmentFacts: Sendable {
+    public struct ExistingEnrolment: Sendable, Hashable {
+        public var className: String
+        public var sameClass: Bool
+        public var state: EnrolmentState
+
+        public init(className: String, sameClass: Bool, state: EnrolmentState) {
+            self.className = className
+            self.sameClass = sameClass
+            self.state = state
+        }
+    }
+
+    public struct HeldCertificate: Sendable, Hashable {
+        public var number: String
+        public var issued: CalendarDate
+        public var expires: CalendarDate
+
+        public init(number: String, issued: CalendarDate, expires: CalendarDate) {
+            self.number = number
+            self.issued = issued
+            self.expires = expires
+        }
+    }
+
+    public var classType: TrainingClassType
+    public var classState: TrainingClassState
+    public var deadline: CalendarDate
+    public var capacity: Int
+    public var enrolled: Int
+    public var personApproved: Bool
+    /// The person's enrolments for the same qualification (any class).
+    public var existing: [ExistingEnrolment]
+    /// The person's valid certificate for the qualification, if any.
+    public var certificate: HeldCertificate?
+    public var applicant: Applicant
+    public var rule: EligibilityRule
+    public var today: CalendarDate
+
+    public init(classType: TrainingClassType, classState: TrainingClassState, deadline: CalendarDate, capacity: Int, enrolled: Int,
+                personApproved: Bool, existing: [ExistingEnrolment], certificate: HeldCertificate?, applicant: Applicant,
+                rule: EligibilityRule, today: CalendarDate) {
+        self.classType = classType
+        self.classState = classState
+        self.deadline = deadline
+        self.capacity = capacity
+        self.enrolled = enrolled
+        self.personApproved = personApproved
+        self.existing = existing
+        self.certificate = certificate
+        self.applicant = applicant
+        self.rule = rule
+        self.today = today
+    }
+}
+
+public enum EnrolmentCheck {
+    /// Every reason the person can't join, each a full sentence; empty when they may.
+    /// The class itself comes first: when it is closed or full nothing else matters.
+    public static func refusals(_ facts: EnrolmentFacts) -> [String] {
+        do {
+            try TrainingClassWorkflow.checkEnrolmentOpen(state: facts.classState, deadline: facts.deadline, capacity: facts.capacity,
+                                                         enrolled: facts.enrolled, on: facts.today)
+        } catch {
+            return [error.message]
+        }
+        var reasons: [String] = []
+        if !facts.personApproved { reasons.append("人员信息尚未审批通过，不能报名") }
+        if let same = facts.existing.first(where: \.sameClass) {
+            reasons.append("已报名本培训班，当前处于「\(same.state.label)」阶段")
+        } else if let other = facts.existing.first(where: { $0.state.isInProgress }) {
+            reasons.append("已报名同一资格的培训班「\(other.className)」，当前处于「\(other.state.label)」阶段，不能重复报名")
+        }
+        switch facts.classType {
+        case .initial:
+            if let held = facts.certificate, held.expires >= facts.today {
+                reasons.append("已持有该资格的有效证书（\(held.number)，有效期至 \(held.expires.iso)），不能参加取证培训")
+            }
+        case .retraining, .renewal:
+            if let held = facts.certificate {
+                if let refusal = HolderClassRule.refusal(joining: facts.classType, expires: held.expires, issued: held.issued,
+                                                         today: facts.today) {
+                    reasons.append(refusal)
+                }
+            } else {
+                reasons.append("未持有该资格的有效证书，不能参加\(facts.classType.label)")
+            }
+        case .continuing:
+            if facts.certificate == nil { reasons.append("未持有该资格的有效证书，不能参加继续教育") }
+        }
+        // Age, education and health apply to a first certificate; holders were judged then.
+        if facts.classType == .initial {
+            reasons += Eligibility.check(facts.applicant, against: facts.rule, on: facts.today).map(\.message)
+        } else if BlacklistCheck.isSuspended(until: facts.applicant.blacklistedUntil, on: facts.today),
+                  let until = facts.applicant.blacklistedUntil {
+            reasons.append(EligibilityFailure.suspended(until: until).message)
+        }
+        return reasons
+    }
+}
