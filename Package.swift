@@ -28,10 +28,12 @@ let package = Package(
         ),
         // libjpeg-turbo's TurboJPEG API, from Debian.
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        // Documents in and out: images, XLSX (later PDF). Nothing about the database.
+        // Cairo (PDF output) and Pango (text layout), from Debian.
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        // Documents in and out: images, XLSX, PDF. Nothing about the database.
         .target(
             name: "SafeCertDocuments",
-            dependencies: ["SafeCertCore", "CTurboJPEG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["SafeCertCore", "CTurboJPEG", "CPangoCairo", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // The Vapor application, organised by feature.
         .target(

@@ -16,5 +16,6 @@ enum SafeCertMigrations {
         CreateImportJob(),
         CreateQualificationCatalogue(),
         CreateTraining(),
+        CreateStudy(),
     ]
 }

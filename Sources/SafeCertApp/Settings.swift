@@ -1,4 +1,5 @@
 import Foundation
+import SafeCertCore
 import Vapor
 
 /// Configuration read from the environment (README: Configuration).
@@ -23,6 +24,14 @@ public struct Settings: Sendable {
     public var smsGatewayToken: String?
     /// bcrypt work factor (tests lower it to stay fast).
     public var bcryptCost: Int = 12
+    /// Seconds between online-study heartbeats (SAFECERT_STUDY_INTERVAL; 30 by default; the
+    /// browser tests shorten it). Every other study number scales from the Core policy.
+    public var studyInterval: Double = 30
+
+    var studyPolicy: StudyPolicy {
+        studyInterval == 30 ? .standard : StudyPolicy(interval: studyInterval, tolerance: max(1, studyInterval / 6),
+                                                      minimumSnapshotDelay: max(5, studyInterval * 2), maximumSnapshotDelay: max(10, studyInterval * 4))
+    }
 
     public init(
         storage: Storage, demoMode: Bool = false, testMode: Bool = false, secureCookies: Bool = false,
@@ -48,7 +57,7 @@ public struct Settings: Sendable {
         func flag(_ name: String) -> Bool { ["1", "true", "yes"].contains(env[name]?.lowercased() ?? "") }
         let proxies = (env["SAFECERT_TRUSTED_PROXIES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return Settings(
+        var settings = Settings(
             storage: storage,
             demoMode: flag("SAFECERT_DEMO"),
             testMode: flag("SAFECERT_TEST_MODE"),
@@ -57,6 +66,10 @@ public struct Settings: Sendable {
             smsGatewayURL: env["SAFECERT_SMS_GATEWAY_URL"].flatMap { $0.isEmpty ? nil : $0 },
             smsGatewayToken: env["SAFECERT_SMS_GATEWAY_TOKEN"]
         )
+        if let interval = env["SAFECERT_STUDY_INTERVAL"].flatMap(Double.init), (2...300).contains(interval) {
+            settings.studyInterval = interval
+        }
+        return settings
     }
 }
 

@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     TrainingClassRoutes.register(app)
     EnrolmentRoutes.register(app)
     EnrolRoutes.register(app)
+    StudyRoutes.register(app)
     AuditRoutes.register(app)
     SecurityRoutes.register(app)
     APIRoutes.register(app)

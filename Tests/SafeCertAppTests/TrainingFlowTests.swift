@@ -280,6 +280,16 @@ extension TestApp {
             #expect(ok.status == .seeOther)
             let e = try await t.enrolment(of: "王强")
             #expect(e.channel == "individual")
+            // The 报名表 prints as a PDF with Chinese text (read back by pdftotext).
+            let pdf = try await me.get("/enrolments/\(e.id!)/form.pdf")
+            #expect(pdf.status == .ok)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("form-\(UUID().uuidString).pdf")
+            try Data(pdf.body.readableBytesView).write(to: file)
+            let (status, text) = try runTool("pdftotext", [file.path, "-"])
+            #expect(status == 0)
+            #expect(text.contains("安全生产培训考核报名表"))
+            #expect(text.contains("王强"))
+            #expect(text.contains("2010 年起从事电工作业"))
             #expect(e.state == .submitted)
 
             // Confirm, then the institution's payment system calls the API.

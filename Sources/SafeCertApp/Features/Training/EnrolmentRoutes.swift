@@ -11,6 +11,7 @@ enum EnrolmentRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.enrolments, .viewEnrolments, use: list)
         routes.page(.enrolment(nil), .viewEnrolments, use: show)
+        routes.page(.enrolmentForm(nil), .viewEnrolments, use: formPDF)
         routes.action(.enrolmentsConfirm, .confirmEnrolments, use: confirm)
         routes.action(.enrolmentsPayment, .recordPayments, use: payment)
         routes.action(.enrolmentsCheckIn, .checkInTrainees, use: checkIn)
@@ -172,6 +173,41 @@ enum EnrolmentRoutes {
             paymentHref: acts.payment ? SiteURL.enrolmentsPayment.link : nil,
             checkInHref: acts.checkIn ? SiteURL.enrolmentsCheckIn.link : nil,
             reviewHref: acts.review ? SiteURL.enrolmentsReview.link : nil))
+    }
+
+    /// 报名表 as a PDF (seed 002: print and export the form), with the 1-inch photo.
+    static func formPDF(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let e = try await Enrolment.find(try req.idParameter(), in: user.scope, on: req.db) else { throw Abort(.notFound) }
+        let c = try e.joined(TrainingClass.self)
+        try await e.$person.load(on: req.db)
+        let p = e.person
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let institution = try await Organization.find(c.$institution.id, on: req.db)
+        let photo = try await PersonPhoto.query(on: req.db).filter(\.$person.$id == p.id!).first()?.jpeg
+        let full = user.may(.viewFullPersonalData) || user.personID == p.id || PersonRoutes.owns(user, p)
+        let sheet = FormSheet(
+            title: "安全生产培训考核报名表",
+            subtitle: "\(catalogue.type(code: e.qualificationCode)?.name ?? e.qualificationCode)（\(c.classType.label)）",
+            number: "报名编号：\(e.id!.uuidString.prefix(8).uppercased())",
+            rows: [
+                .pair("姓名", p.name, "性别", p.genderLabel),
+                .pair("证件号码", full ? p.idNumber : Masking.idNumber(p.idNumber), "出生日期", p.birthDate ?? ""),
+                .pair("学历", p.education ?? "", "手机号码", full ? p.phone : Masking.phone(p.phone)),
+                .pair("工作单位", e.employerName ?? "", "统一社会信用代码", e.employerCreditCode ?? ""),
+                .pair("参加工作日期", e.workStartDate ?? "", "从业年限", e.yearsInTrade.map { "\($0) 年" } ?? ""),
+                .pair("培训班", "\(c.name)（\(c.code)）", "培训机构", institution?.name ?? ""),
+                .pair("培训时间", "\(c.startDate) 至 \(c.endDate)", "报名状态", e.state.label),
+                .wide("个人简历", e.resume ?? "", minHeight: 90),
+                .wide("单位意见", e.employerOpinion ?? "", minHeight: 50),
+            ],
+            photoBox: true, photo: photo,
+            footer: ["本人签字：                    单位盖章：                    日期：        年    月    日"])
+        let data = try await req.application.threadPool.runIfActive { FormSheetRenderer.render([sheet], title: "报名表 \(p.name)") }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        let name = "报名表-\(p.name).pdf".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "form.pdf"
+        headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"form.pdf\"; filename*=UTF-8''\(name)")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
     /// Which buttons the page offers: the same rules the actions check.

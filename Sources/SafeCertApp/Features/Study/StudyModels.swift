@@ -1,0 +1,188 @@
+import Fluent
+import Foundation
+import SafeCertCore
+
+/// 在线课程 (seed 003): lessons for one qualification and class type.
+final class Course: Model, @unchecked Sendable {
+    static let schema = "courses"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "title") var title: String
+    @Field(key: "qualification_code") var qualificationCode: String
+    @Enum(key: "class_type") var classType: TrainingClassType
+    /// 学时 this course provides towards the requirement.
+    @Field(key: "required_hours") var requiredHours: Int
+    @Parent(key: "owner_id") var owner: Organization
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+/// One lesson: a video (served with range requests) or a document.
+final class Lesson: Model, @unchecked Sendable {
+    static let schema = "lessons"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "course_id") var course: Course
+    @Field(key: "position") var position: Int
+    @Field(key: "title") var title: String
+    /// video / document
+    @Field(key: "kind") var kind: String
+    @Field(key: "media_type") var mediaType: String
+    @Field(key: "file_name") var fileName: String
+    @Field(key: "duration_seconds") var durationSeconds: Int
+    @Field(key: "size") var size: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+/// The bytes of a lesson, apart from its row so lists never load them.
+final class LessonMedia: Model, @unchecked Sendable {
+    static let schema = "lesson_media"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "lesson_id") var lesson: Lesson
+    @Field(key: "data") var data: Data
+    init() {}
+}
+
+/// One open lesson page: the Core session state, with the columns queries need beside it.
+final class StudySessionRecord: Model, @unchecked Sendable {
+    static let schema = "study_sessions"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "person_id") var person: Person
+    @Parent(key: "lesson_id") var lesson: Lesson
+    @Field(key: "course_id") var courseID: UUID
+    @Field(key: "open") var open: Bool
+    @Field(key: "expected_sequence") var expectedSequence: Int
+    @Field(key: "credited_seconds") var creditedSeconds: Double
+    @Field(key: "state") var stateJSON: String
+    @Field(key: "snapshot_pending") var snapshotPending: Bool
+    @Field(key: "started_at") var startedAt: Date
+    init() {}
+
+    var state: StudySessionState? {
+        try? JSONDecoder().decode(StudySessionState.self, from: Data(stateJSON.utf8))
+    }
+
+    func apply(_ s: StudySessionState) throws {
+        stateJSON = String(decoding: try JSONEncoder().encode(s), as: UTF8.self)
+        open = !s.isClosed
+        expectedSequence = s.expectedSequence
+        creditedSeconds = s.creditedSeconds
+    }
+}
+
+/// Every heartbeat, accepted or not: the anomaly report reads these. A verified beat claims its
+/// (session, sequence) pair by a unique index, so two requests with one token can't both count.
+final class StudyBeat: Model, @unchecked Sendable {
+    static let schema = "study_beats"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "session_id") var sessionID: UUID
+    @Field(key: "person_id") var personID: UUID
+    @OptionalField(key: "sequence") var sequence: Int?
+    @Field(key: "received_at") var receivedAt: Date
+    @OptionalField(key: "rejection") var rejection: String?
+    @Field(key: "credited") var credited: Double
+    @Field(key: "device_id") var deviceID: String
+    @Field(key: "ip") var ip: String
+    @Field(key: "snapshot_taken") var snapshotTaken: Bool
+    init() {}
+
+    var recorded: RecordedBeat {
+        RecordedBeat(sessionID: sessionID, receivedAt: receivedAt, rejection: rejection.flatMap(HeartbeatRejection.init(rawValue:)),
+                     deviceID: deviceID, ip: ip, snapshotTaken: snapshotTaken)
+    }
+}
+
+/// A webcam snapshot (抓拍) taken by the lesson page, kept with the study record.
+final class StudySnapshot: Model, @unchecked Sendable {
+    static let schema = "study_snapshots"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "session_id") var sessionID: UUID
+    @Field(key: "person_id") var personID: UUID
+    @Field(key: "taken_at") var takenAt: Date
+    @Field(key: "jpeg") var jpeg: Data
+    init() {}
+}
+
+/// Credited seconds per person and course, kept current by every credited beat, so the
+/// authority's "reached the hours" list is one indexed query.
+final class CourseProgress: Model, @unchecked Sendable {
+    static let schema = "course_progress"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "person_id") var person: Person
+    @Parent(key: "course_id") var course: Course
+    @Field(key: "seconds") var seconds: Double
+    @Field(key: "reached") var reached: Bool
+    @Field(key: "region_code") var regionCode: String
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+}
+
+/// Secrets the instances share (the heartbeat signing key), made once by the migration.
+final class AppSecret: Model, @unchecked Sendable {
+    static let schema = "app_secrets"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "value") var value: String
+    init() {}
+}
+
+struct CreateStudy: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Course.schema).id()
+            .field("title", .string, .required).field("qualification_code", .string, .required)
+            .field("class_type", .string, .required).field("required_hours", .int, .required)
+            .field("owner_id", .uuid, .required, .references(Organization.schema, "id")).field("created_at", .datetime)
+            .create()
+        try await database.schema(Lesson.schema).id()
+            .field("course_id", .uuid, .required, .references(Course.schema, "id")).field("position", .int, .required)
+            .field("title", .string, .required).field("kind", .string, .required).field("media_type", .string, .required)
+            .field("file_name", .string, .required).field("duration_seconds", .int, .required).field("size", .int, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await createIndex(on: database, name: "lessons_course", table: Lesson.schema, columns: ["course_id", "position"])
+        try await database.schema(LessonMedia.schema).id()
+            .field("lesson_id", .uuid, .required, .references(Lesson.schema, "id")).field("data", .data, .required)
+            .unique(on: "lesson_id").create()
+        try await database.schema(StudySessionRecord.schema).id()
+            .field("person_id", .uuid, .required, .references(Person.schema, "id"))
+            .field("lesson_id", .uuid, .required, .references(Lesson.schema, "id")).field("course_id", .uuid, .required)
+            .field("open", .bool, .required).field("expected_sequence", .int, .required)
+            .field("credited_seconds", .double, .required).field("state", .string, .required)
+            .field("snapshot_pending", .bool, .required).field("started_at", .datetime, .required)
+            .create()
+        try await createIndex(on: database, name: "study_sessions_person", table: StudySessionRecord.schema, columns: ["person_id", "open"])
+        try await database.schema(StudyBeat.schema).id()
+            .field("session_id", .uuid, .required).field("person_id", .uuid, .required).field("sequence", .int)
+            .field("received_at", .datetime, .required).field("rejection", .string).field("credited", .double, .required)
+            .field("device_id", .string, .required).field("ip", .string, .required).field("snapshot_taken", .bool, .required)
+            .unique(on: "session_id", "sequence", name: "study_beats_session_sequence")
+            .create()
+        try await createIndex(on: database, name: "study_beats_person", table: StudyBeat.schema, columns: ["person_id", "received_at"])
+        try await database.schema(StudySnapshot.schema).id()
+            .field("session_id", .uuid, .required).field("person_id", .uuid, .required)
+            .field("taken_at", .datetime, .required).field("jpeg", .data, .required)
+            .create()
+        try await createIndex(on: database, name: "study_snapshots_person", table: StudySnapshot.schema, columns: ["person_id", "taken_at"])
+        try await database.schema(CourseProgress.schema).id()
+            .field("person_id", .uuid, .required, .references(Person.schema, "id"))
+            .field("course_id", .uuid, .required, .references(Course.schema, "id"))
+            .field("seconds", .double, .required).field("reached", .bool, .required).field("region_code", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "person_id", "course_id", name: "course_progress_person_course")
+            .create()
+        try await createIndex(on: database, name: "course_progress_region", table: CourseProgress.schema, columns: ["region_code", "reached"])
+        try await database.schema(AppSecret.schema).id()
+            .field("name", .string, .required).field("value", .string, .required).unique(on: "name").create()
+        let key = AppSecret()
+        key.name = "heartbeat-key"
+        var generator = SystemRandomNumberGenerator()
+        key.value = HeartbeatSigner.generateKey(using: &generator).base64EncodedString()
+        try await key.create(on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [AppSecret.schema, CourseProgress.schema, StudySnapshot.schema, StudyBeat.schema, StudySessionRecord.schema,
+                       LessonMedia.schema, Lesson.schema, Course.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

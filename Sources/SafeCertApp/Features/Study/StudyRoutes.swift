@@ -1,0 +1,598 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import SafeCertDocuments
+import Vapor
+
+/// 在线学习 (seed 003): courses and lessons, the learner's page whose signed heartbeats are the
+/// only thing that adds hours, webcam snapshots, and the authority's views of who reached the
+/// hours and what looks wrong. Every decision is `SafeCertCore`'s (StudyJudge, StudySessions,
+/// StudyProgress, StudyAnomalyDetector); this file keeps the rows.
+enum StudyRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.courses, .manageCourses, use: courses)
+        routes.action(.courses, .manageCourses, use: createCourse)
+        routes.page(.course(nil), .manageCourses, use: course)
+        routes.action(.course(nil), .manageCourses, maxBody: "60mb", use: addLesson)
+        routes.page(.lessonMedia(nil), .viewHome, use: media)
+        routes.page(.study, .studyOnline, use: myCourses)
+        routes.page(.studyLesson(nil), .studyOnline, use: lessonPage)
+        routes.action(.studyStart(nil), .studyOnline, use: start)
+        routes.action(.studyHeartbeat, .studyOnline, use: heartbeat)
+        routes.action(.studySnapshot, .studyOnline, maxBody: "3mb", use: snapshot)
+        routes.page(.studySnapshotImage(nil), .viewStudyRecords, use: snapshotImage)
+        routes.page(.studyRecords, .viewStudyRecords, use: records)
+        routes.page(.studyAnomalies, .viewStudyRecords, use: anomalies)
+    }
+
+    // MARK: Courses (institution / association)
+
+    struct CourseRow: Encodable, Sendable {
+        let title: String
+        let qualification: String
+        let type: String
+        let hours: Int
+        let href: String
+    }
+
+    struct CoursesModel: Encodable, Sendable {
+        let rows: [CourseRow]
+        let pagination: Pagination
+        let qualificationOptions: [OrganizationForm.Option]
+        let typeOptions: [OrganizationForm.Option]
+        let error: String?
+    }
+
+    static func courses(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        try await renderCourses(req, user, error: nil, status: .ok)
+    }
+
+    static func renderCourses(_ req: Request, _ user: CurrentUser, error: String?, status: HTTPStatus) async throws -> Response {
+        let page = try await Course.query(on: req.db).filter(\.$owner.$id == user.organizationID ?? UUID())
+            .sort(\.$createdAt, .descending).paginate(req.pageRequest())
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        return try await req.render("study/courses", title: "在线课程", CoursesModel(
+            rows: page.items.map { c in
+                CourseRow(title: c.title, qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
+                          type: c.classType.label, hours: c.requiredHours, href: SiteURL.course(c.id).link)
+            },
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.courses.path, filters: []),
+            qualificationOptions: catalogue.types.map { .init(value: $0.code, label: $0.name) },
+            typeOptions: TrainingClassType.allCases.map { .init(value: $0.rawValue, label: $0.label) },
+            error: error), status: status)
+    }
+
+    static func createCourse(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        guard let title = req.field("title"), title.count <= 60 else {
+            return try await renderCourses(req, user, error: "请填写课程名称（不超过 60 字）", status: .unprocessableEntity)
+        }
+        guard let code = req.field("qualification"), catalogue.type(code: code) != nil else {
+            return try await renderCourses(req, user, error: "请选择资格类型", status: .unprocessableEntity)
+        }
+        guard let type = req.field("class_type").flatMap(TrainingClassType.init(rawValue:)) else {
+            return try await renderCourses(req, user, error: "请选择培训类型", status: .unprocessableEntity)
+        }
+        guard let hours = req.field("hours").flatMap(Int.init), (1...200).contains(hours) else {
+            return try await renderCourses(req, user, error: "学时须为 1–200 的整数", status: .unprocessableEntity)
+        }
+        guard let owner = user.organizationID else { throw Abort(.forbidden) }
+        let c = Course()
+        c.title = title
+        c.qualificationCode = code
+        c.classType = type
+        c.requiredHours = hours
+        c.$owner.id = owner
+        try await req.db.transaction { db in
+            try await c.create(on: db)
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "course.create", targetType: "course",
+                                   targetID: c.id?.uuidString, summary: "\(title)（\(code)，\(type.label)，\(hours) 学时）", at: req.now)
+        }
+        return req.redirect(.course(c.id))
+    }
+
+    struct LessonRow: Encodable, Sendable {
+        let position: Int
+        let title: String
+        let kind: String
+        let duration: String
+        let size: String
+        let href: String
+    }
+
+    struct CourseModel: Encodable, Sendable {
+        let title: String
+        let facts: [PersonRoutes.ComparedField]
+        let lessons: [LessonRow]
+        let action: String
+        let error: String?
+    }
+
+    static func ownCourse(_ req: Request, _ user: CurrentUser) async throws -> Course {
+        guard let c = try await Course.query(on: req.db).filter(\.$id == req.idParameter())
+            .filter(\.$owner.$id == user.organizationID ?? UUID()).first() else { throw Abort(.notFound) }
+        return c
+    }
+
+    static func course(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        try await renderCourse(req, user, try await ownCourse(req, user), error: nil, status: .ok)
+    }
+
+    static func renderCourse(_ req: Request, _ user: CurrentUser, _ c: Course, error: String?, status: HTTPStatus) async throws -> Response {
+        let lessons = try await Lesson.query(on: req.db).filter(\.$course.$id == c.id!).sort(\.$position).limit(500).all()
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        return try await req.render("study/course", title: c.title, CourseModel(
+            title: c.title,
+            facts: [("资格类型", catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode), ("培训类型", c.classType.label),
+                    ("要求学时", "\(c.requiredHours) 学时（每学时 \(StudyProgress.defaultMinutesPerHour) 分钟）")]
+                .map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
+            lessons: lessons.map { l in
+                LessonRow(position: l.position, title: l.title, kind: l.kind == "video" ? "视频" : "文档",
+                          duration: "\(l.durationSeconds / 60) 分 \(l.durationSeconds % 60) 秒", size: "\(l.size / 1024) KB",
+                          href: SiteURL.lessonMedia(l.id).link)
+            },
+            action: SiteURL.course(c.id).link, error: error), status: status)
+    }
+
+    static let videoTypes = ["mp4": "video/mp4", "webm": "video/webm", "ogv": "video/ogg"]
+    static let documentTypes = ["pdf": "application/pdf"]
+
+    static func addLesson(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let c = try await ownCourse(req, user)
+        guard let title = req.field("title"), title.count <= 60 else {
+            return try await renderCourse(req, user, c, error: "请填写课时名称（不超过 60 字）", status: .unprocessableEntity)
+        }
+        guard let minutes = req.field("minutes").flatMap(Double.init), minutes > 0, minutes <= 600 else {
+            return try await renderCourse(req, user, c, error: "请填写时长（分钟，0–600）", status: .unprocessableEntity)
+        }
+        guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
+            return try await renderCourse(req, user, c, error: "请选择视频（.mp4/.webm）或文档（.pdf）", status: .unprocessableEntity)
+        }
+        let ext = (file.filename.split(separator: ".").last.map(String.init) ?? "").lowercased()
+        let data = Data(file.data.readableBytesView)
+        let kind: String
+        let mediaType: String
+        if let type = videoTypes[ext] {
+            kind = "video"
+            mediaType = type
+        } else if let type = documentTypes[ext], data.starts(with: Array("%PDF".utf8)) {
+            kind = "document"
+            mediaType = type
+        } else {
+            return try await renderCourse(req, user, c, error: "「\(file.filename)」不是支持的视频（.mp4/.webm/.ogv）或 PDF 文档", status: .unprocessableEntity)
+        }
+        let count = try await Lesson.query(on: req.db).filter(\.$course.$id == c.id!).count()
+        let lesson = Lesson()
+        lesson.$course.id = c.id!
+        lesson.position = count + 1
+        lesson.title = title
+        lesson.kind = kind
+        lesson.mediaType = mediaType
+        lesson.fileName = String(file.filename.prefix(120))
+        lesson.durationSeconds = Int(minutes * 60)
+        lesson.size = data.count
+        try await req.db.transaction { db in
+            try await lesson.create(on: db)
+            let media = LessonMedia()
+            media.$lesson.id = lesson.id!
+            media.data = data
+            try await media.create(on: db)
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "lesson.create", targetType: "lesson",
+                                   targetID: lesson.id?.uuidString, summary: "\(c.title)：第 \(lesson.position) 课「\(title)」", at: req.now)
+        }
+        return req.redirect(.course(c.id))
+    }
+
+    /// The lesson's bytes, with `Range` support so a video seeks without downloading it all.
+    /// Learners and the course's owner may fetch it.
+    static func media(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard user.may(.studyOnline) || user.may(.manageCourses) else { throw Abort(.forbidden) }
+        guard let lesson = try await Lesson.find(try req.idParameter(), on: req.db),
+              let media = try await LessonMedia.query(on: req.db).filter(\.$lesson.$id == lesson.id!).first() else { throw Abort(.notFound) }
+        let data = media.data
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: lesson.mediaType)
+        headers.replaceOrAdd(name: .acceptRanges, value: "bytes")
+        headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=3600")
+        if let range = req.headers.first(name: .range), let (start, end) = parseRange(range, size: data.count) {
+            headers.replaceOrAdd(name: .contentRange, value: "bytes \(start)-\(end)/\(data.count)")
+            return Response(status: .partialContent, headers: headers, body: .init(data: data.subdata(in: start..<(end + 1))))
+        } else if req.headers.first(name: .range) != nil {
+            headers.replaceOrAdd(name: .contentRange, value: "bytes */\(data.count)")
+            return Response(status: .rangeNotSatisfiable, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    /// "bytes=a-b", "bytes=a-", "bytes=-n" → inclusive offsets; nil when unsatisfiable.
+    static func parseRange(_ header: String, size: Int) -> (Int, Int)? {
+        guard size > 0, header.hasPrefix("bytes="), !header.contains(",") else { return nil }
+        let spec = header.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+        guard spec.count == 2 else { return nil }
+        if spec[0].isEmpty {
+            guard let n = Int(spec[1]), n > 0 else { return nil }
+            return (max(0, size - n), size - 1)
+        }
+        guard let start = Int(spec[0]), start < size else { return nil }
+        let end = spec[1].isEmpty ? size - 1 : min(Int(spec[1]) ?? -1, size - 1)
+        return end >= start ? (start, end) : nil
+    }
+
+    // MARK: The learner
+
+    struct MyLesson: Encodable, Sendable {
+        let title: String
+        let kind: String
+        let minutes: Int
+        let studied: String
+        let href: String
+    }
+
+    struct MyCourse: Encodable, Sendable {
+        let title: String
+        let qualification: String
+        let type: String
+        let earned: String
+        let required: String
+        let remaining: String
+        let percent: Int
+        let percentStep: Int
+        let reached: Bool
+        let lessons: [MyLesson]
+    }
+
+    static func learner(_ req: Request, _ user: CurrentUser) async throws -> Person {
+        guard let id = user.personID, let person = try await Person.find(id, on: req.db) else { throw Abort(.forbidden) }
+        return person
+    }
+
+    /// Courses for the qualifications the person is enrolled in or holds.
+    static func coursesFor(_ person: Person, on db: any Database) async throws -> [Course] {
+        let enrolled = try await Enrolment.query(on: db).filter(\.$person.$id == person.id!)
+            .filter(\.$state ~~ Array(EnrolmentState.inProgress)).all(\.$qualificationCode)
+        let held = try await HeldCertificate.query(on: db).filter(\.$person.$id == person.id!).filter(\.$status == "valid").all(\.$qualificationCode)
+        let codes = Array(Set(enrolled + held))
+        guard !codes.isEmpty else { return [] }
+        return try await Course.query(on: db).filter(\.$qualificationCode ~~ codes).sort(\.$title).limit(50).all()
+    }
+
+    static func myCourses(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await learner(req, user)
+        let courses = try await coursesFor(person, on: req.db)
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        var model: [MyCourse] = []
+        for c in courses {
+            let lessons = try await Lesson.query(on: req.db).filter(\.$course.$id == c.id!).sort(\.$position).limit(200).all()
+            let sessions = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!)
+                .filter(\.$courseID == c.id!).field(\.$lesson.$id).field(\.$creditedSeconds).all()
+            var byLesson: [UUID: TimeInterval] = [:]
+            for s in sessions { byLesson[s.$lesson.id, default: 0] += s.creditedSeconds }
+            let progress = StudyProgress(creditedSecondsByLesson: byLesson, requiredHours: c.requiredHours)
+            model.append(MyCourse(
+                title: c.title, qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
+                type: c.classType.label, earned: StudyProgress.label(tenths: progress.earnedTenths),
+                required: "\(c.requiredHours) 学时", remaining: StudyProgress.label(tenths: progress.remainingTenths),
+                percent: progress.percent, percentStep: min(100, progress.percent / 10 * 10), reached: progress.isReached,
+                lessons: lessons.map { l in
+                    MyLesson(title: l.title, kind: l.kind == "video" ? "视频" : "文档", minutes: l.durationSeconds / 60,
+                             studied: "\(Int((byLesson[l.id!] ?? 0) / 60)) 分钟", href: SiteURL.studyLesson(l.id).link)
+                }))
+        }
+        return try await req.render("study/my", title: "在线学习", ["courses": model])
+    }
+
+    struct LessonModel: Encodable, Sendable {
+        let id: String
+        let title: String
+        let courseTitle: String
+        let isVideo: Bool
+        let mediaHref: String
+        let mediaType: String
+        let startHref: String
+        let heartbeatHref: String
+        let snapshotHref: String
+        let studied: String
+        let interval: Double
+    }
+
+    static func learnerLesson(_ req: Request, _ user: CurrentUser) async throws -> (Person, Lesson, Course) {
+        let person = try await learner(req, user)
+        guard let lesson = try await Lesson.query(on: req.db).filter(\.$id == req.idParameter()).with(\.$course).first() else {
+            throw Abort(.notFound)
+        }
+        let allowed = try await coursesFor(person, on: req.db).contains { $0.id == lesson.$course.id }
+        guard allowed else { throw Abort(.notFound) }
+        return (person, lesson, lesson.course)
+    }
+
+    static func lessonPage(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let (person, lesson, course) = try await learnerLesson(req, user)
+        let seconds = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!)
+            .filter(\.$lesson.$id == lesson.id!).all(\.$creditedSeconds).reduce(0, +)
+        return try await req.render("study/lesson", title: lesson.title, LessonModel(
+            id: lesson.id!.uuidString, title: lesson.title, courseTitle: course.title, isVideo: lesson.kind == "video",
+            mediaHref: SiteURL.lessonMedia(lesson.id).link, mediaType: lesson.mediaType,
+            startHref: SiteURL.studyStart(lesson.id).link, heartbeatHref: SiteURL.studyHeartbeat.link,
+            snapshotHref: SiteURL.studySnapshot.link, studied: String(Int(seconds)),
+            interval: req.application.settings.studyPolicy.interval))
+    }
+
+    static func signer(_ req: Request) async throws -> HeartbeatSigner {
+        if let cached = req.application.storage[SignerKey.self] { return cached }
+        guard let secret = try await AppSecret.query(on: req.db).filter(\.$name == "heartbeat-key").first(),
+              let key = Data(base64Encoded: secret.value) else { throw Abort(.internalServerError, reason: "学习签名密钥缺失") }
+        let signer = HeartbeatSigner(key: key)
+        req.application.storage[SignerKey.self] = signer
+        return signer
+    }
+
+    struct SignerKey: StorageKey { typealias Value = HeartbeatSigner }
+
+    struct StartBody: Content {
+        let deviceID: String
+        let position: Double?
+    }
+
+    struct BeatAnswer: Content {
+        let token: String?
+        let credited: Double
+        let studiedSeconds: Double
+        let rejection: String?
+        let stop: Bool
+        let snapshotIn: Double?
+    }
+
+    static func validDevice(_ id: String) -> Bool {
+        (8...64).contains(id.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
+    /// Opens a study session for the lesson and closes the person's other open ones.
+    static func start(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let (person, lesson, course) = try await learnerLesson(req, user)
+        let body = try req.content.decode(StartBody.self)
+        guard validDevice(body.deviceID) else { throw Abort(.badRequest, reason: "设备标识无效") }
+        let policy = req.application.settings.studyPolicy
+        let now = req.now
+        let open = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$open == true).all()
+        let begun = StudySessions.start(sessionID: UUID(), personID: person.id!, lessonID: lesson.id!, deviceID: body.deviceID,
+                                        startPosition: body.position, at: now, openSessions: open.compactMap(\.state), policy: policy)
+        let record = StudySessionRecord()
+        record.id = begun.session.sessionID
+        record.$person.id = person.id!
+        record.$lesson.id = lesson.id!
+        record.courseID = course.id!
+        record.snapshotPending = false
+        record.startedAt = now
+        try record.apply(begun.session)
+        try await req.db.transaction { db in
+            for closed in begun.closed {
+                if let row = open.first(where: { $0.id == closed.sessionID }) {
+                    try row.apply(closed)
+                    try await row.save(on: db)
+                }
+            }
+            try await record.create(on: db)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let signer = try await signer(req)
+        return try await BeatAnswer(token: signer.sign(begun.firstClaims), credited: 0, studiedSeconds: 0, rejection: nil, stop: false,
+                                    snapshotIn: SnapshotSchedule.nextDelay(using: &generator, policy: policy)).encodeResponse(for: req)
+    }
+
+    struct BeatBody: Content {
+        let token: String
+        let visible: Bool
+        let playbackRate: Double
+        let position: Double?
+        let secondsSinceInteraction: Double
+        let deviceID: String
+    }
+
+    /// One heartbeat: verified, judged, recorded; hours grow only by what the judge credits.
+    static func heartbeat(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await learner(req, user)
+        let body = try req.content.decode(BeatBody.self)
+        guard validDevice(body.deviceID) else { throw Abort(.badRequest, reason: "设备标识无效") }
+        let policy = req.application.settings.studyPolicy
+        let now = req.now
+        let claims = try await signer(req).verify(body.token)
+        // The session the token names, or for a forged token the person's latest, so the rejected
+        // beat still shows in their anomaly report.
+        var sessionQuery = StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!)
+        if let claims { sessionQuery = sessionQuery.filter(\.$id == claims.sessionID) } else { sessionQuery = sessionQuery.sort(\.$startedAt, .descending) }
+        guard let record = try await sessionQuery.first(), let state = record.state else {
+            return try await BeatAnswer(token: nil, credited: 0, studiedSeconds: 0, rejection: HeartbeatRejection.invalidToken.label,
+                                        stop: true, snapshotIn: nil).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let report = HeartbeatReport(visible: body.visible, playbackRate: body.playbackRate, position: body.position,
+                                     secondsSinceInteraction: body.secondsSinceInteraction, deviceID: body.deviceID)
+        let verdict = StudyJudge.judge(session: state, claims: claims, report: report, receivedAt: now, policy: policy)
+        let beat = StudyBeat()
+        beat.sessionID = record.id!
+        beat.personID = person.id!
+        beat.receivedAt = now
+        beat.deviceID = body.deviceID
+        beat.ip = req.clientIP
+        beat.snapshotTaken = record.snapshotPending
+        beat.sequence = verdict.isVerified ? claims?.sequence : nil
+        beat.rejection = verdict.rejection?.rawValue
+        beat.credited = verdict.creditedSeconds
+        let judged = verdict
+        var replayed = false
+        do {
+            try await req.db.transaction { db in
+                // The (session, sequence) pair is claimed by the insert: a second request with the
+                // same token fails here and counts nothing.
+                try await beat.create(on: db)
+                if judged.isVerified {
+                    try record.apply(judged.session)
+                    record.snapshotPending = false
+                    try await record.save(on: db)
+                    if judged.creditedSeconds > 0 {
+                        try await addProgress(person: person, courseID: record.courseID, seconds: judged.creditedSeconds, now: now, on: db)
+                    }
+                }
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            replayed = true
+            let replay = StudyBeat()
+            replay.sessionID = record.id!; replay.personID = person.id!; replay.receivedAt = now; replay.deviceID = body.deviceID
+            replay.ip = req.clientIP; replay.snapshotTaken = false; replay.sequence = nil; replay.rejection = HeartbeatRejection.replayed.rawValue
+            replay.credited = 0
+            try await replay.create(on: req.db)
+        }
+        if replayed {
+            return try await BeatAnswer(token: nil, credited: 0, studiedSeconds: 0, rejection: HeartbeatRejection.replayed.label,
+                                        stop: true, snapshotIn: nil).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let studied = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!)
+            .filter(\.$lesson.$id == record.$lesson.id).all(\.$creditedSeconds).reduce(0, +)
+        let signer = try await signer(req)
+        let next = verdict.nextClaims.map { signer.sign($0) }
+        return try await BeatAnswer(token: next, credited: verdict.creditedSeconds, studiedSeconds: studied,
+                                    rejection: verdict.rejection?.label, stop: next == nil, snapshotIn: nil)
+            .encodeResponse(status: verdict.isVerified || verdict.rejection == nil ? .ok : .unprocessableEntity, for: req)
+    }
+
+    static func addProgress(person: Person, courseID: UUID, seconds: Double, now: Date, on db: any Database) async throws {
+        guard let course = try await Course.find(courseID, on: db) else { return }
+        let row = try await CourseProgress.query(on: db).filter(\.$person.$id == person.id!).filter(\.$course.$id == courseID).first()
+            ?? {
+                let r = CourseProgress()
+                r.$person.id = person.id!
+                r.$course.id = courseID
+                r.seconds = 0
+                r.regionCode = person.regionCode
+                return r
+            }()
+        row.seconds += seconds
+        row.reached = StudyProgress(creditedSeconds: row.seconds, requiredHours: course.requiredHours).isReached
+        row.updatedAt = now
+        try await row.save(on: db)
+    }
+
+    struct SnapshotBody: Content {
+        let token: String
+        let image: String
+    }
+
+    /// A webcam frame (JPEG, base64) for the session the token names.
+    static func snapshot(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await learner(req, user)
+        let body = try req.content.decode(SnapshotBody.self)
+        guard let claims = try await signer(req).verify(body.token), claims.personID == person.id,
+              let record = try await StudySessionRecord.query(on: req.db).filter(\.$id == claims.sessionID)
+                .filter(\.$person.$id == person.id!).first() else {
+            throw Abort(.unprocessableEntity, reason: "学习会话无效")
+        }
+        let base64 = body.image.components(separatedBy: ",").last ?? ""
+        guard let data = Data(base64Encoded: base64), data.count < 2_000_000, (try? JPEG.inspect(data)) != nil else {
+            throw Abort(.unprocessableEntity, reason: "抓拍图片须为 JPEG")
+        }
+        let shot = StudySnapshot()
+        shot.sessionID = record.id!
+        shot.personID = person.id!
+        shot.takenAt = req.now
+        shot.jpeg = data
+        record.snapshotPending = true
+        try await req.db.transaction { db in
+            try await shot.create(on: db)
+            try await record.save(on: db)
+        }
+        var generator = SystemRandomNumberGenerator()
+        return try await ["next": SnapshotSchedule.nextDelay(using: &generator, policy: req.application.settings.studyPolicy)]
+            .encodeResponse(for: req)
+    }
+
+    static func snapshotImage(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let shot = try await StudySnapshot.find(try req.idParameter(), on: req.db),
+              try await Person.find(shot.personID, in: user.scope, on: req.db) != nil else { throw Abort(.notFound) }
+        var headers = HTTPHeaders()
+        headers.contentType = .jpeg
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: shot.jpeg))
+    }
+
+    // MARK: The authority
+
+    struct RecordRow: Encodable, Sendable {
+        let name: String
+        let idNumber: String
+        let course: String
+        let earned: String
+        let required: String
+        let reached: Bool
+        let updated: String
+        let anomaliesHref: String
+    }
+
+    struct RecordsModel: Encodable, Sendable {
+        let rows: [RecordRow]
+        let pagination: Pagination
+        let reachedCount: Int
+        let onlyReached: Bool
+    }
+
+    /// 查看达到学时人数: people in the region with their hours, and how many reached them.
+    static func records(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let onlyReached = req.queryText("reached") == "1"
+        func base() -> QueryBuilder<CourseProgress> {
+            let q = CourseProgress.query(on: req.db).join(parent: \.$person).scopedByJoinedPerson(user.scope)
+            return onlyReached ? q.filter(\.$reached == true) : q
+        }
+        let reachedCount = try await CourseProgress.query(on: req.db).join(parent: \.$person).scopedByJoinedPerson(user.scope)
+            .filter(\.$reached == true).count()
+        let page = try await base().join(parent: \.$course).sort(\.$updatedAt, .descending).paginate(req.pageRequest())
+        let rows = try page.items.map { r in
+            let p = try r.joined(Person.self)
+            let c = try r.joined(Course.self)
+            let progress = StudyProgress(creditedSeconds: r.seconds, requiredHours: c.requiredHours)
+            return RecordRow(name: p.name, idNumber: Masking.idNumber(p.idNumber), course: c.title,
+                             earned: StudyProgress.label(tenths: progress.earnedTenths), required: "\(c.requiredHours) 学时",
+                             reached: r.reached, updated: ChinaTime.format(r.updatedAt),
+                             anomaliesHref: SiteURL.studyAnomalies.link + "?person=\(p.id!.uuidString)")
+        }
+        return try await req.render("study/records", title: "学时查询", RecordsModel(
+            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.studyRecords.path, filters: [("reached", onlyReached ? "1" : nil)]),
+            reachedCount: reachedCount, onlyReached: onlyReached))
+    }
+
+    struct AnomalyRow: Encodable, Sendable {
+        let kind: String
+        let window: String
+        let message: String
+    }
+
+    struct AnomaliesModel: Encodable, Sendable {
+        let personName: String?
+        let idNumber: String
+        let anomalies: [AnomalyRow]
+        let beats: Int
+        let rejected: Int
+        let snapshots: [String]
+    }
+
+    /// 学习异常报告 for one person (by ID number or from the hours list).
+    static func anomalies(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        var person: Person?
+        if let id = req.queryText("person").flatMap(UUID.init(uuidString:)) {
+            person = try await Person.find(id, in: user.scope, on: req.db)
+        } else if let number = req.queryText("id_number") {
+            person = try await Person.query(on: req.db).filter(\.$idNumber == TextNormalizationBridge.idNumber(number)).scoped(to: user.scope).first()
+        }
+        guard let person else {
+            return try await req.render("study/anomalies", title: "学习异常报告", AnomaliesModel(
+                personName: nil, idNumber: req.queryText("id_number") ?? "", anomalies: [], beats: 0, rejected: 0, snapshots: []))
+        }
+        let beats = try await StudyBeat.query(on: req.db).filter(\.$personID == person.id!).sort(\.$receivedAt, .descending)
+            .limit(5_000).all().reversed().map(\.recorded)
+        let report = StudyAnomalyDetector.report(beats: Array(beats), policy: req.application.settings.studyPolicy)
+        let shots = try await StudySnapshot.query(on: req.db).filter(\.$personID == person.id!).sort(\.$takenAt, .descending)
+            .field(\.$id).limit(12).all()
+        return try await req.render("study/anomalies", title: "学习异常报告", AnomaliesModel(
+            personName: person.name, idNumber: Masking.idNumber(person.idNumber),
+            anomalies: report.map { .init(kind: $0.kind.label, window: "\(ChinaTime.format($0.start)) — \(ChinaTime.format($0.end))", message: $0.message) },
+            beats: beats.count, rejected: beats.filter { !$0.accepted }.count,
+            snapshots: shots.map { SiteURL.studySnapshotImage($0.id).link }))
+    }
+}
