@@ -45,7 +45,8 @@ class Server:
         self.data_dir = tempfile.mkdtemp(prefix="safecert-browser-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, SAFECERT_DATA_DIR=self.data_dir, SAFECERT_DEMO="1", SAFECERT_TEST_MODE="1")
+        env = dict(os.environ, SAFECERT_DATA_DIR=self.data_dir, SAFECERT_DEMO="1", SAFECERT_TEST_MODE="1",
+                   SAFECERT_STUDY_INTERVAL="3")
         env.pop("DATABASE_URL", None)
         subprocess.run([BINARY, "seed", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
         self.log = open(os.path.join(self.data_dir, "server.log"), "w")

@@ -194,6 +194,9 @@ enum StudyRoutes {
         headers.replaceOrAdd(name: .contentType, value: lesson.mediaType)
         headers.replaceOrAdd(name: .acceptRanges, value: "bytes")
         headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=3600")
+        // The lesson page shows a document in a frame of its own origin; nothing else may frame it.
+        headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'self'; object-src 'self'")
+        headers.replaceOrAdd(name: "X-Frame-Options", value: "SAMEORIGIN")
         if let range = req.headers.first(name: .range), let (start, end) = parseRange(range, size: data.count) {
             headers.replaceOrAdd(name: .contentRange, value: "bytes \(start)-\(end)/\(data.count)")
             return Response(status: .partialContent, headers: headers, body: .init(data: data.subdata(in: start..<(end + 1))))
@@ -566,6 +569,7 @@ enum StudyRoutes {
     struct AnomaliesModel: Encodable, Sendable {
         let personName: String?
         let idNumber: String
+        let maskedID: String
         let anomalies: [AnomalyRow]
         let beats: Int
         let rejected: Int
@@ -582,7 +586,7 @@ enum StudyRoutes {
         }
         guard let person else {
             return try await req.render("study/anomalies", title: "学习异常报告", AnomaliesModel(
-                personName: nil, idNumber: req.queryText("id_number") ?? "", anomalies: [], beats: 0, rejected: 0, snapshots: []))
+                personName: nil, idNumber: req.queryText("id_number") ?? "", maskedID: "", anomalies: [], beats: 0, rejected: 0, snapshots: []))
         }
         let beats = try await StudyBeat.query(on: req.db).filter(\.$personID == person.id!).sort(\.$receivedAt, .descending)
             .limit(5_000).all().reversed().map(\.recorded)
@@ -590,7 +594,7 @@ enum StudyRoutes {
         let shots = try await StudySnapshot.query(on: req.db).filter(\.$personID == person.id!).sort(\.$takenAt, .descending)
             .field(\.$id).limit(12).all()
         return try await req.render("study/anomalies", title: "学习异常报告", AnomaliesModel(
-            personName: person.name, idNumber: Masking.idNumber(person.idNumber),
+            personName: person.name, idNumber: req.queryText("id_number") ?? "", maskedID: Masking.idNumber(person.idNumber),
             anomalies: report.map { .init(kind: $0.kind.label, window: "\(ChinaTime.format($0.start)) — \(ChinaTime.format($0.end))", message: $0.message) },
             beats: beats.count, rejected: beats.filter { !$0.accepted }.count,
             snapshots: shots.map { SiteURL.studySnapshotImage($0.id).link }))
