@@ -188,6 +188,14 @@ extension TestApp {
             #expect(list.body.string.contains("孙磊"))
             #expect(list.body.string.contains("考勤记录不全"))
             #expect(try await t.auditCount("enrolment.review-return") == 1)
+            // The list exports to .xlsx with the same filters, ID numbers masked for the enterprise.
+            let export = try await enterprise.get("/enrolments/export.xlsx?state=trained")
+            #expect(export.status == .ok)
+            let reader = try XLSXReader(data: Data(export.body.readableBytesView))
+            let sheetRows = try Array(reader.rows())
+            #expect(sheetRows.count == 3)
+            #expect(Set(sheetRows.dropFirst().map { $0.cells[0].text ?? "" }) == ["赵敏", "周杰"])
+            #expect(sheetRows.dropFirst().allSatisfy { ($0.cells[1].text ?? "").contains("********") })
         }
     }
 
@@ -269,6 +277,14 @@ extension TestApp {
             let me = try await t.loggedIn(wang.idNumber)
             let list = try await me.get("/enrol")
             #expect(list.body.string.contains("应参加换证培训班"))
+            // He is offered the renewal class only, not the initial one for the qualification he holds.
+            #expect(list.body.string.contains("低压电工作业换证培训班（第 1 期）"))
+            #expect(!list.body.string.contains("低压电工作业取证培训班（第 1 期）"))
+            // 李娜 holds nothing: the initial class, not the renewal one.
+            let li = try await t.loggedIn(try await t.person(named: "李娜").idNumber)
+            let hers = try await li.get("/enrol")
+            #expect(hers.body.string.contains("低压电工作业取证培训班（第 1 期）"))
+            #expect(!hers.body.string.contains("低压电工作业换证培训班（第 1 期）"))
             let initial = try await t.trainingClass(code: t.initialClassCode)
             let renewal = try await t.trainingClass(code: "PX2026DEMO02")
             let page = try await me.get("/enrol/\(initial.id!)")

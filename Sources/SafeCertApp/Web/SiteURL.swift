@@ -78,6 +78,7 @@ enum SiteURL: Sendable, Equatable {
     case enrolmentsPayment
     case enrolmentsCheckIn
     case enrolmentsReview
+    case enrolmentsExport
     case enrolSelf
     case enrolSelfClass(UUID?)
     case courses
@@ -197,6 +198,7 @@ enum SiteURL: Sendable, Equatable {
         case .enrolmentsPayment: ["enrolments", "payment"]
         case .enrolmentsCheckIn: ["enrolments", "check-in"]
         case .enrolmentsReview: ["enrolments", "review"]
+        case .enrolmentsExport: ["enrolments", "export.xlsx"]
         case .enrolSelf: ["enrol"]
         case .enrolSelfClass: ["enrol", ":id"]
         case .courses: ["courses"]

@@ -337,6 +337,20 @@ enum EnrolRoutes {
                                   number: cert.number, expires: cert.expiresOn, advice: advice)
         }
         var query = TrainingClass.query(on: req.db).filter(\.$state == .published).filter(\.$enrolmentDeadline >= today.iso)
+        // Only what the person may join: initial classes for qualifications not held; for a
+        // held one, the class type the 1 March rule allows (and continuing education).
+        let heldCodes = held.map(\.qualificationCode)
+        let allowedByHeld: [(String, [TrainingClassType])] = held.compactMap { cert in
+            guard let issued = cert.issued, let expires = cert.expires else { return nil }
+            let type = HolderClassRule.decide(expires: expires, issued: issued, today: today).classType
+            return (cert.qualificationCode, (type.map { [$0] } ?? []) + [.continuing])
+        }
+        query = query.group(.or) { or in
+            or.group(.and) { $0.filter(\.$classType == .initial).filter(\.$qualificationCode !~ heldCodes) }
+            for (code, types) in allowedByHeld {
+                or.group(.and) { $0.filter(\.$qualificationCode == code).filter(\.$classType ~~ types) }
+            }
+        }
         let type = req.queryText("type").flatMap(TrainingClassType.init(rawValue:))
         if let type { query = query.filter(\.$classType == type) }
         let page = try await query.sort(\.$startDate).sort(\.$id).with(\.$institution).paginate(req.pageRequest())

@@ -11,6 +11,7 @@ enum EnrolmentRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.enrolments, .viewEnrolments, use: list)
         routes.page(.enrolment(nil), .viewEnrolments, use: show)
+        routes.page(.enrolmentsExport, .viewEnrolments, use: export)
         routes.page(.enrolmentForm(nil), .viewEnrolments, use: formPDF)
         routes.action(.enrolmentsConfirm, .confirmEnrolments, use: confirm)
         routes.action(.enrolmentsPayment, .recordPayments, use: payment)
@@ -58,18 +59,63 @@ enum EnrolmentRoutes {
         let className: String?
         let stateOptions: [OrganizationForm.Option]
         let bulk: [BulkAction]
+        let exportParts: [OrganizationForm.Option]
+    }
+
+    struct Filters {
+        var name: String?
+        var number: String?
+        var state: EnrolmentState?
+        var classID: UUID?
+        var pairs: [(String, String?)] { [("name", name), ("id_number", number), ("state", state?.rawValue), ("class", classID?.uuidString)] }
+    }
+
+    /// The list's query with its filters, inside the scope; the export uses the same one.
+    static func filtered(_ req: Request, _ user: CurrentUser) -> (QueryBuilder<Enrolment>, Filters) {
+        var query = Enrolment.query(on: req.db).scoped(to: user.scope).join(parent: \.$person)
+        var f = Filters()
+        f.name = req.queryText("name")
+        if let name = f.name { query = query.filter(Person.self, \.$name ~~ name) }
+        f.number = req.queryText("id_number")
+        if let number = f.number { query = query.filter(Person.self, \.$idNumber == TextNormalizationBridge.idNumber(number)) }
+        f.state = req.queryText("state").flatMap(EnrolmentState.init(rawValue:))
+        if let state = f.state { query = query.filter(\.$state == state) }
+        f.classID = req.queryText("class").flatMap(UUID.init(uuidString:))
+        if let classID = f.classID { query = query.filter(\.$trainingClass.$id == classID) }
+        return (query, f)
+    }
+
+    static let exportPageSize = 5_000
+
+    /// .xlsx of the filtered list in parts of 5,000 (?part=N); ID numbers masked unless the
+    /// account may see them in full.
+    static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let (query, _) = filtered(req, user)
+        let part = max(1, req.query[Int.self, at: "part"] ?? 1)
+        let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id)
+            .range(((part - 1) * exportPageSize)..<(part * exportPageSize)).all()
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let full = user.may(.viewFullPersonalData)
+        let writer = XLSXWriter(sheetName: "报名名单", columns: [
+            ("姓名", 12), ("证件号码", 22), ("培训班", 30), ("班级编号", 16), ("资格类型", 20), ("报名方式", 12), ("状态", 14),
+            ("缴费", 8), ("学时", 8), ("培训结果", 10), ("原因", 30),
+        ].map { XLSXColumn(title: $0.0, width: Double($0.1)) })
+        for e in rows {
+            let p = try e.joined(Person.self)
+            let c = try e.joined(TrainingClass.self)
+            writer.append([p.name, full ? p.idNumber : Masking.idNumber(p.idNumber), c.name, c.code,
+                           catalogue.type(code: e.qualificationCode)?.name ?? e.qualificationCode, e.channelLabel, e.state.label,
+                           e.paid ? "已缴" : "", e.trainingHours.map(hoursLabel) ?? "",
+                           e.trainingPassed.map { $0 ? "合格" : "不合格" } ?? "", e.stateReason ?? ""])
+        }
+        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "enrolment.export", targetType: "enrolment", targetID: nil,
+                               summary: "导出报名名单第 \(part) 部分（\(rows.count) 条）", at: req.now)
+        return xlsxResponse(try writer.finish(), fileName: "报名名单-\(part).xlsx")
     }
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        var query = Enrolment.query(on: req.db).scoped(to: user.scope).join(parent: \.$person)
-        let name = req.queryText("name")
-        if let name { query = query.filter(Person.self, \.$name ~~ name) }
-        let number = req.queryText("id_number")
-        if let number { query = query.filter(Person.self, \.$idNumber == TextNormalizationBridge.idNumber(number)) }
-        let state = req.queryText("state").flatMap(EnrolmentState.init(rawValue:))
-        if let state { query = query.filter(\.$state == state) }
-        let classID = req.queryText("class").flatMap(UUID.init(uuidString:))
-        if let classID { query = query.filter(\.$trainingClass.$id == classID) }
+        let (query, filters) = filtered(req, user)
+        let name = filters.name, number = filters.number, state = filters.state, classID = filters.classID
         let page = try await query.sort(\.$createdAt, .descending).sort(\.$id).paginate(req.pageRequest())
         let catalogue = try await CatalogueStore.load(on: req.db)
         let rows = try page.items.map { e in
@@ -105,7 +151,20 @@ enum EnrolmentRoutes {
                                    filters: [("name", name), ("id_number", number), ("state", state?.rawValue), ("class", classID?.uuidString)]),
             name: name ?? "", idNumber: number ?? "", classID: classID?.uuidString ?? "", className: className,
             stateOptions: EnrolmentState.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
-            bulk: bulk))
+            bulk: bulk, exportParts: exportParts(filters, total: page.metadata.total)))
+    }
+
+    static func exportParts(_ filters: Filters, total: Int) -> [OrganizationForm.Option] {
+        var components = URLComponents()
+        components.path = SiteURL.enrolmentsExport.path
+        components.queryItems = filters.pairs.compactMap { n, v in v.map { URLQueryItem(name: n, value: $0) } }
+        let base = components.string ?? SiteURL.enrolmentsExport.path
+        let joiner = base.contains("?") ? "&" : "?"
+        let parts = max(1, (total + exportPageSize - 1) / exportPageSize)
+        return (1...parts).map { part in
+            .init(value: base + joiner + "part=\(part)",
+                  label: parts == 1 ? "导出 Excel" : "导出第 \(part) 部分（第 \((part - 1) * exportPageSize + 1)–\(min(part * exportPageSize, total)) 条）")
+        }
     }
 
     static func hoursLabel(_ hours: Double) -> String {
