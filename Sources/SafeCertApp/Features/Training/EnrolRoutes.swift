@@ -34,15 +34,35 @@ enum EnrolRoutes {
 
     // MARK: One by one
 
-    struct SingleForm: Encodable, Sendable {
-        var idNumber = ""
-        var name = ""
+    /// The 报名表 fields every enrolment form shares (seed 002).
+    struct DetailsForm: Encodable, Sendable {
         var workStartDate = ""
         var yearsInTrade = ""
         var resume = ""
         var employerOpinion = ""
         var health = false
         var medical = false
+
+        /// Reads and checks the fields; problems go to `errors` by field name.
+        mutating func read(_ req: Request, errors: inout FieldErrors) -> EnrolmentDetails? {
+            workStartDate = req.field("work_start_date") ?? ""
+            yearsInTrade = req.field("years_in_trade") ?? ""
+            resume = req.field("resume") ?? ""
+            employerOpinion = req.field("employer_opinion") ?? ""
+            health = req.field("health_commitment") != nil
+            medical = req.field("medical_check") != nil
+            let (details, problems) = EnrolmentDetails.validate(
+                workStart: workStartDate.nilIfEmpty, years: yearsInTrade.nilIfEmpty, resume: resume.nilIfEmpty,
+                opinion: employerOpinion.nilIfEmpty, today: CalendarDate.today(now: req.now), health: health, medical: medical)
+            for p in problems { errors.add(p.field, p.message) }
+            return details
+        }
+    }
+
+    struct SingleForm: Encodable, Sendable {
+        var idNumber = ""
+        var name = ""
+        var details = DetailsForm()
         var school = false
         var errors = FieldErrors()
     }
@@ -75,20 +95,6 @@ enum EnrolRoutes {
         return try await renderSingle(req, user, c, form: SingleForm(), refusals: [], status: .ok)
     }
 
-    static func readDetails(_ req: Request, _ form: inout SingleForm) -> EnrolmentDetails? {
-        form.workStartDate = req.field("work_start_date") ?? ""
-        form.yearsInTrade = req.field("years_in_trade") ?? ""
-        form.resume = req.field("resume") ?? ""
-        form.employerOpinion = req.field("employer_opinion") ?? ""
-        form.health = req.field("health_commitment") != nil
-        form.medical = req.field("medical_check") != nil
-        let (details, problems) = EnrolmentDetails.validate(
-            workStart: form.workStartDate.nilIfEmpty, years: form.yearsInTrade.nilIfEmpty, resume: form.resume.nilIfEmpty,
-            opinion: form.employerOpinion.nilIfEmpty, today: CalendarDate.today(now: req.now), health: form.health, medical: form.medical)
-        for p in problems { form.errors.add(p.field, p.message) }
-        return details
-    }
-
     static func enrolSingle(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await openClass(req, user)
         let channels = channels(for: user)
@@ -97,7 +103,7 @@ enum EnrolRoutes {
         form.idNumber = req.field("id_number") ?? ""
         form.name = req.field("name") ?? ""
         form.school = req.field("school") != nil || channels == [.school]
-        let details = readDetails(req, &form)
+        let details = form.details.read(req, errors: &form.errors)
         if form.idNumber.isEmpty { form.errors.add("id_number", "请填写证件号码") }
         if form.name.isEmpty { form.errors.add("name", "请填写姓名") }
         var person: Person?
@@ -368,12 +374,7 @@ enum EnrolRoutes {
     struct SelfForm: Encodable, Sendable {
         var creditCode = ""
         var employerName = ""
-        var workStartDate = ""
-        var yearsInTrade = ""
-        var resume = ""
-        var employerOpinion = ""
-        var health = false
-        var medical = false
+        var details = DetailsForm()
         var errors = FieldErrors()
     }
 
@@ -414,7 +415,7 @@ enum EnrolRoutes {
             form.creditCode = employer.creditCode ?? ""
             form.employerName = employer.name
         }
-        form.workStartDate = person.workStartDate ?? ""
+        form.details.workStartDate = person.workStartDate ?? ""
         // Tell the person at once if they can't join, rather than after they fill the form in.
         let catalogue = try await CatalogueStore.load(on: req.db)
         let facts = try await EnrolmentService.facts(person: person, trainingClass: c,
@@ -428,15 +429,7 @@ enum EnrolRoutes {
         let person = try await ownPerson(req, user)
         var form = SelfForm()
         form.creditCode = req.field("credit_code") ?? ""
-        var single = SingleForm()
-        let details = readDetails(req, &single)
-        form.workStartDate = single.workStartDate
-        form.yearsInTrade = single.yearsInTrade
-        form.resume = single.resume
-        form.employerOpinion = single.employerOpinion
-        form.health = single.health
-        form.medical = single.medical
-        form.errors = single.errors
+        let details = form.details.read(req, errors: &form.errors)
         var employer: Organization?
         if form.creditCode.isEmpty {
             form.errors.add("credit_code", "请填写工作单位的统一社会信用代码")
@@ -449,8 +442,8 @@ enum EnrolRoutes {
                 form.employerName = employer?.name ?? ""
             }
         }
-        if form.workStartDate.isEmpty { form.errors.add("work_start_date", "请填写参加工作日期") }
-        if form.resume.isEmpty { form.errors.add("resume", "请填写个人简历（工作经历）") }
+        if form.details.workStartDate.isEmpty { form.errors.add("work_start_date", "请填写参加工作日期") }
+        if form.details.resume.isEmpty { form.errors.add("resume", "请填写个人简历（工作经历）") }
         // The 1-inch photo: uploaded here, or the one already registered.
         if let upload = try? req.content.get(File.self, at: "photo"), upload.data.readableBytes > 0 {
             switch try await PersonPhotoRoutes.store(Data(upload.data.readableBytesView), for: person, on: req.db,

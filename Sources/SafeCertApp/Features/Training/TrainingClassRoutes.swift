@@ -212,19 +212,8 @@ enum TrainingClassRoutes {
         }
         let c = TrainingClass()
         c.code = "PX" + CalendarDate.today(now: req.now).iso.replacingOccurrences(of: "-", with: "") + String(Tokens.digits(4))
-        c.name = form.name
-        c.classType = v.type
-        c.qualificationCode = form.qualification
-        c.$institution.id = v.institution.id!
         c.$publisher.id = publisherID
-        c.regionCode = v.institution.regionCode
-        c.startDate = v.start.iso
-        c.endDate = v.end.iso
-        c.enrolmentDeadline = v.deadline.iso
-        c.place = form.place
-        c.capacity = v.capacity
-        c.feeFen = v.feeFen
-        c.institutionChecksIn = form.institutionChecksIn
+        apply(v, form, to: c)
         c.state = .draft
         try await req.db.transaction { db in
             try await c.create(on: db)
@@ -233,6 +222,22 @@ enum TrainingClassRoutes {
         }
         try await req.flash(.success, "已新建培训班（草稿），核对后请发布")
         return req.redirect(.trainingClass(c.id))
+    }
+
+    /// The form's checked values onto the class (new or draft).
+    static func apply(_ v: Validated, _ form: Form, to c: TrainingClass) {
+        c.name = form.name
+        c.classType = v.type
+        c.qualificationCode = form.qualification
+        c.$institution.id = v.institution.id!
+        c.regionCode = v.institution.regionCode
+        c.startDate = v.start.iso
+        c.endDate = v.end.iso
+        c.enrolmentDeadline = v.deadline.iso
+        c.place = form.place
+        c.capacity = v.capacity
+        c.feeFen = v.feeFen
+        c.institutionChecksIn = form.institutionChecksIn
     }
 
     static func editable(_ req: Request, _ user: CurrentUser) async throws -> TrainingClass {
@@ -258,18 +263,7 @@ enum TrainingClassRoutes {
         guard let v = try await validate(&form, req, user, catalogue: catalogue) else {
             return try await renderForm(req, user, form: form, action: .trainingClass(c.id), isNew: false, status: .unprocessableEntity)
         }
-        c.name = form.name
-        c.classType = v.type
-        c.qualificationCode = form.qualification
-        c.$institution.id = v.institution.id!
-        c.regionCode = v.institution.regionCode
-        c.startDate = v.start.iso
-        c.endDate = v.end.iso
-        c.enrolmentDeadline = v.deadline.iso
-        c.place = form.place
-        c.capacity = v.capacity
-        c.feeFen = v.feeFen
-        c.institutionChecksIn = form.institutionChecksIn
+        apply(v, form, to: c)
         try await req.db.transaction { db in
             try await c.save(on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "class.update", targetType: "class",
