@@ -8,6 +8,9 @@ import Vapor
 import VaporTesting
 @testable import SafeCertApp
 
+/// Each client is used by one task at a time; the race tests hand two clients to two tasks.
+extension WebClient: @unchecked Sendable {}
+
 extension WebClient {
     /// A urlencoded form with repeated keys (ids=…&ids=…), as a form of checkboxes sends.
     @discardableResult
@@ -340,6 +343,29 @@ extension TestApp {
             #expect(try await Enrolment.find(e.id, on: t.db)?.state == .confirmed)
             try await jilin.post("/enrolments/\(e.id!)/cancel", ["reason": "本人申请，经核实"])
             #expect(try await Enrolment.find(e.id, on: t.db)?.state == .cancelled)
+        }
+    }
+
+    @Test("two enrolments racing for the last place: one gets it, the other is told the class is full")
+    func lastPlace() async throws {
+        try await withSafeCert { t in
+            let c = try await t.trainingClass(code: t.initialClassCode)
+            c.capacity = 1
+            try await c.save(on: t.db)
+            let enterprise = try await t.loggedIn("enterprise")
+            let group = try await t.loggedIn("group")
+            let li = try await t.person(named: "李娜")
+            let zhang = try await t.person(named: "张伟")
+            try await enterprise.refreshCSRF()
+            try await group.refreshCSRF()
+            async let a = enterprise.post("/classes/\(c.id!)/enrol", ["id_number": li.idNumber, "name": "李娜", "medical_check": "1"])
+            async let b = group.post("/classes/\(c.id!)/enrol", ["id_number": zhang.idNumber, "name": "张伟", "medical_check": "1"])
+            let statuses = try await [a.status, b.status]
+            #expect(statuses.filter { $0 == .seeOther }.count == 1)
+            #expect(statuses.filter { $0 == .unprocessableEntity }.count == 1)
+            #expect(try await Enrolment.query(on: t.db).filter(\.$trainingClass.$id == c.id!).count() == 1)
+            let loser = statuses[0] == .unprocessableEntity ? enterprise : group
+            #expect(loser.lastBody.contains("培训班已满（1 人）"))
         }
     }
 }

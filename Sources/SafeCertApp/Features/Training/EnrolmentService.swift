@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import SafeCertCore
 import Vapor
@@ -57,6 +58,12 @@ enum EnrolmentService {
                       employerName: String?, employerCreditCode: String?, by user: CurrentUser, req: Request,
                       catalogue: QualificationCatalogue, on db: any Database) async throws -> Enrolment {
         if !person.hasPhoto { throw Refusal(reasons: ["缺少一寸照片：请先上传照片"]) }
+        // Touch the class row first: on PostgreSQL this locks it until the transaction ends, so
+        // enrolments into one class are counted one after another and the last place goes once
+        // (SQLite has one writer at a time anyway).
+        if let sql = db as? any SQLDatabase {
+            try await sql.update(TrainingClass.schema).set("capacity", to: SQLColumn("capacity")).where("id", .equal, c.id!).run()
+        }
         let today = CalendarDate.today(now: req.now)
         let facts = try await facts(person: person, trainingClass: c, details: details, catalogue: catalogue, today: today, on: db)
         let reasons = EnrolmentCheck.refusals(facts)
