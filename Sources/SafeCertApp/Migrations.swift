@@ -17,5 +17,6 @@ enum SafeCertMigrations {
         CreateQualificationCatalogue(),
         CreateTraining(),
         CreateStudy(),
+        CreateExamRoom(),
     ]
 }

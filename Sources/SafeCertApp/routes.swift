@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     EnrolmentRoutes.register(app)
     EnrolRoutes.register(app)
     StudyRoutes.register(app)
+    ExamRoomRoutes.register(app)
     AuditRoutes.register(app)
     SecurityRoutes.register(app)
     APIRoutes.register(app)

@@ -154,6 +154,7 @@ enum DemoSeed {
                                   phone: demo.phone, organizationID: nil, personID: person.id, mustChangePassword: false).create(on: db)
             }
             try await seedTraining(on: db, byName: byName, people: seeded, today: CalendarDate.today(now: app.appServices.clock.now()))
+            try await seedExamRooms(on: db, byName: byName)
             try await Audit.record(on: db, actor: .system("safecert seed --demo"), action: "demo.seed", targetType: "system",
                                    targetID: nil, summary: "生成演示数据：\(byName.count) 个单位，\(accounts.count + people.count) 个用户",
                                    at: Date())
@@ -191,6 +192,28 @@ enum DemoSeed {
             let issued = today.adding(years: -6).adding(days: 20)
             try await HeldCertificate(personID: holder.id!, qualificationCode: "TZ-DG", number: "T220202197811230157",
                                       issuedOn: issued, expiresOn: issued.adding(years: 6)).create(on: db)
+        }
+    }
+
+    /// Each demo exam centre gets a computer room and a practical site.
+    static func seedExamRooms(on db: any Database, byName: [String: Organization]) async throws {
+        let rooms: [(String, String, ExamRoomKind, Int, String?)] = [
+            ("长春市安全生产考核点", "第一机考室", .computer, 40, "10.22.1.0/26"),
+            ("长春市安全生产考核点", "电工实操场地", .practical, 12, nil),
+            ("吉林市安全生产考核点", "机考室", .computer, 30, "10.22.2.10-10.22.2.49"),
+        ]
+        for (centreName, name, kind, capacity, ip) in rooms {
+            guard let centre = byName[centreName] else { continue }
+            let room = ExamRoom()
+            room.$centre.id = centre.id!
+            room.name = name
+            room.kind = kind
+            room.capacity = capacity
+            room.address = centreName + " " + name
+            room.ipRange = ip.flatMap { try? IPv4Range($0).description }
+            room.disabled = false
+            room.regionCode = centre.regionCode
+            try await room.create(on: db)
         }
     }
 }

@@ -57,6 +57,9 @@ enum Menu {
             Entry(url: .studyRecords, permission: .viewStudyRecords, label: { _ in "学时查询" }),
             Entry(url: .studyAnomalies, permission: .viewStudyRecords, label: { _ in "学习异常报告" }),
         ]),
+        ("考核管理", [
+            Entry(url: .examRooms, permission: .viewExamRooms, label: { role in role == .examCentre ? "考场维护" : "考场查询" }),
+        ]),
         ("系统管理", [
             Entry(url: .accounts, permission: .viewAccounts, label: { _ in "用户管理" }),
             Entry(url: .accountNew, permission: .issueAccounts, label: { _ in "添加用户" }),

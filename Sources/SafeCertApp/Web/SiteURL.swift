@@ -92,6 +92,10 @@ enum SiteURL: Sendable, Equatable {
     case studySnapshotImage(UUID?)
     case studyRecords
     case studyAnomalies
+    case examRooms
+    case examRoomNew
+    case examRoom(UUID?)
+    case examRoomEdit(UUID?)
 
     case healthz
     case apiOpenAPI
@@ -117,7 +121,8 @@ enum SiteURL: Sendable, Equatable {
              .trainingClass(let id), .classEdit(let id), .classState(let id), .classEnrol(let id), .classEnrolBatch(let id),
              .classResults(let id), .classResultsSubmit(let id), .enrolment(let id), .enrolmentForm(let id),
              .enrolmentCancel(let id), .enrolmentResubmit(let id), .enrolSelfClass(let id), .course(let id), .lessonMedia(let id),
-             .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id):
+             .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id),
+             .examRoom(let id), .examRoomEdit(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
         case .catalogueQualification(let code):
             return path.replacingOccurrences(of: ":code", with: code ?? "")
@@ -212,6 +217,10 @@ enum SiteURL: Sendable, Equatable {
         case .studySnapshotImage: ["study", "snapshots", ":id"]
         case .studyRecords: ["study", "records"]
         case .studyAnomalies: ["study", "anomalies"]
+        case .examRooms: ["exam-rooms"]
+        case .examRoomNew: ["exam-rooms", "new"]
+        case .examRoom: ["exam-rooms", ":id"]
+        case .examRoomEdit: ["exam-rooms", ":id", "edit"]
         case .registerSMS: ["register", "sms"]
         case .healthz: ["healthz"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]

@@ -42,6 +42,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case manageCourses = "courses.manage"
     case studyOnline = "study.learn"
     case viewStudyRecords = "study.records"
+    case manageExamRooms = "exam-rooms.manage"
+    case viewExamRooms = "exam-rooms.view"
 
     public var label: String {
         switch self {
@@ -86,6 +88,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .manageCourses: "在线课程管理"
         case .studyOnline: "在线学习"
         case .viewStudyRecords: "学时查询与学习异常报告"
+        case .manageExamRooms: "考场维护（本考核点）"
+        case .viewExamRooms: "查询考场"
         }
     }
 }
@@ -106,12 +110,13 @@ public enum PermissionTable {
             .viewClasses, .enrolPeople, .enrolSchoolStudents, .viewEnrolments, .recordPayments, .checkInTrainees,
             .recordTrainingResults, .manageCourses,
         ]),
-        .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue]),
+        .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue, .manageExamRooms, .viewExamRooms]),
         .cityAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData, .viewCatalogue,
             .viewClasses, .viewEnrolments, .confirmEnrolments, .reviewTrainingResults, .viewStudyRecords,
+            .viewExamRooms,
         ]),
         .provinceAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
@@ -119,6 +124,7 @@ public enum PermissionTable {
             .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData,
             .viewCatalogue, .manageCatalogue,
             .viewClasses, .manageClasses, .viewEnrolments, .confirmEnrolments, .reviewTrainingResults, .viewStudyRecords,
+            .viewExamRooms,
         ]),
         .association: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
@@ -132,6 +138,7 @@ public enum PermissionTable {
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .cancelPeople, .viewFullPersonalData, .viewCatalogue,
             .viewClasses, .viewEnrolments, .viewStudyRecords,
+            .viewExamRooms,
         ]),
         .systemAdmin: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,

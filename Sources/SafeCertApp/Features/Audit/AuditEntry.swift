@@ -120,6 +120,7 @@ enum Audit {
         "enrolment.training-result": "提交培训结果", "enrolment.review-pass": "培训结果审核通过",
         "enrolment.review-return": "培训结果退回企业", "enrolment.cancel": "撤销报名", "enrolment.resubmit": "重新提交报名",
         "enrolment.update": "报名状态变更", "enrolment.export": "导出报名名单",
+        "exam-room.create": "新增考场", "exam-room.update": "修改考场", "exam-room.disable": "停用考场", "exam-room.enable": "启用考场",
         "course.create": "新建课程", "lesson.create": "新增课时", "study.snapshot": "学习抓拍",
         "person.register": "录入人员", "person.update": "修改人员", "person.approve": "审批通过", "person.return": "退回",
         "person.cancel": "注销人员", "person.change-request": "申请变更", "person.change-approve": "变更通过",
