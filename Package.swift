@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "safecert", targets: ["safecert"]),
+        .executable(name: "safecert-bench", targets: ["safecert-bench"]),
         .library(name: "SafeCertCore", targets: ["SafeCertCore"]),
         .library(name: "SafeCertDocuments", targets: ["SafeCertDocuments"]),
         .library(name: "SafeCertApp", targets: ["SafeCertApp"]),
@@ -50,6 +51,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "safecert", dependencies: ["SafeCertApp"]),
+        // Benchmarks of the pure layers, built in release without Vapor (bench/assign, bench/tickets).
+        .executableTarget(name: "safecert-bench", dependencies: ["SafeCertCore", "SafeCertDocuments"]),
         .testTarget(name: "SafeCertCoreTests", dependencies: ["SafeCertCore"]),
         .testTarget(name: "SafeCertDocumentsTests", dependencies: ["SafeCertDocuments"]),
         .testTarget(

@@ -18,5 +18,6 @@ enum SafeCertMigrations {
         CreateTraining(),
         CreateStudy(),
         CreateExamRoom(),
+        CreateExamPlan(),
     ]
 }

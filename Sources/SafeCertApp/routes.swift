@@ -16,6 +16,7 @@ func routes(_ app: Application) throws {
     EnrolRoutes.register(app)
     StudyRoutes.register(app)
     ExamRoomRoutes.register(app)
+    ExamPlanRoutes.register(app)
     AuditRoutes.register(app)
     SecurityRoutes.register(app)
     APIRoutes.register(app)

@@ -189,3 +189,17 @@ struct EnrolmentCheckTests {
         #expect(EnrolmentCheck.refusals(facts(.retraining, certificate: issuedThisYear)) == ["证书于 2026 年取得，取证当年不能参加再培训"])
     }
 }
+
+@Suite("移出考试计划")
+struct UnscheduleTests {
+    @Test func backToWhereThePersonStood() throws {
+        #expect(try EnrolmentWorkflow.transition(.scheduled, .unschedule(back: .failed), context: .init()) == .failed)
+        #expect(try EnrolmentWorkflow.transition(.scheduled, .unschedule(back: .trained), context: .init()) == .trained)
+        #expect(throws: EnrolmentError.notAllowed(from: .scheduled, action: "移出考试计划")) {
+            try EnrolmentWorkflow.transition(.scheduled, .unschedule(back: .confirmed), context: .init())
+        }
+        #expect(throws: EnrolmentError.notAllowed(from: .ticketed, action: "移出考试计划")) {
+            try EnrolmentWorkflow.transition(.ticketed, .unschedule(back: .trained), context: .init())
+        }
+    }
+}

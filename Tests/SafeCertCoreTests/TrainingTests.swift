@@ -114,7 +114,7 @@ struct EligibilityTests {
 /// The events as the rule table names them; the reason-bearing ones come with a real and a blank reason.
 private enum Step: Hashable, CaseIterable {
     case submit, confirm, refuse, checkIn, recordPass, recordFail, reviewPass, reviewReturn, schedule, printTicket
-    case withdraw, checkIdentity, takeExam, approvePassed, approveFailed, approveAbsent, cancel
+    case withdraw, checkIdentity, takeExam, approvePassed, approveFailed, approveAbsent, cancel, unschedule
 
     var needsReason: Bool { [.refuse, .reviewReturn, .cancel].contains(self) }
 
@@ -137,6 +137,7 @@ private enum Step: Hashable, CaseIterable {
         case .approveFailed: .approveResult(.failed)
         case .approveAbsent: .approveResult(.absent)
         case .cancel: .cancel(reason: reason)
+        case .unschedule: .unschedule(back: .trained)
         }
     }
 }
@@ -152,7 +153,7 @@ private let allowedTransitions: [EnrolmentState: [Step: EnrolmentState]] = [
                         .reviewReturn: .returnedToEnterprise, .withdraw: .withdrawn, .cancel: .cancelled],
     .trained: [.schedule: .scheduled, .withdraw: .withdrawn, .cancel: .cancelled],
     .returnedToEnterprise: [.submit: .submitted, .cancel: .cancelled],
-    .scheduled: [.schedule: .scheduled, .printTicket: .ticketed, .withdraw: .withdrawn, .cancel: .cancelled],
+    .scheduled: [.schedule: .scheduled, .printTicket: .ticketed, .withdraw: .withdrawn, .cancel: .cancelled, .unschedule: .trained],
     .ticketed: [.printTicket: .ticketed, .checkIdentity: .admitted, .approveAbsent: .absent],
     .admitted: [.takeExam: .examined, .approveAbsent: .absent],
     .examined: [.approvePassed: .passed, .approveFailed: .failed],

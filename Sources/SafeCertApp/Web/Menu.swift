@@ -59,6 +59,8 @@ enum Menu {
         ]),
         ("考核管理", [
             Entry(url: .examRooms, permission: .viewExamRooms, label: { role in role == .examCentre ? "考场维护" : "考场查询" }),
+            Entry(url: .examPlans, permission: .viewExamPlans, label: { _ in "考试计划" }),
+            Entry(url: .examPlanNew, permission: .draftExamPlans, label: { _ in "制定考试计划" }),
         ]),
         ("系统管理", [
             Entry(url: .accounts, permission: .viewAccounts, label: { _ in "用户管理" }),

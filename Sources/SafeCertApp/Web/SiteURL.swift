@@ -96,6 +96,11 @@ enum SiteURL: Sendable, Equatable {
     case examRoomNew
     case examRoom(UUID?)
     case examRoomEdit(UUID?)
+    case examPlans
+    case examPlanNew
+    case examPlan(UUID?)
+    case examPlanState(UUID?)
+    case examPlanRemove(UUID?)
 
     case healthz
     case apiOpenAPI
@@ -122,7 +127,7 @@ enum SiteURL: Sendable, Equatable {
              .classResults(let id), .classResultsSubmit(let id), .enrolment(let id), .enrolmentForm(let id),
              .enrolmentCancel(let id), .enrolmentResubmit(let id), .enrolSelfClass(let id), .course(let id), .lessonMedia(let id),
              .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id),
-             .examRoom(let id), .examRoomEdit(let id):
+             .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
         case .catalogueQualification(let code):
             return path.replacingOccurrences(of: ":code", with: code ?? "")
@@ -221,6 +226,11 @@ enum SiteURL: Sendable, Equatable {
         case .examRoomNew: ["exam-rooms", "new"]
         case .examRoom: ["exam-rooms", ":id"]
         case .examRoomEdit: ["exam-rooms", ":id", "edit"]
+        case .examPlans: ["exam-plans"]
+        case .examPlanNew: ["exam-plans", "new"]
+        case .examPlan: ["exam-plans", ":id"]
+        case .examPlanState: ["exam-plans", ":id", "state"]
+        case .examPlanRemove: ["exam-plans", ":id", "remove"]
         case .registerSMS: ["register", "sms"]
         case .healthz: ["healthz"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]

@@ -44,6 +44,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case viewStudyRecords = "study.records"
     case manageExamRooms = "exam-rooms.manage"
     case viewExamRooms = "exam-rooms.view"
+    case viewExamPlans = "exam-plans.view"
+    case draftExamPlans = "exam-plans.draft"
 
     public var label: String {
         switch self {
@@ -90,6 +92,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .viewStudyRecords: "学时查询与学习异常报告"
         case .manageExamRooms: "考场维护（本考核点）"
         case .viewExamRooms: "查询考场"
+        case .viewExamPlans: "考试计划查询与办理（按角色：提交、审核、删除）"
+        case .draftExamPlans: "制定考试计划（自动/手动分配）"
         }
     }
 }
@@ -108,15 +112,15 @@ public enum PermissionTable {
         .trainingInstitution: everyone.union([
             .editOwnOrganization, .viewPeople, .registerPeople, .importPeople, .viewCatalogue,
             .viewClasses, .enrolPeople, .enrolSchoolStudents, .viewEnrolments, .recordPayments, .checkInTrainees,
-            .recordTrainingResults, .manageCourses,
+            .recordTrainingResults, .manageCourses, .viewExamRooms, .viewExamPlans, .draftExamPlans,
         ]),
-        .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue, .manageExamRooms, .viewExamRooms]),
+        .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue, .manageExamRooms, .viewExamRooms, .viewExamPlans]),
         .cityAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData, .viewCatalogue,
             .viewClasses, .viewEnrolments, .confirmEnrolments, .reviewTrainingResults, .viewStudyRecords,
-            .viewExamRooms,
+            .viewExamRooms, .viewExamPlans, .draftExamPlans,
         ]),
         .provinceAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
@@ -124,7 +128,7 @@ public enum PermissionTable {
             .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData,
             .viewCatalogue, .manageCatalogue,
             .viewClasses, .manageClasses, .viewEnrolments, .confirmEnrolments, .reviewTrainingResults, .viewStudyRecords,
-            .viewExamRooms,
+            .viewExamRooms, .viewExamPlans, .draftExamPlans,
         ]),
         .association: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
@@ -138,7 +142,7 @@ public enum PermissionTable {
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .cancelPeople, .viewFullPersonalData, .viewCatalogue,
             .viewClasses, .viewEnrolments, .viewStudyRecords,
-            .viewExamRooms,
+            .viewExamRooms, .viewExamPlans,
         ]),
         .systemAdmin: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,

@@ -80,6 +80,9 @@ public enum EnrolmentEvent: Sendable, Hashable {
     case reviewReturn(reason: String)
     /// Placed in an exam plan (again, when moved to another plan or resitting).
     case schedule
+    /// Taken out of an exam plan before the ticket is printed (the plan deleted, the candidate
+    /// removed): back to where the person stood before it.
+    case unschedule(back: EnrolmentState)
     /// Printing again is allowed: a lost ticket can be reprinted.
     case printTicket
     case withdraw
@@ -98,6 +101,7 @@ public enum EnrolmentEvent: Sendable, Hashable {
         case .reviewPass: "审核通过培训结果"
         case .reviewReturn: "退回培训结果"
         case .schedule: "安排考试"
+        case .unschedule: "移出考试计划"
         case .printTicket: "打印准考证"
         case .withdraw: "退考"
         case .checkIdentity: "验证身份"
@@ -194,6 +198,8 @@ public enum EnrolmentWorkflow {
             if context.suspended { throw .suspended }
             guard context.resitAvailable else { throw .noResitLeft }
             return .scheduled
+        case (.scheduled, .unschedule(let back)) where [.trained, .failed, .absent].contains(back):
+            return back
         case (.scheduled, .printTicket), (.ticketed, .printTicket):
             return .ticketed
         case (_, .withdraw) where beforeTicket.contains(state):

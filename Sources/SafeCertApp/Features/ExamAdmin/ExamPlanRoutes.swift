@@ -1,0 +1,374 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Vapor
+
+/// 制定考试计划 (seed 000 5.1.2): a training institution (or an authority) drafts a plan and
+/// places the trained people automatically — a draw from a stored seed over the chosen rooms —
+/// the owning authority submits or deletes it, the higher authority or the national centre
+/// approves it, which locks it. Candidates change only until 48 hours before the start.
+enum ExamPlanRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.page(.examPlans, .viewExamPlans, use: list)
+        routes.page(.examPlanNew, .draftExamPlans, use: new)
+        routes.action(.examPlans, .draftExamPlans, use: create)
+        routes.page(.examPlan(nil), .viewExamPlans, use: show)
+        routes.action(.examPlanState(nil), .viewExamPlans, use: changeState)
+        routes.action(.examPlanRemove(nil), .viewExamPlans, use: removeCandidates)
+    }
+
+    static func centrePlanIDs(_ req: Request, _ user: CurrentUser) async throws -> [UUID] {
+        guard user.role == .examCentre, let org = user.organizationID else { return [] }
+        return try await ExamPlanRoom.query(on: req.db).filter(\.$centreID == org).limit(5_000).all(\.$plan.$id)
+    }
+
+    static func scoped(_ req: Request, _ user: CurrentUser) async throws -> QueryBuilder<ExamPlanRecord> {
+        ExamPlanRecord.query(on: req.db).scoped(to: user.scope, role: user.role, centrePlanIDs: try await centrePlanIDs(req, user))
+    }
+
+    // MARK: List
+
+    struct Row: Encodable, Sendable {
+        let serial: String
+        let type: String
+        let qualification: String
+        let start: String
+        let end: String
+        let candidates: Int
+        let state: String
+        let stateKey: String
+        let href: String
+    }
+
+    struct ListModel: Encodable, Sendable {
+        let rows: [Row]
+        let pagination: Pagination
+        let serial: String
+        let stateOptions: [OrganizationForm.Option]
+        let canDraft: Bool
+    }
+
+    static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        var query = try await scoped(req, user)
+        let serial = req.queryText("serial")
+        if let serial { query = query.filter(\.$serial == serial) }
+        let state = req.queryText("state").flatMap(ExamPlanState.init(rawValue:))
+        if let state { query = query.filter(\.$state == state) }
+        let page = try await query.sort(\.$startAt, .descending).sort(\.$id).paginate(req.pageRequest())
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        var rows: [Row] = []
+        for p in page.items {
+            let count = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == p.id!).count()
+            rows.append(Row(serial: p.serial, type: p.planType.label, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
+                            start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
+                            candidates: count, state: p.state.label, stateKey: p.state.rawValue, href: SiteURL.examPlan(p.id).link))
+        }
+        return try await req.render("exams/plans", title: "考试计划", ListModel(
+            rows: rows,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlans.path, filters: [("serial", serial), ("state", state?.rawValue)]),
+            serial: serial ?? "",
+            stateOptions: ExamPlanState.allCases.filter { $0 != .deleted }.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
+            canDraft: user.may(.draftExamPlans)))
+    }
+
+    // MARK: New (automatic assignment)
+
+    struct Form: Encodable, Sendable {
+        var planType = ExamPlanType.initialOffline.rawValue
+        var qualification = ""
+        var date = ""
+        var time = "09:00"
+        var duration = "120"
+        var count = ""
+        var rooms: [String] = []
+        var errors = FieldErrors()
+    }
+
+    struct RoomOption: Encodable, Sendable {
+        let id: String
+        let label: String
+        let checked: Bool
+    }
+
+    struct FormModel: Encodable, Sendable {
+        let form: Form
+        let typeOptions: [OrganizationForm.Option]
+        let qualificationOptions: [OrganizationForm.Option]
+        let rooms: [RoomOption]
+        let eligibleNote: String
+    }
+
+    static func renderForm(_ req: Request, _ user: CurrentUser, form: Form, status: HTTPStatus = .ok) async throws -> Response {
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let rooms = try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
+            .filter(\.$disabled == false).with(\.$centre).sort(\.$name).limit(200).all()
+        return try await req.render("exams/plan-form", title: "制定考试计划", FormModel(
+            form: form,
+            typeOptions: ExamPlanType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.planType) },
+            qualificationOptions: catalogue.types.map { .init(value: $0.code, label: $0.name, selected: $0.code == form.qualification) },
+            rooms: rooms.map { RoomOption(id: $0.id!.uuidString, label: "\($0.centre.name) · \($0.name)（\($0.kind.label)，\($0.capacity) 人）",
+                                          checked: form.rooms.contains($0.id!.uuidString)) },
+            eligibleNote: "从培训合格（已通过培训结果审核）且尚未安排考试的人员中随机抽取"), status: status)
+    }
+
+    static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        var form = Form()
+        form.date = CalendarDate.today(now: req.now).adding(days: 7).iso
+        return try await renderForm(req, user, form: form)
+    }
+
+    /// The region a new plan belongs to, and its level: an institution's plan is its city's.
+    static func planRegion(_ user: CurrentUser) -> (String, ExamPlanLevel) {
+        switch user.role {
+        case .provinceAuthority: return (user.regionCode, .province)
+        default: return (user.regionCode, .city)
+        }
+    }
+
+    static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let actor = ExamPlanActor(role: user.role), let orgID = user.organizationID else { throw Abort(.forbidden) }
+        var form = Form()
+        form.planType = req.field("plan_type") ?? ""
+        form.qualification = req.field("qualification") ?? ""
+        form.date = req.field("date") ?? ""
+        form.time = req.field("time") ?? ""
+        form.duration = req.field("duration") ?? ""
+        form.count = req.field("count") ?? ""
+        form.rooms = (try? req.content.get([String].self, at: "rooms")) ?? []
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let type = ExamPlanType(rawValue: form.planType)
+        if type == nil { form.errors.add("plan_type", "请选择考试类型") }
+        if catalogue.type(code: form.qualification) == nil { form.errors.add("qualification", "请选择资格类型") }
+        let start = CalendarDate(iso: form.date).flatMap { day -> Date? in
+            let parts = form.time.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else { return nil }
+            return ChinaTime.startOfDay(day).addingTimeInterval(TimeInterval(parts[0] * 3600 + parts[1] * 60))
+        }
+        if start == nil { form.errors.add("date", "请填写考试日期和开始时间（如 2026-12-01 09:00）") }
+        var schedule: ExamSchedule?
+        if let start, let minutes = Int(form.duration) {
+            do { schedule = try ExamSchedule(start: start, durationMinutes: minutes) } catch { form.errors.add("duration", error.message) }
+        } else {
+            form.errors.add("duration", "请填写考试时长（分钟）")
+        }
+        if let start, start <= req.now { form.errors.add("date", "考试时间须晚于现在") }
+        let count = Int(form.count)
+        if count == nil || count! < 1 || count! > 20_000 { form.errors.add("count", "考生人数须为 1–20000 的整数") }
+        let roomIDs = form.rooms.compactMap(UUID.init(uuidString:))
+        let rooms = roomIDs.isEmpty ? [] : try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
+            .filter(\.$id ~~ roomIDs).sort(\.$name).all()
+        if rooms.isEmpty && type?.usesExamRooms != false { form.errors.add("rooms", "请选择考场") }
+        if let disabled = rooms.first(where: \.disabled) { form.errors.add("rooms", "考场「\(disabled.name)」已停用，不能安排考试") }
+        guard form.errors.isEmpty, let type, let schedule, let count else { return try await renderForm(req, user, form: form, status: .unprocessableEntity) }
+
+        let (region, level) = planRegion(user)
+        let state: ExamPlanState
+        do { state = try ExamPlanWorkflow.create(by: actor, level: level) } catch { throw Abort(.forbidden, reason: error.message) }
+        // The eligible: trained people of the plan's region for the qualification, in a stable order.
+        let prefix = Region.scopePrefix(of: region)
+        let eligible = try await Enrolment.query(on: req.db).filter(\.$qualificationCode == form.qualification)
+            .filter(\.$state == .trained).filter(\.$regionCode =~ prefix)
+            .sort(\.$createdAt).sort(\.$id).limit(50_000).all()
+        var seedSource = SystemRandomNumberGenerator()
+        let seed = seedSource.next() >> 1
+        let seating = rooms.map { SeatingRoom(id: $0.id!, centreID: $0.$centre.id, name: $0.name, capacity: $0.capacity, isEnabled: !$0.disabled) }
+        let draw: SeatDraw<UUID>
+        do {
+            draw = try SeatAssignment.automatic(eligible: eligible.map { $0.id! }, count: count, rooms: seating, seed: seed)
+        } catch {
+            form.errors.add("rooms", error.message)
+            return try await renderForm(req, user, form: form, status: .unprocessableEntity)
+        }
+        let byID = Dictionary(uniqueKeysWithValues: eligible.map { ($0.id!, $0) })
+        let plan = ExamPlanRecord()
+        plan.serial = "KS" + CalendarDate.today(now: req.now).iso.replacingOccurrences(of: "-", with: "") + Tokens.digits(5)
+        plan.planType = type
+        plan.qualificationCode = form.qualification
+        plan.level = level
+        plan.regionCode = region
+        plan.$institution.id = user.role == .trainingInstitution ? orgID : nil
+        plan.$createdBy.id = orgID
+        plan.startAt = schedule.start
+        plan.durationMinutes = schedule.durationMinutes
+        plan.state = state
+        plan.drawSeed = String(seed)
+        try await req.db.transaction { db in
+            try await plan.create(on: db)
+            for room in rooms {
+                let link = ExamPlanRoom()
+                link.$plan.id = plan.id!
+                link.$room.id = room.id!
+                link.centreID = room.$centre.id
+                try await link.create(on: db)
+            }
+            for seat in draw.seats {
+                guard let e = byID[seat.candidate] else { continue }
+                let candidate = ExamCandidate()
+                candidate.$plan.id = plan.id!
+                candidate.$enrolment.id = e.id!
+                candidate.$person.id = e.$person.id
+                candidate.$room.id = seat.roomID
+                candidate.seatNumber = seat.number
+                candidate.previousState = e.state
+                try await candidate.create(on: db)
+                if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
+                                                                  extra: "；考试计划 \(plan.serial) 座位 \(seat.label)") {
+                    throw Abort(.conflict, reason: problem)
+                }
+            }
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.create", targetType: "exam-plan",
+                                   targetID: plan.id?.uuidString,
+                                   summary: plan.auditSummary + "；自动分配 \(draw.seats.count) 人，随机种子 \(seed)", at: req.now)
+        }
+        let shortfall = draw.shortfalls.map(\.message).joined(separator: "；")
+        try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
+                            "已制定考试计划 \(plan.serial)，分配 \(draw.seats.count) 人" + (shortfall.isEmpty ? "" : "。\(shortfall)"))
+        return req.redirect(.examPlan(plan.id))
+    }
+
+    // MARK: Show and act
+
+    struct CandidateRow: Encodable, Sendable {
+        let id: String
+        let name: String
+        let idNumber: String
+        let room: String
+        let seat: String
+    }
+
+    struct EventButton: Encodable, Sendable {
+        let event: String
+        let label: String
+        let needsReason: Bool
+        let danger: Bool
+    }
+
+    struct ShowModel: Encodable, Sendable {
+        let id: String
+        let facts: [PersonRoutes.ComparedField]
+        let state: String
+        let stateKey: String
+        let reason: String?
+        let candidates: [CandidateRow]
+        let pagination: Pagination
+        let events: [EventButton]
+        let stateAction: String
+        let removeAction: String?
+        let cutoffNote: String
+    }
+
+    static func findPlan(_ req: Request, _ user: CurrentUser) async throws -> ExamPlanRecord {
+        guard let plan = try await scoped(req, user).filter(\.$id == req.idParameter()).first() else { throw Abort(.notFound) }
+        return plan
+    }
+
+    static let eventNames: [(String, ExamPlanEvent, Bool)] = [
+        ("submit", .submit, false), ("approve", .approve, false), ("return", .returnToDraft(reason: "x"), true),
+        ("delete", .delete, false), ("start", .start, false), ("finish", .finish, false),
+    ]
+
+    /// What the account may do to the plan, by the Core workflow and its region.
+    static func allowed(_ plan: ExamPlanRecord, _ user: CurrentUser, now: Date) -> [(String, ExamPlanEvent, Bool)] {
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule,
+              actor == .institution || actor == .examCentre || user.scope.includes(regionCode: plan.regionCode) else { return [] }
+        let context = ExamPlanContext(level: plan.level, schedule: schedule, now: now)
+        return eventNames.filter { (try? ExamPlanWorkflow.transition(plan.state, $0.1, by: actor, context: context)) != nil }
+    }
+
+    static func show(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let plan = try await findPlan(req, user)
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        let page = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).join(parent: \.$person).join(parent: \.$room)
+            .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).paginate(req.pageRequest())
+        let rows = try page.items.map { c in
+            let p = try c.joined(Person.self)
+            let r = try c.joined(ExamRoom.self)
+            return CandidateRow(id: c.id!.uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), room: r.name, seat: Seat<UUID>.label(c.seatNumber))
+        }
+        let rooms = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all().map(\.room.name)
+        let facts: [(String, String)] = [
+            ("流水号", plan.serial), ("考试类型", plan.planType.label),
+            ("资格类型", catalogue.type(code: plan.qualificationCode)?.name ?? plan.qualificationCode),
+            ("开始时间", ExamSchedule.beijingText(plan.startAt)), ("结束时间", plan.schedule.map { ExamSchedule.beijingText($0.end) } ?? ""),
+            ("时长", "\(plan.durationMinutes) 分钟"), ("考场", rooms.joined(separator: "、")), ("级别", plan.level.label),
+            ("随机种子", plan.drawSeed ?? "—"),
+        ]
+        let events = allowed(plan, user, now: req.now)
+        let editable = ExamSchedule.candidatesEditable(start: plan.startAt, now: req.now)
+        let mayRemove = events.contains { $0.0 == "delete" } || (user.role == .trainingInstitution && plan.state == .draft)
+        return try await req.render("exams/plan", title: "考试计划 \(plan.serial)", ShowModel(
+            id: plan.id!.uuidString, facts: facts.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
+            state: plan.state.label, stateKey: plan.state.rawValue, reason: plan.stateReason,
+            candidates: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlan(plan.id).link, filters: []),
+            events: events.map { .init(event: $0.0, label: $0.1.action.replacingOccurrences(of: "考试计划", with: ""), needsReason: $0.2,
+                                       danger: $0.0 == "delete") },
+            stateAction: SiteURL.examPlanState(plan.id).link,
+            removeAction: mayRemove && editable ? SiteURL.examPlanRemove(plan.id).link : nil,
+            cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）"))
+    }
+
+    static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let plan = try await findPlan(req, user)
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
+        let name = req.field("event") ?? ""
+        let reason = req.field("reason") ?? ""
+        guard let (_, template, _) = eventNames.first(where: { $0.0 == name }) else { throw Abort(.badRequest, reason: "未知的操作") }
+        let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason) : template
+        if actor != .institution && actor != .examCentre && !user.scope.includes(regionCode: plan.regionCode) { throw Abort(.notFound) }
+        let transition: ExamPlanTransition
+        do {
+            transition = try ExamPlanWorkflow.transition(plan.state, event, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
+        } catch {
+            try await req.flash(.error, error.message)
+            return req.redirect(.examPlan(plan.id))
+        }
+        let before = plan.state
+        plan.state = transition.state
+        plan.stateReason = name == "return" ? reason : nil
+        try await req.db.transaction { db in
+            if transition.state == .deleted {
+                // Everyone placed goes back to where they stood.
+                let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).with(\.$enrolment).all()
+                for c in candidates {
+                    _ = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority, user: user,
+                                                         req: req, on: db, extra: "；考试计划 \(plan.serial) 已删除")
+                }
+            }
+            try await plan.save(on: db)
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.\(name)", targetType: "exam-plan",
+                                   targetID: plan.id?.uuidString,
+                                   summary: "\(event.action)：\(before.label) → \(plan.state.label)" + (reason.isEmpty ? "" : "；原因：\(reason)")
+                                       + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : ""),
+                                   at: req.now)
+        }
+        try await req.flash(.success, "\(event.action)：\(plan.state.label)")
+        return req.redirect(.examPlan(plan.id))
+    }
+
+    /// Takes candidates out until 48 hours before the start (and only while the plan may change).
+    static func removeCandidates(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let plan = try await findPlan(req, user)
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
+        do {
+            _ = try ExamPlanWorkflow.transition(plan.state, .editCandidates, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
+        } catch {
+            try await req.flash(.error, error.message)
+            return req.redirect(.examPlan(plan.id))
+        }
+        let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
+        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$id ~~ ids).with(\.$enrolment).all()
+        try await req.db.transaction { db in
+            for c in candidates {
+                if let problem = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority,
+                                                                  user: user, req: req, on: db, extra: "；移出考试计划 \(plan.serial)") {
+                    throw Abort(.conflict, reason: problem)
+                }
+                try await c.delete(on: db)
+            }
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.remove-candidates", targetType: "exam-plan",
+                                   targetID: plan.id?.uuidString, summary: "移出考生 \(candidates.count) 人", at: req.now)
+        }
+        try await req.flash(.success, "已移出 \(candidates.count) 人")
+        return req.redirect(.examPlan(plan.id))
+    }
+}

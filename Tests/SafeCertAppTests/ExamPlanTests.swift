@@ -1,0 +1,130 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SafeCertApp
+
+extension TestApp {
+    /// The three demo employees, trained in the demo's initial class (as after a passed review).
+    func trainedEmployees() async throws -> [Enrolment] {
+        let c = try await trainingClass(code: initialClassCode)
+        var list: [Enrolment] = []
+        for name in ["赵敏", "孙磊", "周杰"] {
+            let p = try await person(named: name)
+            let e = Enrolment()
+            e.$trainingClass.id = c.id!
+            e.$person.id = p.id!
+            e.qualificationCode = c.qualificationCode
+            e.regionCode = p.regionCode
+            e.kind = .standard
+            e.channel = "enterprise"
+            e.$employer.id = p.$employer.id
+            e.$enrolledBy.id = p.$employer.id
+            e.state = .trained
+            e.feeFen = 0
+            e.paid = false
+            e.syncActiveKey()
+            try await e.create(on: db)
+            list.append(e)
+        }
+        return list
+    }
+
+    func room(_ name: String) async throws -> ExamRoom {
+        try #require(try await ExamRoom.query(on: db).filter(\.$name == name).first())
+    }
+}
+
+@Suite("考试计划") struct ExamPlanHTTPTests {
+    func planForm(_ t: TestApp, rooms: [ExamRoom], count: Int, inDays days: Int) -> [(String, String)] {
+        let day = CalendarDate.today(now: t.clock.now()).adding(days: days)
+        return [("plan_type", "initial_offline"), ("qualification", "TZ-DG"), ("date", day.iso), ("time", "09:00"),
+                ("duration", "120"), ("count", String(count))] + rooms.map { ("rooms", $0.id!.uuidString) }
+    }
+
+    @Test("the institution drafts with a seeded draw; the city submits; the province approves and it locks")
+    func lifecycle() async throws {
+        try await withSafeCert { t in
+            let enrolments = try await t.trainedEmployees()
+            let room = try await t.room("第一机考室")
+            let institution = try await t.loggedIn("institution")
+            let created = try await institution.postPairs("/exam-plans", planForm(t, rooms: [room], count: 2, inDays: 10))
+            #expect(created.status == .seeOther, "\(institution.lastBody.components(separatedBy: "field-error\">").dropFirst().map { $0.prefix(60) })")
+            let plan = try #require(try await ExamPlanRecord.query(on: t.db).first())
+            #expect(plan.state == .draft)
+            #expect(plan.drawSeed != nil)
+            let seats = try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == plan.id!).sort(\.$seatNumber).all()
+            #expect(seats.map(\.seatNumber) == [1, 2])
+            let scheduled = try await Enrolment.query(on: t.db).filter(\.$state == .scheduled).count()
+            #expect(scheduled == 2)
+            #expect(try await Enrolment.query(on: t.db).filter(\.$state == .trained).count() == enrolments.count - 2)
+            #expect(try await t.auditCount("exam-plan.create") == 1)
+
+            // The institution may not submit its own draft.
+            try await institution.post("/exam-plans/\(plan.id!)/state", ["event": "submit"])
+            #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .draft)
+            // Another city's authority doesn't see it; Changchun submits.
+            t.nextMinute()
+            let jilin = try await t.loggedIn("jilincity")
+            #expect(try await jilin.get("/exam-plans/\(plan.id!)").status == .notFound)
+            t.nextMinute()
+            let changchun = try await t.loggedIn("changchun")
+            try await changchun.post("/exam-plans/\(plan.id!)/state", ["event": "submit"])
+            #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .submitted)
+            // The city can't approve its own plan; the province does, and the plan locks.
+            try await changchun.post("/exam-plans/\(plan.id!)/state", ["event": "approve"])
+            #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .submitted)
+            t.nextMinute()
+            let province = try await t.loggedIn("province")
+            try await province.post("/exam-plans/\(plan.id!)/state", ["event": "approve"])
+            #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .approved)
+            try await changchun.postPairs("/exam-plans/\(plan.id!)/remove", [("ids", seats[0].id!.uuidString)])
+            #expect(try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == plan.id!).count() == 2)
+            // The exam centre whose room it uses sees it; the other centre doesn't.
+            let centre = try await t.loggedIn("centre")
+            #expect(try await centre.get("/exam-plans/\(plan.id!)").status == .ok)
+            let centre2 = try await t.loggedIn("centre2")
+            #expect(try await centre2.get("/exam-plans/\(plan.id!)").status == .notFound)
+        }
+    }
+
+    @Test("candidates change only until 48 hours before; deleting a plan puts people back; a disabled room takes no plan")
+    func cutoffAndDelete() async throws {
+        try await withSafeCert { t in
+            _ = try await t.trainedEmployees()
+            let room = try await t.room("第一机考室")
+            let institution = try await t.loggedIn("institution")
+            // Tomorrow: inside 48 hours.
+            try await institution.postPairs("/exam-plans", planForm(t, rooms: [room], count: 1, inDays: 1))
+            let soon = try #require(try await ExamPlanRecord.query(on: t.db).first())
+            let seat = try #require(try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == soon.id!).first())
+            try await institution.postPairs("/exam-plans/\(soon.id!)/remove", [("ids", seat.id!.uuidString)])
+            #expect(try await ExamCandidate.find(seat.id, on: t.db) != nil)
+
+            // In ten days: removal works and the person is trained again.
+            try await institution.postPairs("/exam-plans", planForm(t, rooms: [room], count: 2, inDays: 10))
+            let later = try #require(try await ExamPlanRecord.query(on: t.db).filter(\.$id != soon.id!).first())
+            let laterSeats = try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == later.id!).all()
+            try await institution.postPairs("/exam-plans/\(later.id!)/remove", [("ids", laterSeats[0].id!.uuidString)])
+            #expect(try await ExamCandidate.find(laterSeats[0].id, on: t.db) == nil)
+            #expect(try await Enrolment.find(laterSeats[0].$enrolment.id, on: t.db)?.state == .trained)
+
+            // Changchun deletes the later plan: its remaining candidate goes back too.
+            t.nextMinute()
+            let changchun = try await t.loggedIn("changchun")
+            try await changchun.post("/exam-plans/\(later.id!)/state", ["event": "delete"])
+            #expect(try await ExamPlanRecord.find(later.id, on: t.db)?.state == .deleted)
+            #expect(try await Enrolment.find(laterSeats[1].$enrolment.id, on: t.db)?.state == .trained)
+            #expect(try await changchun.get("/exam-plans/\(later.id!)").status == .notFound)
+
+            // A disabled room is refused.
+            room.disabled = true
+            try await room.save(on: t.db)
+            let refused = try await institution.postPairs("/exam-plans", planForm(t, rooms: [room], count: 1, inDays: 10))
+            #expect(refused.status == .unprocessableEntity)
+            #expect(institution.lastBody.contains("已停用"))
+        }
+    }
+}
