@@ -31,10 +31,12 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         // Cairo (PDF output) and Pango (text layout), from Debian.
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
-        // Documents in and out: images, XLSX, PDF. Nothing about the database.
+        // libqrencode (QR codes on admission tickets), from Debian.
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Documents in and out: images, XLSX, PDF, QR codes, admission tickets (PDF, DOCX). Nothing about the database.
         .target(
             name: "SafeCertDocuments",
-            dependencies: ["SafeCertCore", "CTurboJPEG", "CPangoCairo", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["SafeCertCore", "CTurboJPEG", "CPangoCairo", "CQREncode", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // The Vapor application, organised by feature.
         .target(
