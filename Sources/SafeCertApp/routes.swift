@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     StudyRoutes.register(app)
     ExamRoomRoutes.register(app)
     ExamPlanRoutes.register(app)
+    TicketRoutes.register(app)
     AuditRoutes.register(app)
     SecurityRoutes.register(app)
     APIRoutes.register(app)

@@ -3,6 +3,7 @@
 // build and run it; each command prints its figures as one last line of key=value pairs.
 import Foundation
 import SafeCertCore
+import SafeCertDocuments
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -32,6 +33,42 @@ func assign(candidates: Int, rooms roomCount: Int) throws {
     print("assign candidates=\(candidates) rooms=\(roomCount) seconds=\(format(worst))")
 }
 
+/// bench/tickets: one PDF of N admission tickets, each with its own photo and its own QR code
+/// carrying a signed ticket token, as the app makes them for a whole plan.
+func tickets(pages: Int) throws {
+    // 50 distinct portrait JPEGs in rotation (a real plan has one photo per person; these vary
+    // enough that the PDF embeds each one separately).
+    var photos: [Data] = []
+    for hue in 0..<50 {
+        let width = 295, height = 413
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                let i = (y * width + x) * 3
+                let dx = Double(x - width / 2), dy = Double(y) - Double(height) * 0.4
+                let head = dx * dx + dy * dy < 80 * 80
+                rgb[i] = head ? 240 : UInt8((60 + hue * 3 + x / 8) % 256)
+                rgb[i + 1] = head ? 205 : UInt8((120 + hue * 5 + y / 8) % 256)
+                rgb[i + 2] = head ? 175 : 210
+            }
+        }
+        photos.append(try JPEG.encode(rgb: rgb, width: width, height: height, quality: 85))
+    }
+    let signer = TicketSigner(key: Data(repeating: 42, count: 32))
+    let list = (0..<pages).map { n -> AdmissionTicket in
+        let number = "KS20261201" + String(format: "%05d", n)
+        return AdmissionTicket(
+            ticketNumber: number, photo: photos[n % photos.count], name: "考生\(n)", maskedIDNumber: "220102********\(String(format: "%04d", n % 10_000))",
+            qualification: "低压电工作业", examType: "新取证（线下）", centre: "长春市安全生产考核点", room: "第\(n / 40 + 1)考场",
+            seat: String(format: "%02d", n % 40 + 1), date: "2026-12-01", time: "09:00 至 11:00", address: "长春市朝阳区工农大路 1000 号",
+            qrPayload: signer.sign(TicketClaims(ticketNumber: number, candidateID: UUID(), personID: UUID())))
+    }
+    var size = 0
+    let t = seconds { size = AdmissionTicketRenderer.pdf(list, title: "准考证").count }
+    FileHandle.standardError.write(Data("rendered \(pages) tickets in \(format(t, 3)) s, \(size / 1_048_576) MB\n".utf8))
+    print("tickets pages=\(pages) pages_per_second=\(format(Double(pages) / t, 1))")
+}
+
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
@@ -46,8 +83,10 @@ do {
     switch arguments.first {
     case "assign":
         try assign(candidates: option("--candidates", 10_000), rooms: option("--rooms", 20))
+    case "tickets":
+        try tickets(pages: option("--pages", 1_000))
     default:
-        FileHandle.standardError.write(Data("usage: safecert-bench assign [--candidates N] [--rooms R]\n".utf8))
+        FileHandle.standardError.write(Data("usage: safecert-bench assign [--candidates N] [--rooms R] | tickets [--pages N]\n".utf8))
         exit(2)
     }
 } catch {

@@ -127,4 +127,102 @@ extension TestApp {
             #expect(institution.lastBody.contains("已停用"))
         }
     }
+
+    @Test("printed tickets carry name, seat and a QR the centre's check accepts; after printing there is no withdrawal")
+    func tickets() async throws {
+        try await withSafeCert { t in
+            _ = try await t.trainedEmployees()
+            // 李娜 trained too, with an account of her own.
+            let li = try await t.person(named: "李娜")
+            let c = try await t.trainingClass(code: t.initialClassCode)
+            let hers = Enrolment()
+            hers.$trainingClass.id = c.id!; hers.$person.id = li.id!; hers.qualificationCode = "TZ-DG"; hers.regionCode = li.regionCode
+            hers.kind = .standard; hers.channel = "individual"; hers.state = .trained; hers.feeFen = 0; hers.paid = false
+            hers.syncActiveKey()
+            try await hers.create(on: t.db)
+            let room = try await t.room("第一机考室")
+            let institution = try await t.loggedIn("institution")
+            try await institution.postPairs("/exam-plans", planForm(t, rooms: [room], count: 4, inDays: 10))
+            let plan = try #require(try await ExamPlanRecord.query(on: t.db).first())
+            t.nextMinute()
+            let changchun = try await t.loggedIn("changchun")
+            try await changchun.post("/exam-plans/\(plan.id!)/state", ["event": "submit"])
+            t.nextMinute()
+            let province = try await t.loggedIn("province")
+            try await province.post("/exam-plans/\(plan.id!)/state", ["event": "approve"])
+            #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .approved)
+
+            // The enterprise prints 赵敏's ticket.
+            let zhao = try await t.person(named: "赵敏")
+            let seat = try #require(try await ExamCandidate.query(on: t.db).filter(\.$person.$id == zhao.id!).first())
+            let enterprise = try await t.loggedIn("enterprise")
+            let list = try await enterprise.get("/tickets")
+            #expect(list.body.string.contains(seat.ticketNumber))
+            let pdf = try await enterprise.get("/tickets/\(seat.id!)")
+            #expect(pdf.status == .ok)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ticket-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let file = dir.appendingPathComponent("t.pdf")
+            try Data(pdf.body.readableBytesView).write(to: file)
+            let (_, text) = try runTool("pdftotext", [file.path, "-"])
+            #expect(text.contains("赵敏"))
+            #expect(text.replacingOccurrences(of: " ", with: "").contains(Seat<UUID>.label(seat.seatNumber)))
+            let (_, _) = try runTool("pdftoppm", ["-r", "150", "-png", file.path, dir.appendingPathComponent("page").path])
+            let page = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasSuffix(".png") })
+            let (status, decoded) = try runTool("zbarimg", ["--raw", "-q", dir.appendingPathComponent(page).path])
+            #expect(status == 0)
+            let token = decoded.split(separator: "\n").map(String.init).first { $0.contains(".") } ?? ""
+            #expect(try await Enrolment.find(seat.$enrolment.id, on: t.db)?.state == .ticketed)
+            #expect(try await ExamCandidate.find(seat.id, on: t.db)?.ticketPrintedAt != nil)
+            // The exam centre's check accepts the QR's token; a changed one is refused.
+            let centre = try await t.loggedIn("centre")
+            let ok = try await centre.get("/tickets/verify?token=\(WebClient.encode(token))")
+            #expect(ok.status == .ok)
+            #expect(ok.body.string.contains("赵敏"))
+            let forged = try await centre.get("/tickets/verify?token=\(WebClient.encode(String(token.dropLast()) + (token.last == "A" ? "B" : "A")))")
+            #expect(forged.status == .unprocessableEntity)
+            // The other centre can't look the candidate up.
+            let centre2 = try await t.loggedIn("centre2")
+            #expect(try await centre2.get("/tickets/verify?token=\(WebClient.encode(token))").status == .notFound)
+            // Word too.
+            let docx = try await enterprise.get("/tickets/\(seat.id!)?format=docx")
+            #expect(docx.status == .ok)
+            #expect(Data(docx.body.readableBytesView).starts(with: [0x50, 0x4B]))
+
+            // 李娜 prints hers and then can't withdraw.
+            let me = try await t.loggedIn(li.idNumber)
+            let mine = try #require(try await ExamCandidate.query(on: t.db).filter(\.$person.$id == li.id!).first())
+            #expect(try await me.get("/tickets").body.string.contains("data-testid=\"withdraw\""))
+            #expect(try await me.get("/tickets/\(mine.id!)").status == .ok)
+            try await me.post("/tickets/\(mine.id!)/withdraw")
+            #expect(try await ExamCandidate.find(mine.id, on: t.db) != nil)
+            #expect(try await Enrolment.find(hers.id, on: t.db)?.state == .ticketed)
+            #expect(!(try await me.get("/tickets").body.string.contains("data-testid=\"withdraw\"")))
+        }
+    }
+
+    @Test("a candidate withdraws before printing: the seat is freed")
+    func withdrawBeforePrinting() async throws {
+        try await withSafeCert { t in
+            let li = try await t.person(named: "李娜")
+            let c = try await t.trainingClass(code: t.initialClassCode)
+            let hers = Enrolment()
+            hers.$trainingClass.id = c.id!; hers.$person.id = li.id!; hers.qualificationCode = "TZ-DG"; hers.regionCode = li.regionCode
+            hers.kind = .standard; hers.channel = "individual"; hers.state = .trained; hers.feeFen = 0; hers.paid = false
+            hers.syncActiveKey()
+            try await hers.create(on: t.db)
+            let institution = try await t.loggedIn("institution")
+            try await institution.postPairs("/exam-plans", planForm(t, rooms: [try await t.room("第一机考室")], count: 1, inDays: 10))
+            let plan = try #require(try await ExamPlanRecord.query(on: t.db).first())
+            t.nextMinute()
+            try await t.loggedIn("changchun").post("/exam-plans/\(plan.id!)/state", ["event": "submit"])
+            t.nextMinute()
+            try await t.loggedIn("province").post("/exam-plans/\(plan.id!)/state", ["event": "approve"])
+            let me = try await t.loggedIn(li.idNumber)
+            let mine = try #require(try await ExamCandidate.query(on: t.db).filter(\.$person.$id == li.id!).first())
+            try await me.post("/tickets/\(mine.id!)/withdraw")
+            #expect(try await ExamCandidate.find(mine.id, on: t.db) == nil)
+            #expect(try await Enrolment.find(hers.id, on: t.db)?.state == .withdrawn)
+        }
+    }
 }

@@ -101,6 +101,11 @@ enum SiteURL: Sendable, Equatable {
     case examPlan(UUID?)
     case examPlanState(UUID?)
     case examPlanRemove(UUID?)
+    case examPlanTickets(UUID?)
+    case tickets
+    case ticket(UUID?)
+    case ticketWithdraw(UUID?)
+    case ticketVerify
 
     case healthz
     case apiOpenAPI
@@ -127,7 +132,8 @@ enum SiteURL: Sendable, Equatable {
              .classResults(let id), .classResultsSubmit(let id), .enrolment(let id), .enrolmentForm(let id),
              .enrolmentCancel(let id), .enrolmentResubmit(let id), .enrolSelfClass(let id), .course(let id), .lessonMedia(let id),
              .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id),
-             .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id):
+             .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id),
+             .examPlanTickets(let id), .ticket(let id), .ticketWithdraw(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
         case .catalogueQualification(let code):
             return path.replacingOccurrences(of: ":code", with: code ?? "")
@@ -231,6 +237,11 @@ enum SiteURL: Sendable, Equatable {
         case .examPlan: ["exam-plans", ":id"]
         case .examPlanState: ["exam-plans", ":id", "state"]
         case .examPlanRemove: ["exam-plans", ":id", "remove"]
+        case .examPlanTickets: ["exam-plans", ":id", "tickets"]
+        case .tickets: ["tickets"]
+        case .ticket: ["tickets", ":id"]
+        case .ticketWithdraw: ["tickets", ":id", "withdraw"]
+        case .ticketVerify: ["tickets", "verify"]
         case .registerSMS: ["register", "sms"]
         case .healthz: ["healthz"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]

@@ -46,6 +46,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case viewExamRooms = "exam-rooms.view"
     case viewExamPlans = "exam-plans.view"
     case draftExamPlans = "exam-plans.draft"
+    case viewTickets = "tickets.view"
 
     public var label: String {
         switch self {
@@ -94,6 +95,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .viewExamRooms: "查询考场"
         case .viewExamPlans: "考试计划查询与办理（按角色：提交、审核、删除）"
         case .draftExamPlans: "制定考试计划（自动/手动分配）"
+        case .viewTickets: "打印准考证（本人、本单位人员、本机构考试计划）"
         }
     }
 }
@@ -103,16 +105,16 @@ public enum PermissionTable {
     private static let everyone: Set<Permission> = [.viewHome, .changeOwnPassword]
 
     public static let grants: [Role: Set<Permission>] = [
-        .individual: everyone.union([.manageOwnProfile, .viewClasses, .enrolSelf, .viewEnrolments, .studyOnline]),
+        .individual: everyone.union([.manageOwnProfile, .viewClasses, .enrolSelf, .viewEnrolments, .studyOnline, .viewTickets]),
         .enterprise: everyone.union([
             .viewOrganizations, .editOwnOrganization, .deleteOwnOrganization,
             .viewPeople, .registerPeople, .importPeople, .requestPersonTransfer, .viewCatalogue,
-            .viewClasses, .enrolPeople, .viewEnrolments,
+            .viewClasses, .enrolPeople, .viewEnrolments, .viewTickets,
         ]),
         .trainingInstitution: everyone.union([
             .editOwnOrganization, .viewPeople, .registerPeople, .importPeople, .viewCatalogue,
             .viewClasses, .enrolPeople, .enrolSchoolStudents, .viewEnrolments, .recordPayments, .checkInTrainees,
-            .recordTrainingResults, .manageCourses, .viewExamRooms, .viewExamPlans, .draftExamPlans,
+            .recordTrainingResults, .manageCourses, .viewExamRooms, .viewExamPlans, .draftExamPlans, .viewTickets,
         ]),
         .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue, .manageExamRooms, .viewExamRooms, .viewExamPlans]),
         .cityAuthority: everyone.union([

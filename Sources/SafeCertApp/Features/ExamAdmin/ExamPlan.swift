@@ -55,6 +55,11 @@ final class ExamCandidate: Model, @unchecked Sendable {
     @Field(key: "seat_number") var seatNumber: Int
     /// Where the enrolment stood before it was scheduled (trained, or failed/absent for a resit).
     @Enum(key: "previous_state") var previousState: EnrolmentState
+    /// 准考证号: the plan's serial and the seat's place in it.
+    @Field(key: "ticket_number") var ticketNumber: String
+    /// When the candidate (or their enterprise or institution) first printed the ticket: from
+    /// then on the candidate can't withdraw (seed 003).
+    @OptionalField(key: "ticket_printed_at") var ticketPrintedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 }
@@ -97,9 +102,12 @@ struct CreateExamPlan: AsyncMigration {
             .field("room_id", .uuid, .required, .references(ExamRoom.schema, "id"))
             .field("seat_number", .int, .required)
             .field("previous_state", .string, .required)
+            .field("ticket_number", .string, .required)
+            .field("ticket_printed_at", .datetime)
             .field("created_at", .datetime)
             .unique(on: "plan_id", "person_id", name: "exam_candidates_plan_person")
             .unique(on: "plan_id", "room_id", "seat_number", name: "exam_candidates_plan_seat")
+            .unique(on: "ticket_number", name: "exam_candidates_ticket_number")
             .create()
         try await createIndex(on: database, name: "exam_candidates_enrolment", table: ExamCandidate.schema, columns: ["enrolment_id"])
     }

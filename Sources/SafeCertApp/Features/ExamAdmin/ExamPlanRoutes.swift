@@ -192,6 +192,7 @@ enum ExamPlanRoutes {
         plan.durationMinutes = schedule.durationMinutes
         plan.state = state
         plan.drawSeed = String(seed)
+        let roomIndex = Dictionary(uniqueKeysWithValues: rooms.enumerated().map { ($1.id!, $0 + 1) })
         try await req.db.transaction { db in
             try await plan.create(on: db)
             for room in rooms {
@@ -210,6 +211,7 @@ enum ExamPlanRoutes {
                 candidate.$room.id = seat.roomID
                 candidate.seatNumber = seat.number
                 candidate.previousState = e.state
+                candidate.ticketNumber = plan.serial + String(format: "%02d%03d", roomIndex[seat.roomID] ?? 0, seat.number)
                 try await candidate.create(on: db)
                 if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
                                                                   extra: "；考试计划 \(plan.serial) 座位 \(seat.label)") {
@@ -254,6 +256,7 @@ enum ExamPlanRoutes {
         let events: [EventButton]
         let stateAction: String
         let removeAction: String?
+        let ticketsHref: String?
         let cutoffNote: String
     }
 
@@ -304,6 +307,7 @@ enum ExamPlanRoutes {
                                        danger: $0.0 == "delete") },
             stateAction: SiteURL.examPlanState(plan.id).link,
             removeAction: mayRemove && editable ? SiteURL.examPlanRemove(plan.id).link : nil,
+            ticketsHref: TicketRoutes.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
             cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）"))
     }
 
