@@ -119,6 +119,11 @@ extension TestApp {
             #expect(try await Enrolment.find(laterSeats[1].$enrolment.id, on: t.db)?.state == .trained)
             #expect(try await changchun.get("/exam-plans/\(later.id!)").status == .notFound)
 
+            // With nobody left to place, no plan is made.
+            let welding = planForm(t, rooms: [room], count: 5, inDays: 12).map { $0.0 == "qualification" ? ($0.0, "TZ-HJ") : $0 }
+            let empty = try await institution.postPairs("/exam-plans", welding)
+            #expect(empty.status == .unprocessableEntity)
+            #expect(institution.lastBody.contains("没有符合条件的考生"))
             // A disabled room is refused.
             room.disabled = true
             try await room.save(on: t.db)

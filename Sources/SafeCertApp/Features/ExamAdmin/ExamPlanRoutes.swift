@@ -179,6 +179,10 @@ enum ExamPlanRoutes {
             form.errors.add("rooms", error.message)
             return try await renderForm(req, user, form: form, status: .unprocessableEntity)
         }
+        if draw.seats.isEmpty {
+            form.errors.add("count", "没有符合条件的考生：本辖区该资格培训合格且尚未安排考试的人员为 0")
+            return try await renderForm(req, user, form: form, status: .unprocessableEntity)
+        }
         let byID = Dictionary(uniqueKeysWithValues: eligible.map { ($0.id!, $0) })
         let plan = ExamPlanRecord()
         plan.serial = "KS" + CalendarDate.today(now: req.now).iso.replacingOccurrences(of: "-", with: "") + Tokens.digits(5)
