@@ -230,4 +230,31 @@ extension TestApp {
             #expect(try await Enrolment.find(hers.id, on: t.db)?.state == .withdrawn)
         }
     }
+
+    @Test("manual assignment places people by ID number after the room's highest seat; all or nothing")
+    func manual() async throws {
+        try await withSafeCert { t in
+            _ = try await t.trainedEmployees()
+            let room = try await t.room("第一机考室")
+            let institution = try await t.loggedIn("institution")
+            try await institution.postPairs("/exam-plans", planForm(t, rooms: [room], count: 1, inDays: 10))
+            let plan = try #require(try await ExamPlanRecord.query(on: t.db).first())
+            let placed = try #require(try await ExamCandidate.query(on: t.db).first())
+            let remaining = try await Enrolment.query(on: t.db).filter(\.$state == .trained).with(\.$person).all().map(\.person)
+            #expect(remaining.count == 2)
+            // An unknown number spoils the whole request.
+            try await institution.post("/exam-plans/\(plan.id!)/place", ["room": room.id!.uuidString,
+                                                                          "id_numbers": remaining[0].idNumber + "\n110105194912310020"])
+            #expect(try await ExamCandidate.query(on: t.db).count() == 1)
+            try await institution.post("/exam-plans/\(plan.id!)/place", ["room": room.id!.uuidString,
+                                                                          "id_numbers": remaining.map(\.idNumber).joined(separator: "\n")])
+            let seats = try await ExamCandidate.query(on: t.db).sort(\.$seatNumber).all()
+            #expect(seats.map(\.seatNumber) == [placed.seatNumber, placed.seatNumber + 1, placed.seatNumber + 2])
+            #expect(try await Enrolment.query(on: t.db).filter(\.$state == .scheduled).count() == 3)
+            #expect(try await t.auditCount("exam-plan.place") == 1)
+            // Placing someone already seated is refused.
+            try await institution.post("/exam-plans/\(plan.id!)/place", ["room": room.id!.uuidString, "id_numbers": remaining[0].idNumber])
+            #expect(try await ExamCandidate.query(on: t.db).count() == 3)
+        }
+    }
 }

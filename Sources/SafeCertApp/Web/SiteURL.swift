@@ -101,6 +101,7 @@ enum SiteURL: Sendable, Equatable {
     case examPlan(UUID?)
     case examPlanState(UUID?)
     case examPlanRemove(UUID?)
+    case examPlanPlace(UUID?)
     case examPlanTickets(UUID?)
     case tickets
     case ticket(UUID?)
@@ -132,7 +133,7 @@ enum SiteURL: Sendable, Equatable {
              .classResults(let id), .classResultsSubmit(let id), .enrolment(let id), .enrolmentForm(let id),
              .enrolmentCancel(let id), .enrolmentResubmit(let id), .enrolSelfClass(let id), .course(let id), .lessonMedia(let id),
              .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id),
-             .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id),
+             .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id), .examPlanPlace(let id),
              .examPlanTickets(let id), .ticket(let id), .ticketWithdraw(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
         case .catalogueQualification(let code):
@@ -237,6 +238,7 @@ enum SiteURL: Sendable, Equatable {
         case .examPlan: ["exam-plans", ":id"]
         case .examPlanState: ["exam-plans", ":id", "state"]
         case .examPlanRemove: ["exam-plans", ":id", "remove"]
+        case .examPlanPlace: ["exam-plans", ":id", "place"]
         case .examPlanTickets: ["exam-plans", ":id", "tickets"]
         case .tickets: ["tickets"]
         case .ticket: ["tickets", ":id"]

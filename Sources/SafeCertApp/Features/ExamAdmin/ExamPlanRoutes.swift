@@ -15,6 +15,7 @@ enum ExamPlanRoutes {
         routes.page(.examPlan(nil), .viewExamPlans, use: show)
         routes.action(.examPlanState(nil), .viewExamPlans, use: changeState)
         routes.action(.examPlanRemove(nil), .viewExamPlans, use: removeCandidates)
+        routes.action(.examPlanPlace(nil), .viewExamPlans, use: placeCandidates)
     }
 
     static func centrePlanIDs(_ req: Request, _ user: CurrentUser) async throws -> [UUID] {
@@ -260,6 +261,8 @@ enum ExamPlanRoutes {
         let events: [EventButton]
         let stateAction: String
         let removeAction: String?
+        let placeAction: String?
+        let placeRooms: [OrganizationForm.Option]
         let ticketsHref: String?
         let cutoffNote: String
     }
@@ -311,6 +314,9 @@ enum ExamPlanRoutes {
                                        danger: $0.0 == "delete") },
             stateAction: SiteURL.examPlanState(plan.id).link,
             removeAction: mayRemove && editable ? SiteURL.examPlanRemove(plan.id).link : nil,
+            placeAction: mayRemove && editable ? SiteURL.examPlanPlace(plan.id).link : nil,
+            placeRooms: try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
+                .map { .init(value: $0.room.id!.uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
             ticketsHref: TicketRoutes.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
             cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）"))
     }
@@ -350,6 +356,81 @@ enum ExamPlanRoutes {
                                    at: req.now)
         }
         try await req.flash(.success, "\(event.action)：\(plan.state.label)")
+        return req.redirect(.examPlan(plan.id))
+    }
+
+    /// 手动分配 (seed 000): people by ID number into one of the plan's rooms, seats after the
+    /// room's highest; all or nothing.
+    static func placeCandidates(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let plan = try await findPlan(req, user)
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
+        do {
+            _ = try ExamPlanWorkflow.transition(plan.state, .editCandidates, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
+        } catch {
+            try await req.flash(.error, error.message)
+            return req.redirect(.examPlan(plan.id))
+        }
+        guard let roomID = req.field("room").flatMap(UUID.init(uuidString:)),
+              let link = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == roomID).with(\.$room).first()
+        else { throw Abort(.badRequest, reason: "请选择本计划的考场") }
+        let numbers = (req.field("id_numbers") ?? "").split(whereSeparator: { $0.isNewline || $0 == "," || $0 == "，" || $0 == " " })
+            .map { TextNormalizationBridge.idNumber(String($0)) }.filter { !$0.isEmpty }
+        var problems: [String] = []
+        if numbers.isEmpty { problems.append("请填写证件号码，每行一个") }
+        if numbers.count > 500 { problems.append("一次最多 500 人") }
+        var enrolments: [Enrolment] = []
+        for number in numbers.prefix(500) {
+            guard let person = try await Person.query(on: req.db).filter(\.$idNumber == number).first(),
+                  let e = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.id!)
+                    .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
+                    .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).first() else {
+                problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
+                continue
+            }
+            enrolments.append(e)
+        }
+        let existing = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).all()
+            .map { Seat(candidate: $0.$person.id, roomID: $0.$room.id, centreID: link.centreID, number: $0.seatNumber) }
+        let room = link.room
+        var seats: [Seat<UUID>] = []
+        if problems.isEmpty {
+            do {
+                seats = try SeatAssignment.place(enrolments.map { $0.$person.id }, in: SeatingRoom(id: room.id!, centreID: room.$centre.id, name: room.name,
+                                                                                               capacity: room.capacity, isEnabled: !room.disabled),
+                                                 existing: existing)
+            } catch {
+                problems.append(error.message)
+            }
+        }
+        guard problems.isEmpty else {
+            try await req.flash(.error, "未分配任何人——" + problems.prefix(20).joined(separator: "；"))
+            return req.redirect(.examPlan(plan.id))
+        }
+        let rooms = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).all().map(\.$room.id)
+        let roomNumber = (rooms.firstIndex(of: room.id!) ?? 0) + 1
+        let byPerson = Dictionary(enrolments.map { ($0.$person.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let placed = seats
+        try await req.db.transaction { db in
+            for seat in placed {
+                guard let e = byPerson[seat.candidate] else { continue }
+                let candidate = ExamCandidate()
+                candidate.$plan.id = plan.id!
+                candidate.$enrolment.id = e.id!
+                candidate.$person.id = e.$person.id
+                candidate.$room.id = room.id!
+                candidate.seatNumber = seat.number
+                candidate.previousState = e.state
+                candidate.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, seat.number)
+                try await candidate.create(on: db)
+                if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
+                                                                  extra: "；考试计划 \(plan.serial) 手动分配座位 \(seat.label)") {
+                    throw Abort(.conflict, reason: problem)
+                }
+            }
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.place", targetType: "exam-plan",
+                                   targetID: plan.id?.uuidString, summary: "手动分配 \(placed.count) 人到 \(room.name)", at: req.now)
+        }
+        try await req.flash(.success, "已分配 \(seats.count) 人到「\(room.name)」")
         return req.redirect(.examPlan(plan.id))
     }
 
