@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     ExamRoomRoutes.register(app)
     ExamPlanRoutes.register(app)
     TicketRoutes.register(app)
+    CandidateRoutes.register(app)
     AuditRoutes.register(app)
     SecurityRoutes.register(app)
     APIRoutes.register(app)

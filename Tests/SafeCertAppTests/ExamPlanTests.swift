@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SafeCertCore
+import SafeCertDocuments
 import Testing
 import Vapor
 import VaporTesting
@@ -255,6 +256,20 @@ extension TestApp {
             // Placing someone already seated is refused.
             try await institution.post("/exam-plans/\(plan.id!)/place", ["room": room.id!.uuidString, "id_numbers": remaining[0].idNumber])
             #expect(try await ExamCandidate.query(on: t.db).count() == 3)
+
+            // 考生查询: filters and the .xlsx export with the same filters, masked for the institution.
+            let all = try await institution.get("/exam-candidates")
+            #expect(["赵敏", "孙磊", "周杰"].allSatisfy { all.body.string.contains($0) })
+            let one = try await institution.get("/exam-candidates?name=\(WebClient.encode("孙磊"))")
+            #expect(one.body.string.contains("孙磊") && !one.body.string.contains("周杰"))
+            let export = try await institution.get("/exam-candidates/export.xlsx?enterprise=\(WebClient.encode("长春安达"))")
+            let sheet = try Array(try XLSXReader(data: Data(export.body.readableBytesView)).rows())
+            #expect(sheet.count == 4)
+            #expect(sheet.dropFirst().allSatisfy { ($0.cells[1].text ?? "").contains("********") })
+            // Another city's authority sees none of them.
+            t.nextMinute()
+            let jilin = try await t.loggedIn("jilincity")
+            #expect(!(try await jilin.get("/exam-candidates").body.string.contains("孙磊")))
         }
     }
 }

@@ -60,6 +60,7 @@ enum Menu {
         ("考核管理", [
             Entry(url: .examRooms, permission: .viewExamRooms, label: { role in role == .examCentre ? "考场维护" : "考场查询" }),
             Entry(url: .examPlans, permission: .viewExamPlans, label: { _ in "考试计划" }),
+            Entry(url: .examCandidates, permission: .viewExamPlans, label: { _ in "考生查询" }),
             Entry(url: .examPlanNew, permission: .draftExamPlans, label: { _ in "制定考试计划" }),
             Entry(url: .tickets, permission: .viewTickets, label: { _ in "打印准考证" }),
         ]),

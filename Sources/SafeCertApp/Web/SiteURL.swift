@@ -107,6 +107,8 @@ enum SiteURL: Sendable, Equatable {
     case ticket(UUID?)
     case ticketWithdraw(UUID?)
     case ticketVerify
+    case examCandidates
+    case examCandidatesExport
 
     case healthz
     case apiOpenAPI
@@ -244,6 +246,8 @@ enum SiteURL: Sendable, Equatable {
         case .ticket: ["tickets", ":id"]
         case .ticketWithdraw: ["tickets", ":id", "withdraw"]
         case .ticketVerify: ["tickets", "verify"]
+        case .examCandidates: ["exam-candidates"]
+        case .examCandidatesExport: ["exam-candidates", "export.xlsx"]
         case .registerSMS: ["register", "sms"]
         case .healthz: ["healthz"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]
