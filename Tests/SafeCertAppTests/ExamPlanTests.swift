@@ -10,27 +10,31 @@ import VaporTesting
 extension TestApp {
     /// The three demo employees, trained in the demo's initial class (as after a passed review).
     func trainedEmployees() async throws -> [Enrolment] {
-        let c = try await trainingClass(code: initialClassCode)
         var list: [Enrolment] = []
         for name in ["赵敏", "孙磊", "周杰"] {
-            let p = try await person(named: name)
-            let e = Enrolment()
-            e.$trainingClass.id = c.id!
-            e.$person.id = p.id!
-            e.qualificationCode = c.qualificationCode
-            e.regionCode = p.regionCode
-            e.kind = .standard
-            e.channel = "enterprise"
-            e.$employer.id = p.$employer.id
-            e.$enrolledBy.id = p.$employer.id
-            e.state = .trained
-            e.feeFen = 0
-            e.paid = false
-            e.syncActiveKey()
-            try await e.create(on: db)
-            list.append(e)
+            list.append(try await trainedEnrolment(of: try await person(named: name), channel: "enterprise"))
         }
         return list
+    }
+
+    /// An enrolment in the demo's initial class that has passed its training review.
+    func trainedEnrolment(of p: Person, channel: String) async throws -> Enrolment {
+        let c = try await trainingClass(code: initialClassCode)
+        let e = Enrolment()
+        e.$trainingClass.id = c.id!
+        e.$person.id = p.id!
+        e.qualificationCode = c.qualificationCode
+        e.regionCode = p.regionCode
+        e.kind = .standard
+        e.channel = channel
+        e.$employer.id = p.$employer.id
+        e.$enrolledBy.id = channel == "individual" ? nil : p.$employer.id
+        e.state = .trained
+        e.feeFen = 0
+        e.paid = false
+        e.syncActiveKey()
+        try await e.create(on: db)
+        return e
     }
 
     func room(_ name: String) async throws -> ExamRoom {
@@ -140,12 +144,7 @@ extension TestApp {
             _ = try await t.trainedEmployees()
             // 李娜 trained too, with an account of her own.
             let li = try await t.person(named: "李娜")
-            let c = try await t.trainingClass(code: t.initialClassCode)
-            let hers = Enrolment()
-            hers.$trainingClass.id = c.id!; hers.$person.id = li.id!; hers.qualificationCode = "TZ-DG"; hers.regionCode = li.regionCode
-            hers.kind = .standard; hers.channel = "individual"; hers.state = .trained; hers.feeFen = 0; hers.paid = false
-            hers.syncActiveKey()
-            try await hers.create(on: t.db)
+            let hers = try await t.trainedEnrolment(of: li, channel: "individual")
             let room = try await t.room("第一机考室")
             let institution = try await t.loggedIn("institution")
             try await institution.postPairs("/exam-plans", planForm(t, rooms: [room], count: 4, inDays: 10))
@@ -211,12 +210,7 @@ extension TestApp {
     func withdrawBeforePrinting() async throws {
         try await withSafeCert { t in
             let li = try await t.person(named: "李娜")
-            let c = try await t.trainingClass(code: t.initialClassCode)
-            let hers = Enrolment()
-            hers.$trainingClass.id = c.id!; hers.$person.id = li.id!; hers.qualificationCode = "TZ-DG"; hers.regionCode = li.regionCode
-            hers.kind = .standard; hers.channel = "individual"; hers.state = .trained; hers.feeFen = 0; hers.paid = false
-            hers.syncActiveKey()
-            try await hers.create(on: t.db)
+            let hers = try await t.trainedEnrolment(of: li, channel: "individual")
             let institution = try await t.loggedIn("institution")
             try await institution.postPairs("/exam-plans", planForm(t, rooms: [try await t.room("第一机考室")], count: 1, inDays: 10))
             let plan = try #require(try await ExamPlanRecord.query(on: t.db).first())

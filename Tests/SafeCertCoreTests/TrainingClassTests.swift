@@ -203,3 +203,21 @@ struct UnscheduleTests {
         }
     }
 }
+
+@Suite("报到与缴费由谁办理")
+struct TrainingStepRulesTests {
+    @Test func checkInFollowsTheClass() {
+        #expect(TrainingStepRules.mayCheckIn(role: .association, institutionChecksIn: false, isClassInstitution: false, classInScope: true))
+        #expect(!TrainingStepRules.mayCheckIn(role: .association, institutionChecksIn: false, isClassInstitution: false, classInScope: false))
+        #expect(!TrainingStepRules.mayCheckIn(role: .trainingInstitution, institutionChecksIn: false, isClassInstitution: true, classInScope: true))
+        #expect(TrainingStepRules.mayCheckIn(role: .trainingInstitution, institutionChecksIn: true, isClassInstitution: true, classInScope: true))
+        #expect(!TrainingStepRules.mayCheckIn(role: .trainingInstitution, institutionChecksIn: true, isClassInstitution: false, classInScope: true))
+        #expect(!TrainingStepRules.mayCheckIn(role: .association, institutionChecksIn: true, isClassInstitution: false, classInScope: true))
+    }
+
+    @Test func paymentByTheClassInstitutionOnly() {
+        #expect(TrainingStepRules.mayRecordPayment(role: .trainingInstitution, isClassInstitution: true))
+        #expect(!TrainingStepRules.mayRecordPayment(role: .trainingInstitution, isClassInstitution: false))
+        #expect(!TrainingStepRules.mayRecordPayment(role: .enterprise, isClassInstitution: true))
+    }
+}

@@ -223,3 +223,16 @@ extension EnrolmentState {
 
     public var isInProgress: Bool { Self.inProgress.contains(self) }
 }
+
+/// Who does the class's steps (seed 001): 报到 by the association, or by the class's own
+/// training institution when the class says so; payment is recorded by that institution.
+public enum TrainingStepRules {
+    public static func mayCheckIn(role: Role, institutionChecksIn: Bool, isClassInstitution: Bool, classInScope: Bool) -> Bool {
+        if institutionChecksIn { return role == .trainingInstitution && isClassInstitution }
+        return role == .association && classInScope
+    }
+
+    public static func mayRecordPayment(role: Role, isClassInstitution: Bool) -> Bool {
+        role == .trainingInstitution && isClassInstitution
+    }
+}

@@ -72,8 +72,6 @@ enum CandidateRoutes {
         let exportParts: [OrganizationForm.Option]
     }
 
-    static let exportPageSize = 5_000
-
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, f) = try await filtered(req, user)
         let page = try await query.sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$seatNumber).sort(\.$id).paginate(req.pageRequest())
@@ -85,26 +83,18 @@ enum CandidateRoutes {
                        start: ExamSchedule.beijingText(plan.startAt), room: try c.joined(ExamRoom.self).name, seat: Seat<UUID>.label(c.seatNumber),
                        ticketNumber: c.ticketNumber, printed: c.ticketPrintedAt != nil, planHref: SiteURL.examPlan(plan.id).link)
         }
-        var components = URLComponents()
-        components.path = SiteURL.examCandidatesExport.path
-        components.queryItems = f.pairs.compactMap { n, v in v.map { URLQueryItem(name: n, value: $0) } }
-        let base = components.string ?? SiteURL.examCandidatesExport.path
-        let parts = max(1, (page.metadata.total + exportPageSize - 1) / exportPageSize)
         return try await req.render("exams/candidates", title: "考生查询", ListModel(
             rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examCandidates.path, filters: f.pairs),
             name: f.name ?? "", idNumber: f.number ?? "", enterprise: f.enterprise ?? "", serial: f.serial ?? "",
             typeOptions: ExamPlanType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == f.planType) },
-            exportParts: (1...parts).map { part in
-                .init(value: base + (base.contains("?") ? "&" : "?") + "part=\(part)",
-                      label: parts == 1 ? "导出 Excel" : "导出第 \(part) 部分（第 \((part - 1) * exportPageSize + 1)–\(min(part * exportPageSize, page.metadata.total)) 条）")
-            }))
+            exportParts: ExportParts.options(path: SiteURL.examCandidatesExport.path, filters: f.pairs, total: page.metadata.total)))
     }
 
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, _) = try await filtered(req, user)
         let part = max(1, req.query[Int.self, at: "part"] ?? 1)
         let rows = try await query.sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$seatNumber).sort(\.$id)
-            .range(((part - 1) * exportPageSize)..<(part * exportPageSize)).all()
+            .range(ExportParts.range(part: part)).all()
         let full = user.may(.viewFullPersonalData)
         let writer = XLSXWriter(sheetName: "考生名单", columns: [("姓名", 12), ("证件号码", 22), ("考试计划", 20), ("考试类型", 14),
                                                                 ("开考时间", 18), ("考场", 16), ("座位号", 8), ("准考证号", 24), ("准考证", 8)]

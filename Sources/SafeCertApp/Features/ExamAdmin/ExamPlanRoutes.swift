@@ -209,19 +209,8 @@ enum ExamPlanRoutes {
             }
             for seat in draw.seats {
                 guard let e = byID[seat.candidate] else { continue }
-                let candidate = ExamCandidate()
-                candidate.$plan.id = plan.id!
-                candidate.$enrolment.id = e.id!
-                candidate.$person.id = e.$person.id
-                candidate.$room.id = seat.roomID
-                candidate.seatNumber = seat.number
-                candidate.previousState = e.state
-                candidate.ticketNumber = plan.serial + String(format: "%02d%03d", roomIndex[seat.roomID] ?? 0, seat.number)
-                try await candidate.create(on: db)
-                if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
-                                                                  extra: "；考试计划 \(plan.serial) 座位 \(seat.label)") {
-                    throw Abort(.conflict, reason: problem)
-                }
+                try await seatCandidate(e, plan: plan, roomID: seat.roomID, roomNumber: roomIndex[seat.roomID] ?? 0, number: seat.number,
+                                        note: "座位", user: user, req: req, on: db)
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.create", targetType: "exam-plan",
                                    targetID: plan.id?.uuidString,
@@ -231,6 +220,25 @@ enum ExamPlanRoutes {
         try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
                             "已制定考试计划 \(plan.serial)，分配 \(draw.seats.count) 人" + (shortfall.isEmpty ? "" : "。\(shortfall)"))
         return req.redirect(.examPlan(plan.id))
+    }
+
+    /// One seat in the plan: the candidate row with its ticket number (serial + room number +
+    /// seat) and the enrolment moved to scheduled, remembering where it stood.
+    static func seatCandidate(_ e: Enrolment, plan: ExamPlanRecord, roomID: UUID, roomNumber: Int, number: Int, note: String,
+                              user: CurrentUser, req: Request, on db: any Database) async throws {
+        let candidate = ExamCandidate()
+        candidate.$plan.id = plan.id!
+        candidate.$enrolment.id = e.id!
+        candidate.$person.id = e.$person.id
+        candidate.$room.id = roomID
+        candidate.seatNumber = number
+        candidate.previousState = e.state
+        candidate.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, number)
+        try await candidate.create(on: db)
+        if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
+                                                          extra: "；考试计划 \(plan.serial) \(note) \(Seat<UUID>.label(number))") {
+            throw Abort(.conflict, reason: problem)
+        }
     }
 
     // MARK: Show and act
@@ -413,19 +421,8 @@ enum ExamPlanRoutes {
         try await req.db.transaction { db in
             for seat in placed {
                 guard let e = byPerson[seat.candidate] else { continue }
-                let candidate = ExamCandidate()
-                candidate.$plan.id = plan.id!
-                candidate.$enrolment.id = e.id!
-                candidate.$person.id = e.$person.id
-                candidate.$room.id = room.id!
-                candidate.seatNumber = seat.number
-                candidate.previousState = e.state
-                candidate.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, seat.number)
-                try await candidate.create(on: db)
-                if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
-                                                                  extra: "；考试计划 \(plan.serial) 手动分配座位 \(seat.label)") {
-                    throw Abort(.conflict, reason: problem)
-                }
+                try await seatCandidate(e, plan: plan, roomID: room.id!, roomNumber: roomNumber, number: seat.number,
+                                        note: "手动分配座位", user: user, req: req, on: db)
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.place", targetType: "exam-plan",
                                    targetID: plan.id?.uuidString, summary: "手动分配 \(placed.count) 人到 \(room.name)", at: req.now)

@@ -21,11 +21,7 @@ enum TicketRoutes {
     static let ticketStates: Set<ExamPlanState> = [.approved, .inProgress, .finished, .resultsUnderReview, .closed]
 
     static func signer(_ req: Request) async throws -> TicketSigner {
-        guard let secret = try await AppSecret.query(on: req.db).filter(\.$name == "heartbeat-key").first(),
-              let key = Data(base64Encoded: secret.value) else { throw Abort(.internalServerError) }
-        // A key of its own for tickets, derived from the shared secret with a label.
-        let derived = HMAC<SHA256>.authenticationCode(for: Array("ticket-key".utf8), using: SymmetricKey(data: key))
-        return TicketSigner(key: Data(derived))
+        TicketSigner(key: try await AppSecret.key(for: "ticket-key", on: req.db))
     }
 
     /// The candidates whose tickets the account may print: its own (individual), its employees'

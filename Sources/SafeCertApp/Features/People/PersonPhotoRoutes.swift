@@ -112,14 +112,11 @@ enum PersonPhotoRoutes {
             return try await req.render("people/photos", title: "批量上传照片", model, status: .unprocessableEntity)
         }
         for (name, data) in files.prefix(5_000) {
-            let base = (name.split(separator: "/").last.map(String.init) ?? name)
-            let stem = base.replacingOccurrences(of: ".jpeg", with: "", options: [.caseInsensitive, .anchored, .backwards])
-                .replacingOccurrences(of: ".jpg", with: "", options: [.caseInsensitive, .anchored, .backwards])
-            guard stem != base else {
+            let base = fileBaseName(name)
+            guard let number = idNumber(fromFileName: name) else {
                 model.refused.append(BatchRow(file: base, outcome: "文件名应为“证件号码.jpg”", person: nil))
                 continue
             }
-            let number = TextNormalizationBridge.idNumber(stem)
             guard let person = try await Person.query(on: req.db).filter(\.$idNumber == number).scoped(to: user.scope).first(),
                   PersonRoutes.owns(user, person), person.status != .cancelled else {
                 model.unmatched.append(BatchRow(file: base, outcome: "未找到本单位登记的该证件号码人员", person: nil))
@@ -136,6 +133,17 @@ enum PersonPhotoRoutes {
                                targetID: user.organizationID?.uuidString,
                                summary: "批量上传照片：匹配 \(model.matched.count)，未匹配 \(model.unmatched.count)，不合格 \(model.refused.count)", at: req.now)
         return try await req.render("people/photos", title: "批量上传照片", model)
+    }
+
+    /// "dir/220102198503120318.JPG" → "220102198503120318.JPG".
+    static func fileBaseName(_ name: String) -> String { name.split(separator: "/").last.map(String.init) ?? name }
+
+    /// The ID number a photo file is named by ("证件号码.jpg"), or nil when it isn't named so.
+    static func idNumber(fromFileName name: String) -> String? {
+        let base = fileBaseName(name)
+        let stem = base.replacingOccurrences(of: ".jpeg", with: "", options: [.caseInsensitive, .anchored, .backwards])
+            .replacingOccurrences(of: ".jpg", with: "", options: [.caseInsensitive, .anchored, .backwards])
+        return stem == base || stem.isEmpty ? nil : TextNormalizationBridge.idNumber(stem)
     }
 
     static func unzipPhotos(_ data: Data, name: String) throws -> [(String, Data)] {

@@ -65,7 +65,6 @@ enum PersonRoutes {
         }
     }
 
-    static let exportPageSize = 5_000
 
     /// The people list's query with its filters, inside the account's scope. Export uses it too.
     static func filteredQuery(_ req: Request, _ user: CurrentUser) async throws -> (QueryBuilder<Person>, Filters) {
@@ -115,27 +114,14 @@ enum PersonRoutes {
                 status: p.status.label, statusKey: p.status.rawValue,
                 thumbnail: p.hasPhoto ? SiteURL.personThumbnail(p.id).link : nil, href: SiteURL.person(p.id).link)
         }
-        let parts = max(1, (page.metadata.total + exportPageSize - 1) / exportPageSize)
-        let exportBase = exportLink(filters)
         return try await req.render("people/list", title: "人员信息管理", ListModel(
             rows: rows,
             pagination: Pagination(metadata: page.metadata, path: SiteURL.people.path, filters: filters.pairs),
             filters: filters,
             statusOptions: PersonStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.status) },
             regionOptions: user.may(.viewFullPersonalData) || user.role == .association ? Choices.regions(for: user, selected: filters.region) : [],
-            exportParts: (1...parts).map { part in
-                .init(value: exportBase + "part=\(part)",
-                      label: parts == 1 ? "导出 Excel" : "导出第 \(part) 部分（第 \((part - 1) * exportPageSize + 1)–\(min(part * exportPageSize, page.metadata.total)) 条）")
-            },
+            exportParts: ExportParts.options(path: SiteURL.peopleExport.path, filters: filters.pairs, total: page.metadata.total),
             canRegister: user.may(.registerPeople), canImport: user.may(.importPeople), canTransfer: user.may(.requestPersonTransfer)))
-    }
-
-    static func exportLink(_ filters: Filters) -> String {
-        var components = URLComponents()
-        components.path = SiteURL.peopleExport.path
-        components.queryItems = filters.pairs.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
-        let base = components.string ?? SiteURL.peopleExport.path
-        return base + (base.contains("?") ? "&" : "?")
     }
 
     /// .xlsx of the filtered list, 5,000 rows a part (seed 004); ID numbers and phones masked for
@@ -143,7 +129,7 @@ enum PersonRoutes {
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let part = max(1, req.query[Int.self, at: "part"] ?? 1)
         let (query, _) = try await filteredQuery(req, user)
-        let people = try await query.sort(\.$name).sort(\.$id).range(((part - 1) * exportPageSize)..<(part * exportPageSize)).all()
+        let people = try await query.sort(\.$name).sort(\.$id).range(ExportParts.range(part: part)).all()
         let names = try await employerNames(people, on: req.db)
         let full = user.may(.viewFullPersonalData)
         let rows: [[String?]] = people.map { p in

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SafeCertCore
+import Vapor
 
 /// 在线课程 (seed 003): lessons for one qualification and class type.
 final class Course: Model, @unchecked Sendable {
@@ -123,6 +124,17 @@ final class AppSecret: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "value") var value: String
     init() {}
+}
+
+extension AppSecret {
+    /// The shared random key the migration made; features derive their own keys from it with a
+    /// label, so one secret in the database serves them all and no key serves two purposes.
+    static func key(for purpose: String, on db: any Database) async throws -> Data {
+        guard let secret = try await AppSecret.query(on: db).filter(\.$name == "heartbeat-key").first(),
+              let key = Data(base64Encoded: secret.value) else { throw Abort(.internalServerError, reason: "签名密钥缺失") }
+        if purpose == "heartbeat" { return key }
+        return Data(HMAC<SHA256>.authenticationCode(for: Array(purpose.utf8), using: SymmetricKey(data: key)))
+    }
 }
 
 struct CreateStudy: AsyncMigration {

@@ -328,9 +328,7 @@ enum StudyRoutes {
 
     static func signer(_ req: Request) async throws -> HeartbeatSigner {
         if let cached = req.application.storage[SignerKey.self] { return cached }
-        guard let secret = try await AppSecret.query(on: req.db).filter(\.$name == "heartbeat-key").first(),
-              let key = Data(base64Encoded: secret.value) else { throw Abort(.internalServerError, reason: "学习签名密钥缺失") }
-        let signer = HeartbeatSigner(key: key)
+        let signer = HeartbeatSigner(key: try await AppSecret.key(for: "heartbeat", on: req.db))
         req.application.storage[SignerKey.self] = signer
         return signer
     }

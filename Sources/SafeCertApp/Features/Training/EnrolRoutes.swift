@@ -185,14 +185,11 @@ enum EnrolRoutes {
             let files = upload.filename.lowercased().hasSuffix(".zip") || data.starts(with: [0x50, 0x4B, 0x03, 0x04])
                 ? try PersonPhotoRoutes.unzipPhotos(data, name: upload.filename) : [(upload.filename, data)]
             for (name, content) in files {
-                let base = name.split(separator: "/").last.map(String.init) ?? name
-                let stem = base.replacingOccurrences(of: ".jpeg", with: "", options: [.caseInsensitive, .anchored, .backwards])
-                    .replacingOccurrences(of: ".jpg", with: "", options: [.caseInsensitive, .anchored, .backwards])
-                guard stem != base else {
-                    problems.append(.init(row: "-", column: "照片", reason: "「\(base)」：文件名应为“证件号码.jpg”"))
+                guard let number = PersonPhotoRoutes.idNumber(fromFileName: name) else {
+                    problems.append(.init(row: "-", column: "照片", reason: "「\(PersonPhotoRoutes.fileBaseName(name))」：文件名应为“证件号码.jpg”"))
                     continue
                 }
-                photos[TextNormalizationBridge.idNumber(stem)] = content
+                photos[number] = content
             }
         }
         let today = CalendarDate.today(now: req.now)

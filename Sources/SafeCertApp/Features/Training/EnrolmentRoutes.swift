@@ -85,15 +85,13 @@ enum EnrolmentRoutes {
         return (query, f)
     }
 
-    static let exportPageSize = 5_000
-
     /// .xlsx of the filtered list in parts of 5,000 (?part=N); ID numbers masked unless the
     /// account may see them in full.
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, _) = filtered(req, user)
         let part = max(1, req.query[Int.self, at: "part"] ?? 1)
         let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id)
-            .range(((part - 1) * exportPageSize)..<(part * exportPageSize)).all()
+            .range(ExportParts.range(part: part)).all()
         let catalogue = try await CatalogueStore.load(on: req.db)
         let full = user.may(.viewFullPersonalData)
         let writer = XLSXWriter(sheetName: "报名名单", columns: [
@@ -151,20 +149,7 @@ enum EnrolmentRoutes {
                                    filters: [("name", name), ("id_number", number), ("state", state?.rawValue), ("class", classID?.uuidString)]),
             name: name ?? "", idNumber: number ?? "", classID: classID?.uuidString ?? "", className: className,
             stateOptions: EnrolmentState.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
-            bulk: bulk, exportParts: exportParts(filters, total: page.metadata.total)))
-    }
-
-    static func exportParts(_ filters: Filters, total: Int) -> [OrganizationForm.Option] {
-        var components = URLComponents()
-        components.path = SiteURL.enrolmentsExport.path
-        components.queryItems = filters.pairs.compactMap { n, v in v.map { URLQueryItem(name: n, value: $0) } }
-        let base = components.string ?? SiteURL.enrolmentsExport.path
-        let joiner = base.contains("?") ? "&" : "?"
-        let parts = max(1, (total + exportPageSize - 1) / exportPageSize)
-        return (1...parts).map { part in
-            .init(value: base + joiner + "part=\(part)",
-                  label: parts == 1 ? "导出 Excel" : "导出第 \(part) 部分（第 \((part - 1) * exportPageSize + 1)–\(min(part * exportPageSize, total)) 条）")
-        }
+            bulk: bulk, exportParts: ExportParts.options(path: SiteURL.enrolmentsExport.path, filters: filters.pairs, total: page.metadata.total)))
     }
 
     static func hoursLabel(_ hours: Double) -> String {
@@ -295,14 +280,14 @@ enum EnrolmentRoutes {
     }
 
     static func mayRecordPayment(_ user: CurrentUser, _ c: TrainingClass) -> Bool {
-        user.may(.recordPayments) && user.organizationID == c.$institution.id
+        user.may(.recordPayments) && TrainingStepRules.mayRecordPayment(role: user.role, isClassInstitution: user.organizationID == c.$institution.id)
     }
 
     /// 报到: by the association, or by the class's institution when the class says so (seed 001).
     static func mayCheckIn(_ user: CurrentUser, _ c: TrainingClass) -> Bool {
-        guard user.may(.checkInTrainees) else { return false }
-        if c.institutionChecksIn { return user.role == .trainingInstitution && user.organizationID == c.$institution.id }
-        return user.role == .association && user.scope.includes(regionCode: c.regionCode)
+        user.may(.checkInTrainees) && TrainingStepRules.mayCheckIn(
+            role: user.role, institutionChecksIn: c.institutionChecksIn, isClassInstitution: user.organizationID == c.$institution.id,
+            classInScope: user.scope.includes(regionCode: c.regionCode))
     }
 
     /// Results are reviewed by the authority of the person's region or the association.

@@ -1,0 +1,23 @@
+import Foundation
+
+/// The export links under a list: one "导出 Excel" link, or one per 5,000-row part, each keeping
+/// the list's filters (DESIGN.md: exports in pages of 5,000).
+enum ExportParts {
+    static let pageSize = 5_000
+
+    static func options(path: String, filters: [(String, String?)], total: Int) -> [OrganizationForm.Option] {
+        var components = URLComponents()
+        components.path = path
+        components.queryItems = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        let base = components.string ?? path
+        let joiner = base.contains("?") ? "&" : "?"
+        let parts = max(1, (total + pageSize - 1) / pageSize)
+        return (1...parts).map { part in
+            .init(value: base + joiner + "part=\(part)",
+                  label: parts == 1 ? "导出 Excel" : "导出第 \(part) 部分（第 \((part - 1) * pageSize + 1)–\(min(part * pageSize, total)) 条）")
+        }
+    }
+
+    /// The rows of part `part` (1-based) of a list.
+    static func range(part: Int) -> Range<Int> { ((max(1, part) - 1) * pageSize)..<(max(1, part) * pageSize) }
+}
