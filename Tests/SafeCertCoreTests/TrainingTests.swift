@@ -153,8 +153,9 @@ private let allowedTransitions: [EnrolmentState: [Step: EnrolmentState]] = [
                         .reviewReturn: .returnedToEnterprise, .withdraw: .withdrawn, .cancel: .cancelled],
     .trained: [.schedule: .scheduled, .withdraw: .withdrawn, .cancel: .cancelled],
     .returnedToEnterprise: [.submit: .submitted, .cancel: .cancelled],
-    .scheduled: [.schedule: .scheduled, .printTicket: .ticketed, .withdraw: .withdrawn, .cancel: .cancelled, .unschedule: .trained],
-    .ticketed: [.printTicket: .ticketed, .checkIdentity: .admitted, .approveAbsent: .absent],
+    .scheduled: [.schedule: .scheduled, .printTicket: .ticketed, .withdraw: .withdrawn, .cancel: .cancelled, .unschedule: .trained,
+                 .checkIdentity: .admitted, .approveAbsent: .absent],
+    .ticketed: [.printTicket: .ticketed, .checkIdentity: .admitted, .approveAbsent: .absent, .unschedule: .trained],
     .admitted: [.takeExam: .examined, .approveAbsent: .absent],
     .examined: [.approvePassed: .passed, .approveFailed: .failed],
     .passed: [:],
@@ -173,6 +174,9 @@ private func expectedOutcome(_ state: EnrolmentState, _ step: Step, reasonGiven:
         return .failure(.notAllowed(from: state, action: step.event(reason: "x").action))
     }
     if step.needsReason && !reasonGiven { return .failure(.reasonRequired) }
+    if state == .ticketed && step == .unschedule && context.actor != .authority {
+        return .failure(.notAllowed(from: state, action: step.event(reason: "x").action))
+    }
     if (step == .submit || step == .schedule) && context.suspended { return .failure(.suspended) }
     if step == .schedule && (state == .failed || state == .absent) && !context.resitAvailable { return .failure(.noResitLeft) }
     if step == .cancel && context.paid && context.actor == .registrant { return .failure(.paidCannotBeCancelled) }

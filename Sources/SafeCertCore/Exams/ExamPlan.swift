@@ -280,6 +280,13 @@ public enum ExamPlanWorkflow {
         return .draft
     }
 
+    /// Seed 003 (发布考场): the owning authority publishes an exam session that learners apply
+    /// to for a seat. Publishing is the authority's approval: the session opens as approved.
+    public static func publish(by actor: ExamPlanActor, level: ExamPlanLevel) throws(ExamPlanError) -> ExamPlanState {
+        try require(actor, among: [level.owner], for: "发布考场")
+        return .approved
+    }
+
     public static func transition(_ state: ExamPlanState, _ event: ExamPlanEvent, by actor: ExamPlanActor,
                                   context: ExamPlanContext) throws(ExamPlanError) -> ExamPlanTransition {
         let owner = context.level.owner

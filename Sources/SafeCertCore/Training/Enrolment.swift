@@ -200,13 +200,17 @@ public enum EnrolmentWorkflow {
             return .scheduled
         case (.scheduled, .unschedule(let back)) where [.trained, .failed, .absent].contains(back):
             return back
+        // Seed 003: once the ticket is printed only the authority takes the person off.
+        case (.ticketed, .unschedule(let back)) where [.trained, .failed, .absent].contains(back) && context.actor == .authority:
+            return back
         case (.scheduled, .printTicket), (.ticketed, .printTicket):
             return .ticketed
         case (_, .withdraw) where beforeTicket.contains(state):
             return .withdrawn
         case (_, .withdraw) where ticketInHand.contains(state):
             throw .ticketAlreadyPrinted
-        case (.ticketed, .checkIdentity):
+        // A candidate may come without a printed ticket: the exam centre has the list.
+        case (.scheduled, .checkIdentity), (.ticketed, .checkIdentity):
             return .admitted
         case (.admitted, .takeExam):
             return .examined
@@ -214,7 +218,7 @@ public enum EnrolmentWorkflow {
             return .passed
         case (.examined, .approveResult(.failed)):
             return .failed
-        case (.ticketed, .approveResult(.absent)), (.admitted, .approveResult(.absent)):
+        case (.scheduled, .approveResult(.absent)), (.ticketed, .approveResult(.absent)), (.admitted, .approveResult(.absent)):
             return .absent
         case (_, .cancel(let reason)) where cancellable.contains(state):
             try requireReason(reason)
