@@ -19,5 +19,6 @@ enum SafeCertMigrations {
         CreateStudy(),
         CreateExamRoom(),
         CreateExamPlan(),
+        CreateExamDay(),
     ]
 }

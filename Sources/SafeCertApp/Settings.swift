@@ -27,6 +27,9 @@ public struct Settings: Sendable {
     /// Seconds between online-study heartbeats (SAFECERT_STUDY_INTERVAL; 30 by default; the
     /// browser tests shorten it). Every other study number scales from the Core policy.
     public var studyInterval: Double = 30
+    /// The ID-card reader's local service the 实名认证 page calls (SAFECERT_ID_READER_URL): readers
+    /// ship a localhost HTTP service answering JSON with the card's number, name and photo.
+    public var idReaderURL = "http://127.0.0.1:19196/api/read"
 
     var studyPolicy: StudyPolicy {
         studyInterval == 30 ? .standard : StudyPolicy(interval: studyInterval, tolerance: max(1, studyInterval / 6),
@@ -68,6 +71,9 @@ public struct Settings: Sendable {
         )
         if let interval = env["SAFECERT_STUDY_INTERVAL"].flatMap(Double.init), (2...300).contains(interval) {
             settings.studyInterval = interval
+        }
+        if let reader = env["SAFECERT_ID_READER_URL"], reader.hasPrefix("http://127.0.0.1:") || reader.hasPrefix("http://localhost:") {
+            settings.idReaderURL = reader
         }
         return settings
     }

@@ -163,3 +163,32 @@ struct ExamCalendarTests {
         #expect(ExamCalendar.shift(year: 2026, month: 1, by: -1) == (2025, 12))
     }
 }
+
+@Suite("考试科目与结果")
+struct ExamSittingTests {
+    let terms: QualificationTerms = {
+        var t = QualificationCatalogue.defaults.entries[0].terms
+        t.subjects = [ExamSubject(kind: .theory, delivery: .computerAtCentre, passMarks: 80, durationMinutes: 120),
+                      ExamSubject(kind: .practical, delivery: .computerAtCentre, passMarks: 80, durationMinutes: nil)]
+        return t
+    }()
+
+    @Test func thePlanTypeAndTheResitNarrowTheSubjects() {
+        #expect(ExamSitting.subjects(planType: .initialOffline, terms: terms, decision: .firstExam).map(\.kind) == [.theory, .practical])
+        #expect(ExamSitting.subjects(planType: .practical, terms: terms, decision: .firstExam).map(\.kind) == [.practical])
+        #expect(ExamSitting.subjects(planType: .continuingOnline, terms: terms, decision: .firstExam).map(\.kind) == [.theory])
+        #expect(ExamSitting.subjects(planType: .initialOffline, terms: terms, decision: .resit(subjects: [.practical], number: 1, allowed: 1))
+            .map(\.kind) == [.practical])
+    }
+
+    @Test func noCheckMeansAbsentWhateverWasEntered() throws {
+        let grade = try ExamSitting.outcome(attendance: .notArrived, results: [.theory: .score(95)], subjects: terms.subjects)
+        #expect(grade.overall == .absent)
+        let sat = try ExamSitting.outcome(attendance: .submitted, results: [.theory: .score(85), .practical: .score(79.5)], subjects: terms.subjects)
+        #expect(sat.overall == .failed && sat.outcomes[.theory] == .passed && sat.outcomes[.practical] == .failed)
+        #expect(throws: ExamResultError.missingResult(.practical)) {
+            try ExamSitting.outcome(attendance: .admitted, results: [.theory: .score(85)], subjects: terms.subjects)
+        }
+        #expect(try ExamSitting.outcome(attendance: .admitted, results: [.theory: .score(80), .practical: .score(80)], subjects: terms.subjects).overall == .passed)
+    }
+}

@@ -62,7 +62,20 @@ enum Menu {
             Entry(url: .examPlans, permission: .viewExamPlans, label: { _ in "考试计划" }),
             Entry(url: .examCandidates, permission: .viewExamPlans, label: { _ in "考生查询" }),
             Entry(url: .examPlanNew, permission: .draftExamPlans, label: { _ in "制定考试计划" }),
+            Entry(url: .examCalendar, permission: .viewExamPlans, label: { _ in "考试计划总览" }),
+            Entry(url: .examSessions, permission: .publishExamSessions, label: { _ in "发布考场" }),
+            Entry(url: .examSessions, permission: .applyForSeats, label: { _ in "申请考场" }),
             Entry(url: .tickets, permission: .viewTickets, label: { _ in "打印准考证" }),
+            Entry(url: .identity, permission: .checkIdentity, label: { _ in "实名认证" }),
+            Entry(url: .live, permission: .superviseExams, label: { _ in "正在考试" }),
+            Entry(url: .examResults, permission: .viewExamResults, label: { role in
+                switch role {
+                case .examCentre: "管理考试结果"
+                case .provinceAuthority: "考试结果审核"
+                default: "查看考试结果"
+                }
+            }),
+            Entry(url: .examPeople, permission: .viewPersonRecords, label: { _ in "人员信息查询" }),
         ]),
         ("系统管理", [
             Entry(url: .accounts, permission: .viewAccounts, label: { _ in "用户管理" }),

@@ -109,12 +109,33 @@ enum SiteURL: Sendable, Equatable {
     case ticketVerify
     case examCandidates
     case examCandidatesExport
+    case examPlanImport(UUID?)
+    case examPlanImportTemplate
+    case examPlanResults(UUID?)
+    case examPlanResultsImport(UUID?)
+    case examPlanResultsTemplate(UUID?)
+    case examCalendar
+    case identity
+    case identityCheck
+    case identityLivePhoto(UUID?)
+    case identityImage(UUID?)
+    case live
+    case liveIncident
+    case examResults
+    case examResultsExport
+    case examSessions
+    case examSessionNew
+    case examSessionApply(UUID?)
+    case examSessionRemove(UUID?)
+    case examPeople
 
     case healthz
     case apiOpenAPI
     case apiMe
     case apiEnterpriseLookup
     case apiEnrolmentPayment(UUID?)
+    case apiPlanScores
+    case apiCandidateProgress
 
     var path: String {
         "/" + components.map { component in
@@ -136,7 +157,9 @@ enum SiteURL: Sendable, Equatable {
              .enrolmentCancel(let id), .enrolmentResubmit(let id), .enrolSelfClass(let id), .course(let id), .lessonMedia(let id),
              .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id),
              .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id), .examPlanPlace(let id),
-             .examPlanTickets(let id), .ticket(let id), .ticketWithdraw(let id):
+             .examPlanTickets(let id), .ticket(let id), .ticketWithdraw(let id), .examPlanImport(let id), .examPlanResults(let id),
+             .examPlanResultsImport(let id), .examPlanResultsTemplate(let id), .identityLivePhoto(let id), .identityImage(let id),
+             .examSessionApply(let id), .examSessionRemove(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
         case .catalogueQualification(let code):
             return path.replacingOccurrences(of: ":code", with: code ?? "")
@@ -248,12 +271,33 @@ enum SiteURL: Sendable, Equatable {
         case .ticketVerify: ["tickets", "verify"]
         case .examCandidates: ["exam-candidates"]
         case .examCandidatesExport: ["exam-candidates", "export.xlsx"]
+        case .examPlanImport: ["exam-plans", ":id", "import"]
+        case .examPlanImportTemplate: ["exam-plans", "import-template.xlsx"]
+        case .examPlanResults: ["exam-plans", ":id", "results"]
+        case .examPlanResultsImport: ["exam-plans", ":id", "results", "import"]
+        case .examPlanResultsTemplate: ["exam-plans", ":id", "results", "template.xlsx"]
+        case .examCalendar: ["exam-plans", "calendar"]
+        case .identity: ["identity"]
+        case .identityCheck: ["identity", "check"]
+        case .identityLivePhoto: ["identity", ":id", "live-photo"]
+        case .identityImage: ["identity", ":id", "image"]
+        case .live: ["live"]
+        case .liveIncident: ["live", "incidents"]
+        case .examResults: ["exam-results"]
+        case .examResultsExport: ["exam-results", "export.xlsx"]
+        case .examSessions: ["exam-sessions"]
+        case .examSessionNew: ["exam-sessions", "new"]
+        case .examSessionApply: ["exam-sessions", ":id", "apply"]
+        case .examSessionRemove: ["exam-sessions", ":id", "remove"]
+        case .examPeople: ["exam-people"]
         case .registerSMS: ["register", "sms"]
         case .healthz: ["healthz"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]
         case .apiMe: ["api", "v1", "me"]
         case .apiEnterpriseLookup: ["api", "v1", "enterprises", "lookup"]
         case .apiEnrolmentPayment: ["api", "v1", "enrolments", ":id", "payment"]
+        case .apiPlanScores: ["api", "v1", "exam-plans", ":serial", "scores"]
+        case .apiCandidateProgress: ["api", "v1", "exam-candidates", ":ticket", "progress"]
         }
     }
 }

@@ -47,6 +47,16 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case viewExamPlans = "exam-plans.view"
     case draftExamPlans = "exam-plans.draft"
     case viewTickets = "tickets.view"
+    case importCandidates = "exam-candidates.import"
+    case viewExamSessions = "exam-sessions.view"
+    case publishExamSessions = "exam-sessions.publish"
+    case applyForSeats = "exam-sessions.apply"
+    case checkIdentity = "exam.identity"
+    case superviseExams = "exam.live"
+    case enterExamResults = "exam-results.enter"
+    case reviewExamResults = "exam-results.review"
+    case viewExamResults = "exam-results.view"
+    case viewPersonRecords = "exam-people.view"
 
     public var label: String {
         switch self {
@@ -96,6 +106,16 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .viewExamPlans: "考试计划查询与办理（按角色：提交、审核、删除）"
         case .draftExamPlans: "制定考试计划（自动/手动分配）"
         case .viewTickets: "打印准考证（本人、本单位人员、本机构考试计划）"
+        case .importCandidates: "导入考生信息（开考 48 小时前）"
+        case .viewExamSessions: "查看发布的考场"
+        case .publishExamSessions: "发布考场（供学员申请）"
+        case .applyForSeats: "申请考场与退考"
+        case .checkIdentity: "实名认证（身份证阅读器、现场拍照）"
+        case .superviseExams: "正在考试（考场监控；考核点记录考场情况）"
+        case .enterExamResults: "管理考试结果（录入、导入、提交成绩）"
+        case .reviewExamResults: "考试结果审核与发布"
+        case .viewExamResults: "查看考试结果与导出合格名单"
+        case .viewPersonRecords: "人员信息查询（报名与考试记录）"
         }
     }
 }
@@ -105,24 +125,28 @@ public enum PermissionTable {
     private static let everyone: Set<Permission> = [.viewHome, .changeOwnPassword]
 
     public static let grants: [Role: Set<Permission>] = [
-        .individual: everyone.union([.manageOwnProfile, .viewClasses, .enrolSelf, .viewEnrolments, .studyOnline, .viewTickets]),
+        .individual: everyone.union([.manageOwnProfile, .viewClasses, .enrolSelf, .viewEnrolments, .studyOnline, .viewTickets,
+                                      .viewExamSessions, .applyForSeats, .viewExamResults]),
         .enterprise: everyone.union([
             .viewOrganizations, .editOwnOrganization, .deleteOwnOrganization,
             .viewPeople, .registerPeople, .importPeople, .requestPersonTransfer, .viewCatalogue,
-            .viewClasses, .enrolPeople, .viewEnrolments, .viewTickets,
+            .viewClasses, .enrolPeople, .viewEnrolments, .viewTickets, .viewExamResults,
         ]),
         .trainingInstitution: everyone.union([
             .editOwnOrganization, .viewPeople, .registerPeople, .importPeople, .viewCatalogue,
             .viewClasses, .enrolPeople, .enrolSchoolStudents, .viewEnrolments, .recordPayments, .checkInTrainees,
             .recordTrainingResults, .manageCourses, .viewExamRooms, .viewExamPlans, .draftExamPlans, .viewTickets,
+            .importCandidates, .viewExamResults,
         ]),
-        .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue, .manageExamRooms, .viewExamRooms, .viewExamPlans]),
+        .examCentre: everyone.union([.editOwnOrganization, .viewCatalogue, .manageExamRooms, .viewExamRooms, .viewExamPlans,
+                                      .checkIdentity, .superviseExams, .enterExamResults, .viewExamResults, .viewPersonRecords]),
         .cityAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations,
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .approvePeople, .cancelPeople, .changePersonUnit, .viewFullPersonalData, .viewCatalogue,
             .viewClasses, .viewEnrolments, .confirmEnrolments, .reviewTrainingResults, .viewStudyRecords,
             .viewExamRooms, .viewExamPlans, .draftExamPlans,
+            .importCandidates, .viewExamSessions, .publishExamSessions, .superviseExams, .viewExamResults, .viewPersonRecords,
         ]),
         .provinceAuthority: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
@@ -131,6 +155,7 @@ public enum PermissionTable {
             .viewCatalogue, .manageCatalogue,
             .viewClasses, .manageClasses, .viewEnrolments, .confirmEnrolments, .reviewTrainingResults, .viewStudyRecords,
             .viewExamRooms, .viewExamPlans, .draftExamPlans,
+            .importCandidates, .viewExamSessions, .publishExamSessions, .superviseExams, .reviewExamResults, .viewExamResults, .viewPersonRecords,
         ]),
         .association: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,
@@ -144,7 +169,7 @@ public enum PermissionTable {
             .viewAccounts, .issueAccounts, .disableAccounts, .resetPasswords,
             .viewPeople, .cancelPeople, .viewFullPersonalData, .viewCatalogue,
             .viewClasses, .viewEnrolments, .viewStudyRecords,
-            .viewExamRooms, .viewExamPlans,
+            .viewExamRooms, .viewExamPlans, .superviseExams, .viewExamResults, .viewPersonRecords,
         ]),
         .systemAdmin: everyone.union([
             .viewOrganizations, .createOrganizations, .editOrganizations, .convertEnterprises,

@@ -222,3 +222,31 @@ public enum ExamCalendar {
         return (total / 12, total % 12 + 1)
     }
 }
+
+/// Which subjects a candidate sits in a plan: the plan's type narrows the qualification's
+/// subjects (实操 sits the practical, 继续教育（线上） the theory), and a resit only what is due.
+public enum ExamSitting {
+    public static func subjects(planType: ExamPlanType, terms: QualificationTerms, decision: ResitDecision) -> [ExamSubject] {
+        let due = Set(decision.subjects(of: terms))
+        let byType = terms.subjects.filter { subject in
+            switch planType {
+            case .practical: subject.kind == .practical
+            case .continuingOnline: subject.kind == .theory
+            case .initialOnline, .initialOffline: true
+            }
+        }
+        let narrowed = byType.filter { due.contains($0.kind) }
+        return narrowed.isEmpty ? byType : narrowed
+    }
+
+    /// The outcome of a sitting: a candidate who never passed the identity check is absent
+    /// whatever was entered; otherwise every subject needs a result.
+    public static func outcome(attendance: Attendance, results: [ExamSubjectKind: SubjectResult],
+                               subjects: [ExamSubject]) throws(ExamResultError) -> ExamGrade {
+        if attendance == .notArrived || attendance == .absent {
+            return ExamGrade(outcomes: Dictionary(uniqueKeysWithValues: subjects.map { ($0.kind, SubjectOutcome.absent) }), overall: .absent)
+        }
+        let relevant = results.filter { kind, _ in subjects.contains { $0.kind == kind } }
+        return try ExamGrading.grade(relevant, subjects: subjects)
+    }
+}

@@ -314,10 +314,10 @@ public enum PersonIdentityError: Error, Equatable, Sendable, CustomStringConvert
 
 // MARK: - Shared normalisation for the value types
 
-enum TextNormalization {
+public enum TextNormalization {
     /// Folds full-width ASCII forms (U+FF01–U+FF5E, e.g. "１２Ｘ（") and the ideographic space
     /// to plain ASCII, since Chinese input methods often produce them.
-    static func foldFullWidth(_ text: String) -> String {
+    public static func foldFullWidth(_ text: String) -> String {
         // Most input is plain ASCII: nothing to fold.
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         var scalars = String.UnicodeScalarView()

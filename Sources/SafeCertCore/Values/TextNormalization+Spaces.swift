@@ -1,7 +1,7 @@
 extension TextNormalization {
     /// Leading and trailing whitespace removed (including the ideographic space), without
     /// Foundation's bridging: imports trim every cell.
-    static func trimmed(_ text: String) -> String {
+    public static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

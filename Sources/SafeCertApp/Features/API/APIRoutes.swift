@@ -12,6 +12,8 @@ enum APIRoutes {
         keyed.on(.GET, SiteURL.apiMe.components, use: me).userInfo["permission"] = "api-key"
         keyed.on(.GET, SiteURL.apiEnterpriseLookup.components, use: lookup).userInfo["permission"] = "api-key"
         keyed.on(.POST, SiteURL.apiEnrolmentPayment(nil).components, use: payment).userInfo["permission"] = "api-key"
+        keyed.on(.POST, SiteURL.apiPlanScores.components, body: .collect(maxSize: "2mb"), use: ExamResultRoutes.apiScores).userInfo["permission"] = "api-key"
+        keyed.on(.POST, SiteURL.apiCandidateProgress.components, use: ExamDayRoutes.apiProgress).userInfo["permission"] = "api-key"
     }
 
     static func health(_ req: Request) async throws -> Response {

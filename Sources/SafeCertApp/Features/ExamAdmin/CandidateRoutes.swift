@@ -18,8 +18,10 @@ enum CandidateRoutes {
         var enterprise: String?
         var planType: ExamPlanType?
         var serial: String?
+        var category: PersonCategory?
         var pairs: [(String, String?)] {
-            [("name", name), ("id_number", number), ("enterprise", enterprise), ("plan_type", planType?.rawValue), ("serial", serial)]
+            [("name", name), ("id_number", number), ("enterprise", enterprise), ("plan_type", planType?.rawValue), ("serial", serial),
+             ("category", category?.rawValue)]
         }
     }
 
@@ -34,6 +36,8 @@ enum CandidateRoutes {
         let planIDs = try await plans.limit(2_000).all(\.$id)
         var query = ExamCandidate.query(on: req.db).filter(\.$plan.$id ~~ planIDs)
             .join(parent: \.$plan).join(parent: \.$person).join(parent: \.$room)
+        f.category = req.queryText("category").flatMap(PersonCategory.init(rawValue:))
+        if let category = f.category { query = query.filter(\.$personCategory == category) }
         f.name = req.queryText("name")
         if let name = f.name { query = query.filter(Person.self, \.$name ~~ name) }
         f.number = req.queryText("id_number")
@@ -59,6 +63,7 @@ enum CandidateRoutes {
         let ticketNumber: String
         let printed: Bool
         let planHref: String
+        let category: String
     }
 
     struct ListModel: Encodable, Sendable {
@@ -69,6 +74,7 @@ enum CandidateRoutes {
         let enterprise: String
         let serial: String
         let typeOptions: [OrganizationForm.Option]
+        let categoryOptions: [OrganizationForm.Option]
         let exportParts: [OrganizationForm.Option]
     }
 
@@ -81,12 +87,14 @@ enum CandidateRoutes {
             let p = try c.joined(Person.self)
             return Row(name: p.name, idNumber: full ? p.idNumber : Masking.idNumber(p.idNumber), plan: plan.serial, planType: plan.planType.label,
                        start: ExamSchedule.beijingText(plan.startAt), room: try c.joined(ExamRoom.self).name, seat: Seat<UUID>.label(c.seatNumber),
-                       ticketNumber: c.ticketNumber, printed: c.ticketPrintedAt != nil, planHref: SiteURL.examPlan(plan.id).link)
+                       ticketNumber: c.ticketNumber, printed: c.ticketPrintedAt != nil, planHref: SiteURL.examPlan(plan.id).link,
+                       category: c.personCategory?.rawValue ?? "—")
         }
         return try await req.render("exams/candidates", title: "考生查询", ListModel(
             rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examCandidates.path, filters: f.pairs),
             name: f.name ?? "", idNumber: f.number ?? "", enterprise: f.enterprise ?? "", serial: f.serial ?? "",
             typeOptions: ExamPlanType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == f.planType) },
+            categoryOptions: PersonCategory.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == f.category) },
             exportParts: ExportParts.options(path: SiteURL.examCandidatesExport.path, filters: f.pairs, total: page.metadata.total)))
     }
 
@@ -97,14 +105,14 @@ enum CandidateRoutes {
             .range(ExportParts.range(part: part)).all()
         let full = user.may(.viewFullPersonalData)
         let writer = XLSXWriter(sheetName: "考生名单", columns: [("姓名", 12), ("证件号码", 22), ("考试计划", 20), ("考试类型", 14),
-                                                                ("开考时间", 18), ("考场", 16), ("座位号", 8), ("准考证号", 24), ("准考证", 8)]
+                                                                ("开考时间", 18), ("考场", 16), ("座位号", 8), ("准考证号", 24), ("准考证", 8), ("人员类型", 8)]
             .map { XLSXColumn(title: $0.0, width: Double($0.1)) })
         for c in rows {
             let plan = try c.joined(ExamPlanRecord.self)
             let p = try c.joined(Person.self)
             writer.append([p.name, full ? p.idNumber : Masking.idNumber(p.idNumber), plan.serial, plan.planType.label,
                            ExamSchedule.beijingText(plan.startAt), try c.joined(ExamRoom.self).name, Seat<UUID>.label(c.seatNumber),
-                           c.ticketNumber, c.ticketPrintedAt == nil ? "未打印" : "已打印"])
+                           c.ticketNumber, c.ticketPrintedAt == nil ? "未打印" : "已打印", c.personCategory?.rawValue ?? ""])
         }
         try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-candidates.export", targetType: "exam-plan", targetID: nil,
                                summary: "导出考生名单第 \(part) 部分（\(rows.count) 条）", at: req.now)

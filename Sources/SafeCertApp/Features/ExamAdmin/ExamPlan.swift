@@ -22,10 +22,14 @@ final class ExamPlanRecord: Model, @unchecked Sendable {
     /// The seed of the automatic draw, kept so the draw can be repeated and audited.
     @OptionalField(key: "draw_seed") var drawSeed: String?
     @OptionalField(key: "state_reason") var stateReason: String?
+    /// A session published for seat applications (seed 003 发布考场) rather than drawn.
+    @OptionalField(key: "applications_open") var applicationsOpen: Bool?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
+
+    var isSession: Bool { applicationsOpen != nil }
 
     var schedule: ExamSchedule? { try? ExamSchedule(start: startAt, durationMinutes: durationMinutes) }
 
@@ -60,8 +64,106 @@ final class ExamCandidate: Model, @unchecked Sendable {
     /// When the candidate (or their enterprise or institution) first printed the ticket: from
     /// then on the candidate can't withdraw (seed 003).
     @OptionalField(key: "ticket_printed_at") var ticketPrintedAt: Date?
+    /// 人员类型 A/B/C (seed 004), when imported with one.
+    @OptionalEnum(key: "person_category") var personCategory: PersonCategory?
+    @OptionalField(key: "phone") var phone: String?
+    /// nil until the identity check: not arrived.
+    @OptionalEnum(key: "attendance") var attendance: Attendance?
+    @OptionalField(key: "progress_answered") var progressAnswered: Int?
+    @OptionalField(key: "progress_total") var progressTotal: Int?
+    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    /// "85.5" or "absent" (`SubjectResult.stored`).
+    @OptionalField(key: "theory_result") var theoryResult: String?
+    @OptionalField(key: "practical_result") var practicalResult: String?
+    /// Set when the province approves the plan's results.
+    @OptionalEnum(key: "outcome") var outcome: ExamOutcome?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+
+    var state: Attendance { attendance ?? .notArrived }
+
+    func result(_ kind: ExamSubjectKind) -> SubjectResult? {
+        SubjectResult(stored: kind == .theory ? theoryResult : practicalResult)
+    }
+
+    func setResult(_ kind: ExamSubjectKind, _ result: SubjectResult?) {
+        if kind == .theory { theoryResult = result?.stored } else { practicalResult = result?.stored }
+    }
+}
+
+/// The identity check of one candidate (实名认证): what the card said, how it was read, the live
+/// photo, and who did it.
+final class IdentityCheckRecord: Model, @unchecked Sendable {
+    static let schema = "exam_identity_checks"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "candidate_id") var candidate: ExamCandidate
+    @Field(key: "plan_id") var planID: UUID
+    @Enum(key: "method") var method: IdentityMethod
+    @Field(key: "card_name") var cardName: String
+    @Field(key: "card_id_number") var cardIDNumber: String
+    @OptionalField(key: "card_photo") var cardPhoto: Data?
+    @OptionalField(key: "live_photo") var livePhoto: Data?
+    @OptionalField(key: "manual_reason") var manualReason: String?
+    @Field(key: "checked_by") var checkedBy: String
+    @Field(key: "checked_at") var checkedAt: Date
+    init() {}
+}
+
+/// 考场记录: what the invigilator notes during the exam.
+final class ExamIncident: Model, @unchecked Sendable {
+    static let schema = "exam_incidents"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "plan_id") var planID: UUID
+    @Field(key: "room_id") var roomID: UUID
+    @OptionalField(key: "candidate_id") var candidateID: UUID?
+    @Field(key: "text") var text: String
+    @Field(key: "author") var author: String
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+/// Exam-day columns and tables (identity check, live room, results, sessions, import).
+struct CreateExamDay: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column per statement: SQLite adds columns one at a time.
+        try await database.schema(ExamPlanRecord.schema).field("applications_open", .bool).update()
+        for (name, type) in [("person_category", DatabaseSchema.DataType.string), ("phone", .string), ("attendance", .string),
+                             ("progress_answered", .int), ("progress_total", .int), ("submitted_at", .datetime),
+                             ("theory_result", .string), ("practical_result", .string), ("outcome", .string)] {
+            try await database.schema(ExamCandidate.schema).field(.definition(name: .key(.string(name)), dataType: type, constraints: [])).update()
+        }
+        try await createIndex(on: database, name: "exam_candidates_person", table: ExamCandidate.schema, columns: ["person_id"])
+        try await createIndex(on: database, name: "exam_candidates_plan_room", table: ExamCandidate.schema, columns: ["plan_id", "room_id", "seat_number"])
+        try await database.schema(IdentityCheckRecord.schema)
+            .id()
+            .field("candidate_id", .uuid, .required, .references(ExamCandidate.schema, "id", onDelete: .cascade))
+            .field("plan_id", .uuid, .required)
+            .field("method", .string, .required)
+            .field("card_name", .string, .required)
+            .field("card_id_number", .string, .required)
+            .field("card_photo", .data)
+            .field("live_photo", .data)
+            .field("manual_reason", .string)
+            .field("checked_by", .string, .required)
+            .field("checked_at", .datetime, .required)
+            .unique(on: "candidate_id", name: "exam_identity_checks_candidate")
+            .create()
+        try await database.schema(ExamIncident.schema)
+            .id()
+            .field("plan_id", .uuid, .required)
+            .field("room_id", .uuid, .required)
+            .field("candidate_id", .uuid)
+            .field("text", .string, .required)
+            .field("author", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await createIndex(on: database, name: "exam_incidents_plan_room", table: ExamIncident.schema, columns: ["plan_id", "room_id", "created_at"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(ExamIncident.schema).delete()
+        try await database.schema(IdentityCheckRecord.schema).delete()
+    }
 }
 
 struct CreateExamPlan: AsyncMigration {

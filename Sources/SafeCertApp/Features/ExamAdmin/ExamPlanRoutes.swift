@@ -97,19 +97,22 @@ enum ExamPlanRoutes {
         let qualificationOptions: [OrganizationForm.Option]
         let rooms: [RoomOption]
         let eligibleNote: String
+        let session: Bool
+        let action: String
     }
 
-    static func renderForm(_ req: Request, _ user: CurrentUser, form: Form, status: HTTPStatus = .ok) async throws -> Response {
+    static func renderForm(_ req: Request, _ user: CurrentUser, form: Form, status: HTTPStatus = .ok, session: Bool = false) async throws -> Response {
         let catalogue = try await CatalogueStore.load(on: req.db)
         let rooms = try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
             .filter(\.$disabled == false).with(\.$centre).sort(\.$name).limit(200).all()
-        return try await req.render("exams/plan-form", title: "制定考试计划", FormModel(
+        return try await req.render("exams/plan-form", title: session ? "发布考场" : "制定考试计划", FormModel(
             form: form,
             typeOptions: ExamPlanType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.planType) },
             qualificationOptions: catalogue.types.map { .init(value: $0.code, label: $0.name, selected: $0.code == form.qualification) },
             rooms: rooms.map { RoomOption(id: $0.id!.uuidString, label: "\($0.centre.name) · \($0.name)（\($0.kind.label)，\($0.capacity) 人）",
                                           checked: form.rooms.contains($0.id!.uuidString)) },
-            eligibleNote: "从培训合格（已通过培训结果审核）且尚未安排考试的人员中随机抽取"), status: status)
+            eligibleNote: "从培训合格（已通过培训结果审核）且尚未安排考试的人员中随机抽取",
+            session: session, action: session ? SiteURL.examSessions.path : SiteURL.examPlans.path), status: status)
     }
 
     static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -126,8 +129,9 @@ enum ExamPlanRoutes {
         }
     }
 
-    static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        guard let actor = ExamPlanActor(role: user.role), let orgID = user.organizationID else { throw Abort(.forbidden) }
+    /// The plan form as typed, checked; shared by 制定考试计划 and 发布考场 (which has no count).
+    static func readForm(_ req: Request, _ user: CurrentUser, session: Bool)
+        async throws -> (form: Form, type: ExamPlanType?, schedule: ExamSchedule?, count: Int?, rooms: [ExamRoom]) {
         var form = Form()
         form.planType = req.field("plan_type") ?? ""
         form.qualification = req.field("qualification") ?? ""
@@ -154,12 +158,20 @@ enum ExamPlanRoutes {
         }
         if let start, start <= req.now { form.errors.add("date", "考试时间须晚于现在") }
         let count = Int(form.count)
-        if count == nil || count! < 1 || count! > 20_000 { form.errors.add("count", "考生人数须为 1–20000 的整数") }
+        if !session && (count == nil || count! < 1 || count! > 20_000) { form.errors.add("count", "考生人数须为 1–20000 的整数") }
         let roomIDs = form.rooms.compactMap(UUID.init(uuidString:))
         let rooms = roomIDs.isEmpty ? [] : try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
             .filter(\.$id ~~ roomIDs).sort(\.$name).all()
-        if rooms.isEmpty && type?.usesExamRooms != false { form.errors.add("rooms", "请选择考场") }
+        if rooms.isEmpty && (session || type?.usesExamRooms != false) { form.errors.add("rooms", "请选择考场") }
         if let disabled = rooms.first(where: \.disabled) { form.errors.add("rooms", "考场「\(disabled.name)」已停用，不能安排考试") }
+        return (form, type, schedule, count, rooms)
+    }
+
+    static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard let actor = ExamPlanActor(role: user.role), let orgID = user.organizationID else { throw Abort(.forbidden) }
+        let read = try await readForm(req, user, session: false)
+        var form = read.form
+        let (type, schedule, count, rooms) = (read.type, read.schedule, read.count, read.rooms)
         guard form.errors.isEmpty, let type, let schedule, let count else { return try await renderForm(req, user, form: form, status: .unprocessableEntity) }
 
         let (region, level) = planRegion(user)
@@ -273,6 +285,7 @@ enum ExamPlanRoutes {
         let placeRooms: [OrganizationForm.Option]
         let ticketsHref: String?
         let cutoffNote: String
+        let links: [OrganizationForm.Option]
     }
 
     static func findPlan(_ req: Request, _ user: CurrentUser) async throws -> ExamPlanRecord {
@@ -283,6 +296,8 @@ enum ExamPlanRoutes {
     static let eventNames: [(String, ExamPlanEvent, Bool)] = [
         ("submit", .submit, false), ("approve", .approve, false), ("return", .returnToDraft(reason: "x"), true),
         ("delete", .delete, false), ("start", .start, false), ("finish", .finish, false),
+        ("submit_results", .submitResults, false), ("approve_results", .approveResults, false),
+        ("return_results", .returnResults(reason: "x"), true),
     ]
 
     /// What the account may do to the plan, by the Core workflow and its region.
@@ -321,12 +336,34 @@ enum ExamPlanRoutes {
             events: events.map { .init(event: $0.0, label: $0.1.action.replacingOccurrences(of: "考试计划", with: ""), needsReason: $0.2,
                                        danger: $0.0 == "delete") },
             stateAction: SiteURL.examPlanState(plan.id).link,
-            removeAction: mayRemove && editable ? SiteURL.examPlanRemove(plan.id).link : nil,
+            removeAction: plan.isSession ? (user.may(.publishExamSessions) && user.scope.includes(regionCode: plan.regionCode) && plan.state == .approved
+                                                ? SiteURL.examSessionRemove(plan.id).link : nil)
+                : mayRemove && editable ? SiteURL.examPlanRemove(plan.id).link : nil,
             placeAction: mayRemove && editable ? SiteURL.examPlanPlace(plan.id).link : nil,
             placeRooms: try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
                 .map { .init(value: $0.room.id!.uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
             ticketsHref: TicketRoutes.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
-            cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）"))
+            cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）",
+            links: planLinks(plan, user, mayEditCandidates: mayRemove && editable)))
+    }
+
+    /// The plan's other pages this account may open.
+    static func planLinks(_ plan: ExamPlanRecord, _ user: CurrentUser, mayEditCandidates: Bool) -> [OrganizationForm.Option] {
+        var links: [OrganizationForm.Option] = []
+        let id = plan.id!.uuidString
+        if user.may(.importCandidates) && (mayEditCandidates || (plan.state == .approved && user.role != .trainingInstitution)) {
+            links.append(.init(value: SiteURL.examPlanImport(plan.id).link, label: "导入考生信息"))
+        }
+        if user.may(.checkIdentity) && ExamDayRoutes.dayStates.contains(plan.state) {
+            links.append(.init(value: SiteURL.identity.path + "?plan=\(id)", label: "实名认证"))
+        }
+        if user.may(.superviseExams) && ExamDayRoutes.dayStates.contains(plan.state) {
+            links.append(.init(value: SiteURL.live.path + "?plan=\(id)", label: "正在考试"))
+        }
+        if user.may(.viewExamResults) && [.inProgress, .finished, .resultsUnderReview, .closed].contains(plan.state) {
+            links.append(.init(value: SiteURL.examPlanResults(plan.id).link, label: "考试结果"))
+        }
+        return links
     }
 
     static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -335,19 +372,42 @@ enum ExamPlanRoutes {
         let name = req.field("event") ?? ""
         let reason = req.field("reason") ?? ""
         guard let (_, template, _) = eventNames.first(where: { $0.0 == name }) else { throw Abort(.badRequest, reason: "未知的操作") }
-        let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason) : template
+        let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason)
+            : name == "return_results" ? .returnResults(reason: reason) : template
+        let back: SiteURL = req.field("back") == "results" ? .examPlanResults(plan.id) : .examPlan(plan.id)
         if actor != .institution && actor != .examCentre && !user.scope.includes(regionCode: plan.regionCode) { throw Abort(.notFound) }
         let transition: ExamPlanTransition
         do {
             transition = try ExamPlanWorkflow.transition(plan.state, event, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
         } catch {
             try await req.flash(.error, error.message)
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(back)
+        }
+        if name == "submit_results" {
+            let problems = try await ExamResultRoutes.submissionProblems(plan, on: req.db)
+            if !problems.isEmpty {
+                try await req.flash(.error, "不能提交考试结果：" + problems.prefix(10).joined(separator: "；") + (problems.count > 10 ? "……共 \(problems.count) 处" : ""))
+                return req.redirect(back)
+            }
         }
         let before = plan.state
         plan.state = transition.state
-        plan.stateReason = name == "return" ? reason : nil
-        try await req.db.transaction { db in
+        plan.stateReason = name == "return" || name == "return_results" ? reason : nil
+        let published = try await req.db.transaction { db -> (passed: Int, failed: Int, absent: Int)? in
+            var published: (passed: Int, failed: Int, absent: Int)?
+            if name == "finish" {
+                // No check, no exam: whoever never passed the identity check is absent.
+                let missing = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).group(.or) {
+                    $0.filter(\.$attendance == nil).filter(\.$attendance == .notArrived)
+                }.all()
+                for c in missing {
+                    c.attendance = ExamAttendanceRule.atFinish(c.state)
+                    try await c.save(on: db)
+                }
+            }
+            if name == "approve_results" {
+                published = try await ExamResultRoutes.publish(plan, user: user, req: req, on: db)
+            }
             if transition.state == .deleted {
                 // Everyone placed goes back to where they stood.
                 let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).with(\.$enrolment).all()
@@ -360,11 +420,13 @@ enum ExamPlanRoutes {
             try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.\(name)", targetType: "exam-plan",
                                    targetID: plan.id?.uuidString,
                                    summary: "\(event.action)：\(before.label) → \(plan.state.label)" + (reason.isEmpty ? "" : "；原因：\(reason)")
-                                       + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : ""),
+                                       + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : "")
+                                       + (published.map { "；合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""),
                                    at: req.now)
+            return published
         }
-        try await req.flash(.success, "\(event.action)：\(plan.state.label)")
-        return req.redirect(.examPlan(plan.id))
+        try await req.flash(.success, "\(event.action)：\(plan.state.label)" + (published.map { "，已发布：合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""))
+        return req.redirect(back)
     }
 
     /// 手动分配 (seed 000): people by ID number into one of the plan's rooms, seats after the

@@ -145,16 +145,24 @@ enum TicketRoutes {
     static func withdraw(_ req: Request, _ user: CurrentUser) async throws -> Response {
         guard user.role == .individual, let c = try await mine(req, user).filter(\.$id == req.idParameter()).first() else { throw Abort(.notFound) }
         guard let e = try await Enrolment.find(c.$enrolment.id, on: req.db) else { throw Abort(.notFound) }
+        // From an applied-for session the learner only gives the seat back and may apply again;
+        // from a drawn plan 退考 ends the enrolment's exam.
+        let session = try c.joined(ExamPlanRecord.self).isSession
+        if c.ticketPrintedAt != nil {
+            try await req.flash(.error, SeatApplicationError.ticketPrinted.message)
+            return req.redirect(session ? .examSessions : .tickets)
+        }
+        let event: EnrolmentEvent = session ? .unschedule(back: c.previousState) : .withdraw
         let problem = try await req.db.transaction { db -> String? in
-            if let problem = try await EnrolmentService.apply(.withdraw, to: e, actor: .registrant, user: user, req: req, on: db,
+            if let problem = try await EnrolmentService.apply(event, to: e, actor: .registrant, user: user, req: req, on: db,
                                                               extra: "；准考证号 \(c.ticketNumber)") {
                 return problem
             }
             try await c.delete(on: db)
             return nil
         }
-        if let problem { try await req.flash(.error, problem) } else { try await req.flash(.success, "已退考") }
-        return req.redirect(.tickets)
+        if let problem { try await req.flash(.error, problem) } else { try await req.flash(.success, session ? "已退考，座位已释放" : "已退考") }
+        return req.redirect(session ? .examSessions : .tickets)
     }
 
     struct VerifyAnswer: Content {
