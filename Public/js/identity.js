@@ -25,6 +25,8 @@
     compare.hidden = false;
     root.querySelector("[data-photo-registered]").src = registered || "";
     var cardImg = root.querySelector("[data-photo-card]");
+    cardImg.hidden = !card;
+    cardImg.parentNode.querySelector("figcaption").textContent = card ? "身份证照片" : "身份证照片（阅读器未提供）";
     if (card) { cardImg.src = card + "&t=" + Date.now(); }
     cameraBox.hidden = false;
     if (stream || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;

@@ -45,8 +45,13 @@ class Server:
         self.data_dir = tempfile.mkdtemp(prefix="safecert-browser-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        # The ID-card reader's local service, simulated: tests write the card on it to card_file.
+        self.reader_port = free_port()
+        self.card_file = os.path.join(self.data_dir, "card.json")
+        self.reader = subprocess.Popen(["python3", os.path.join(ROOT, "scripts", "id-reader-sim.py"),
+                                        "--port", str(self.reader_port), "--card", self.card_file])
         env = dict(os.environ, SAFECERT_DATA_DIR=self.data_dir, SAFECERT_DEMO="1", SAFECERT_TEST_MODE="1",
-                   SAFECERT_STUDY_INTERVAL="3")
+                   SAFECERT_STUDY_INTERVAL="3", SAFECERT_ID_READER_URL=f"http://127.0.0.1:{self.reader_port}/api/read")
         env.pop("DATABASE_URL", None)
         subprocess.run([BINARY, "seed", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
         self.log = open(os.path.join(self.data_dir, "server.log"), "w")
@@ -64,6 +69,7 @@ class Server:
         raise RuntimeError("safecert did not start; see " + self.log.name)
 
     def stop(self):
+        self.reader.terminate()
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

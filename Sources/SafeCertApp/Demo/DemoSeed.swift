@@ -86,7 +86,9 @@ enum DemoSeed {
         return try JPEG.encode(rgb: rgb, width: width, height: height, quality: 90)
     }
 
-    static func run(on app: Application) async throws {
+    /// `awaitingExam`: also a finished welding class with 李娜 trained and waiting for an exam (the
+    /// demo and the browser tests start there); the Swift tests make their own trained people.
+    static func run(on app: Application, awaitingExam: Bool = true) async throws {
         let db = app.db
         if try await Account.query(on: db).filter(\.$username == "sysadmin").first() != nil {
             app.logger.info("演示数据已存在，未作改动")
@@ -153,7 +155,8 @@ enum DemoSeed {
                 try await Account(username: demo.idNumber.value, displayName: demo.name, passwordHash: hash, role: .individual,
                                   phone: demo.phone, organizationID: nil, personID: person.id, mustChangePassword: false).create(on: db)
             }
-            try await seedTraining(on: db, byName: byName, people: seeded, today: CalendarDate.today(now: app.appServices.clock.now()))
+            try await seedTraining(on: db, byName: byName, people: seeded, today: CalendarDate.today(now: app.appServices.clock.now()),
+                                     awaitingExam: awaitingExam)
             try await seedExamRooms(on: db, byName: byName)
             try await Audit.record(on: db, actor: .system("safecert seed --demo"), action: "demo.seed", targetType: "system",
                                    targetID: nil, summary: "生成演示数据：\(byName.count) 个单位，\(accounts.count + people.count) 个用户",
@@ -164,7 +167,8 @@ enum DemoSeed {
 
     /// Two open classes in Changchun and a certificate for 王强 that is due for renewal, so the
     /// 1 March rule shows on his 我要报名 page.
-    static func seedTraining(on db: any Database, byName: [String: Organization], people: [String: Person], today: CalendarDate) async throws {
+    static func seedTraining(on db: any Database, byName: [String: Organization], people: [String: Person], today: CalendarDate,
+                             awaitingExam: Bool) async throws {
         guard let school = byName["长春安全生产培训学校"], let association = byName["吉林省安全生产协会"],
               let province = byName["吉林省应急管理厅"] else { return }
         func makeClass(_ code: String, _ name: String, _ type: TrainingClassType, publisher: Organization, checksIn: Bool, fee: Int) async throws {
@@ -188,6 +192,43 @@ enum DemoSeed {
         }
         try await makeClass("PX2026DEMO01", "低压电工作业取证培训班（第 1 期）", .initial, publisher: association, checksIn: false, fee: 80_000)
         try await makeClass("PX2026DEMO02", "低压电工作业换证培训班（第 1 期）", .renewal, publisher: province, checksIn: true, fee: 30_000)
+        // A finished welding class: 李娜 passed its training and waits for an exam, so a plan can
+        // be drafted, approved, checked in and scored in the demo right away.
+        if awaitingExam {
+            let welding = TrainingClass()
+            welding.code = "PX2026DEMO03"
+            welding.name = "熔化焊接与热切割作业取证培训班（已结业）"
+            welding.classType = .initial
+            welding.qualificationCode = "TZ-HJ"
+            welding.$institution.id = school.id!
+            welding.$publisher.id = association.id!
+            welding.regionCode = school.regionCode
+            welding.enrolmentDeadline = today.adding(days: -40).iso
+            welding.startDate = today.adding(days: -35).iso
+            welding.endDate = today.adding(days: -5).iso
+            welding.place = "长春市朝阳区工农大路 1000 号 实训车间"
+            welding.capacity = 30
+            welding.feeFen = 90_000
+            welding.institutionChecksIn = false
+            welding.state = .finished
+            try await welding.create(on: db)
+            if let learner = people["李娜"] {
+                let e = Enrolment()
+                e.$trainingClass.id = welding.id!
+                e.$person.id = learner.id!
+                e.qualificationCode = "TZ-HJ"
+                e.regionCode = learner.regionCode
+                e.kind = .standard
+                e.channel = "enterprise"
+                e.$employer.id = learner.$employer.id
+                e.$enrolledBy.id = learner.$employer.id
+                e.state = .trained
+                e.feeFen = 90_000
+                e.paid = true
+                e.syncActiveKey()
+                try await e.create(on: db)
+            }
+        }
         if let holder = people["王强"] {
             let issued = today.adding(years: -6).adding(days: 20)
             try await HeldCertificate(personID: holder.id!, qualificationCode: "TZ-DG", number: "T220202197811230157",

@@ -44,7 +44,31 @@ enum OpenAPIDocument {
                         "401": {"description": "密钥无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "403": {"description": "不是培训机构的密钥", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                         "404": {"description": "不是本机构培训班的报名", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                        "409": {"description": "报名尚未确认", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
+                        "409": {"description": "报名尚未确认", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/api/v1/exam-plans/{serial}/scores": {"post": {"summary": "上传考试成绩（考核点密钥，仅本考核点的考试计划；考试开始后、提交前；全部正确才保存）", "security": [{"apiKey": []}],
+          "parameters": [{"name": "serial", "in": "path", "required": true, "schema": {"type": "string"}, "description": "考试计划流水号"}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["scores"], "properties": {
+            "scores": {"type": "array", "maxItems": 5000, "items": {"type": "object", "required": ["ticketNumber", "idNumber"], "properties": {
+              "ticketNumber": {"type": "string"}, "idNumber": {"type": "string"},
+              "theory": {"type": "string", "description": "分数（最多一位小数）或“缺考”；不上传该科目时省略"},
+              "practical": {"type": "string", "description": "分数（最多一位小数）或“缺考”；不上传该科目时省略"}}}}}}}}},
+          "responses": {"200": {"description": "已保存", "content": {"application/json": {"schema": {"type": "object", "properties": {"serial": {"type": "string"}, "saved": {"type": "integer"}}}}}},
+                        "401": {"description": "密钥无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "不是考核点的密钥", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "404": {"description": "不是本考核点的考试计划", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "409": {"description": "考试计划不在可录入成绩的状态", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "422": {"description": "有错误，未保存任何成绩；原因逐条列出", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/api/v1/exam-candidates/{ticket}/progress": {"post": {"summary": "上报考生答题进度或交卷（考核点的考试客户端）；未通过实名认证的考生一律拒绝", "security": [{"apiKey": []}],
+          "parameters": [{"name": "ticket", "in": "path", "required": true, "schema": {"type": "string"}, "description": "准考证号"}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "answered": {"type": "integer"}, "total": {"type": "integer"}, "submitted": {"type": "boolean"}}}}}},
+          "responses": {"200": {"description": "已记录", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                          "ticketNumber": {"type": "string"}, "attendance": {"type": "string", "enum": ["not_arrived", "admitted", "in_exam", "submitted", "absent"]},
+                          "answered": {"type": ["integer", "null"]}, "total": {"type": ["integer", "null"]}}}}}},
+                        "401": {"description": "密钥无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "403": {"description": "不是考核点的密钥", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "404": {"description": "不是本考核点的考生", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "409": {"description": "未通过实名认证、已交卷、缺考或不在考试时间内", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
       },
       "security": [{"apiKey": []}]
     }

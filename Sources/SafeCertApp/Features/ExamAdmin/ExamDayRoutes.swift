@@ -157,13 +157,14 @@ enum ExamDayRoutes {
         let (input, json) = try readInput(req)
         let method = IdentityMethod(rawValue: input.method ?? "reader") ?? .reader
         let choice = try await choose(req, user, planID: UUID(uuidString: input.plan), roomID: UUID(uuidString: input.room))
-        func answer(_ ok: Bool, _ message: String, reasons: [String] = [], candidate: ExamCandidate? = nil, person: Person? = nil) async throws -> Response {
+        func answer(_ ok: Bool, _ message: String, reasons: [String] = [], candidate: ExamCandidate? = nil, person: Person? = nil,
+                    hasCardPhoto: Bool = false) async throws -> Response {
             if json {
                 let image = candidate.map { SiteURL.identityImage($0.id).link }
                 return try await CheckAnswer(ok: ok, message: message, reasons: reasons, candidate: candidate?.id?.uuidString, name: person?.name,
                                              seat: candidate.map { Seat<UUID>.label($0.seatNumber) },
                                              registeredPhoto: image.map { $0 + "?kind=registered" },
-                                             cardPhoto: image.map { $0 + "?kind=card" },
+                                             cardPhoto: hasCardPhoto ? image.map { $0 + "?kind=card" } : nil,
                                              livePhotoAction: candidate.map { SiteURL.identityLivePhoto($0.id).link })
                     .encodeResponse(status: ok ? .ok : .unprocessableEntity, for: req)
             }
@@ -228,7 +229,7 @@ enum ExamDayRoutes {
         }
         if let problem { return try await answer(false, "实名认证未通过", reasons: [problem]) }
         return try await answer(true, "\(person.name) 实名认证通过，座位 \(Seat<UUID>.label(candidate.seatNumber))，请拍摄现场照片",
-                                candidate: candidate, person: person)
+                                candidate: candidate, person: person, hasCardPhoto: cardPhoto != nil)
     }
 
     /// The candidates of the plans the account sees (an exam centre: only in its rooms).
