@@ -39,6 +39,17 @@ extension TestApp {
         return try #require(try await ExamPlanRecord.find(plan.id, on: db))
     }
 
+    /// A draft plan of the institution for TZ-DG in 第一机考室.
+    func draftPlan(count: Int, inDays days: Int = 10) async throws -> ExamPlanRecord {
+        let room = try await room("第一机考室")
+        let day = CalendarDate.today(now: clock.now()).adding(days: days)
+        nextMinute()
+        let institution = try await loggedIn("institution")
+        try await institution.postPairs("/exam-plans", [("plan_type", "initial_offline"), ("qualification", "TZ-DG"), ("date", day.iso),
+                                                         ("time", "09:00"), ("duration", "120"), ("count", String(count)), ("rooms", room.id!.uuidString)])
+        return try #require(try await ExamPlanRecord.query(on: db).filter(\.$state == .draft).sort(\.$createdAt, .descending).first())
+    }
+
     func xlsx(_ header: [String], _ rows: [[String]]) throws -> Data {
         let writer = XLSXWriter(sheetName: "表", columns: header.map { XLSXColumn(title: $0, width: 16) })
         for r in rows { writer.append(r) }
@@ -254,6 +265,21 @@ extension TestApp {
             let lookup = try await centre.get("/exam-people?id_number=\(zhao.idNumber)")
             #expect(lookup.body.string.contains(zc.ticketNumber))
             #expect(lookup.body.string.contains("合格"))
+            // The resit (seed 000, one allowed; a pass holds 12 months): 孙磊 is placed by hand into a
+            // new plan and sits only the practical he failed; 周杰, absent, sits both.
+            _ = try await t.trainedEnrolment(of: try await t.person(named: "李娜"), channel: "individual")
+            let next = try await t.draftPlan(count: 1)
+            let institution = try await t.loggedIn("institution")
+            try await institution.post("/exam-plans/\(next.id!)/place", ["room": room.id!.uuidString, "id_numbers": "\(sun.idNumber)\n\(zhou.idNumber)"])
+            let resitters = try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == next.id!).filter(\.$person.$id ~~ [sun.id!, zhou.id!]).all()
+            #expect(resitters.count == 2, "\(institution.lastBody.components(separatedBy: "flash").dropFirst().first?.prefix(200) ?? "")")
+            #expect(try await Enrolment.find(sunC.$enrolment.id, on: t.db)?.state == .scheduled)
+            let catalogue = try await CatalogueStore.load(on: t.db)
+            let terms = try #require(ExamResultRoutes.terms(next, catalogue))
+            let sits = try await ExamResultRoutes.subjects(for: resitters, plan: next, terms: terms, on: t.db)
+            for c in resitters {
+                #expect(sits[c.id!]?.map(\.kind) == (c.$person.id == sun.id! ? [.practical] : [.theory, .practical]))
+            }
             // The calendar shows the plan on its day.
             let month = String(CalendarDate.today(now: plan.startAt).iso.prefix(7))
             #expect(try await province.get("/exam-plans/calendar?month=\(month)").body.string.contains("/exam-plans/\(plan.id!)"))

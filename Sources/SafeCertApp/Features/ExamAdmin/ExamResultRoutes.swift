@@ -29,8 +29,20 @@ enum ExamResultRoutes {
     /// the sittings of the same enrolment in earlier plans whose results were approved.
     static func subjects(for candidates: [ExamCandidate], plan: ExamPlanRecord, terms: QualificationTerms,
                          on db: any Database) async throws -> [UUID: [ExamSubject]] {
-        let earlier = try await ExamCandidate.query(on: db).filter(\.$enrolment.$id ~~ candidates.map { $0.$enrolment.id })
-            .filter(\.$plan.$id != plan.id!).filter(\.$outcome != nil).join(parent: \.$plan).limit(5_000).all()
+        let history = try await history(of: candidates.map { $0.$enrolment.id }, excludingPlan: plan.id, terms: terms, on: db)
+        let day = CalendarDate.today(now: plan.startAt)
+        return Dictionary(uniqueKeysWithValues: candidates.map { c in
+            let decision = ResitRule.decide(history: history[c.$enrolment.id] ?? [], terms: terms, on: day)
+            return (c.id!, ExamSitting.subjects(planType: plan.planType, terms: terms, decision: decision))
+        })
+    }
+
+    /// The sittings of these enrolments whose results were approved, as `ResitRule` reads them.
+    static func history(of enrolmentIDs: [UUID], excludingPlan planID: UUID?, terms: QualificationTerms,
+                        on db: any Database) async throws -> [UUID: [ExamAttempt]] {
+        var query = ExamCandidate.query(on: db).filter(\.$enrolment.$id ~~ enrolmentIDs).filter(\.$outcome != nil)
+        if let planID { query = query.filter(\.$plan.$id != planID) }
+        let earlier = try await query.join(parent: \.$plan).limit(5_000).all()
         var history: [UUID: [ExamAttempt]] = [:]
         for c in earlier {
             let p = try c.joined(ExamPlanRecord.self)
@@ -39,14 +51,22 @@ enum ExamResultRoutes {
                 guard let r = c.result(subject.kind) else { continue }
                 outcomes[subject.kind] = (try? ExamGrading.outcome(of: r, in: subject)) ?? .failed
             }
-            if c.outcome == .absent && outcomes.isEmpty { for s in terms.subjects { outcomes[s.kind] = .absent } }
+            if c.outcome == .absent {
+                for s in terms.subjects where outcomes[s.kind] == nil || c.state == .absent || c.state == .notArrived { outcomes[s.kind] = .absent }
+            }
             history[c.$enrolment.id, default: []].append(ExamAttempt(date: CalendarDate.today(now: p.startAt), outcomes: outcomes))
         }
-        let day = CalendarDate.today(now: plan.startAt)
-        return Dictionary(uniqueKeysWithValues: candidates.map { c in
-            let decision = ResitRule.decide(history: history[c.$enrolment.id] ?? [], terms: terms, on: day)
-            return (c.id!, ExamSitting.subjects(planType: plan.planType, terms: terms, decision: decision))
-        })
+        return history
+    }
+
+    /// Whether a failed or absent enrolment may sit again (the catalogue's resits, a pass held
+    /// 12 months), for scheduling it into a plan.
+    static func resitAvailable(_ e: Enrolment, today: CalendarDate, on db: any Database) async throws -> Bool {
+        let catalogue = try await CatalogueStore.load(on: db)
+        guard let terms = catalogue.terms(for: e.qualificationCode, province: QualificationCatalogue.provinceCode(of: e.regionCode), on: today)
+        else { return false }
+        let history = try await history(of: [e.id!], excludingPlan: nil, terms: terms, on: db)
+        return ResitRule.decide(history: history[e.id!] ?? [], terms: terms, on: today).allowsResit
     }
 
     static func results(of c: ExamCandidate) -> [ExamSubjectKind: SubjectResult] {

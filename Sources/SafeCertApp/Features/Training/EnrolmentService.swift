@@ -111,11 +111,15 @@ enum EnrolmentService {
     static func apply(_ event: EnrolmentEvent, to e: Enrolment, actor: EnrolmentActor, user: CurrentUser, req: Request,
                       on db: any Database, extra: String = "") async throws -> String? {
         let before = e.state
-        let suspended = BlacklistCheck.isSuspended(until: try await suspendedUntil(personID: e.$person.id, on: db),
-                                                   on: CalendarDate.today(now: req.now))
+        let today = CalendarDate.today(now: req.now)
+        let suspended = BlacklistCheck.isSuspended(until: try await suspendedUntil(personID: e.$person.id, on: db), on: today)
+        var resit = false
+        if case .schedule = event, e.state == .failed || e.state == .absent {
+            resit = try await ExamResultRoutes.resitAvailable(e, today: today, on: db)
+        }
         do {
             e.state = try EnrolmentWorkflow.transition(e.state, event, context: EnrolmentContext(
-                kind: e.kind, actor: actor, paid: e.paid, suspended: suspended))
+                kind: e.kind, actor: actor, paid: e.paid, suspended: suspended, resitAvailable: resit))
         } catch {
             return error.message
         }
