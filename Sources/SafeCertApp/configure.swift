@@ -27,6 +27,8 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(WebSessionMiddleware())
 
+    app.lifecycle.use(ExamSchedulerLifecycle())
+
     try routes(app)
 }
 

@@ -125,6 +125,52 @@ extension TestApp {
         }
     }
 
+    @Test("seed 003: a learner whose online study reached the hours applies during training; withdrawing returns to training")
+    func applicationByStudyHours() async throws {
+        try await withSafeCert { t in
+            let zhang = try await t.person(named: "张伟")
+            let e = try await t.trainedEnrolment(of: zhang, channel: "individual")
+            e.state = .inTraining
+            try await e.save(on: t.db)
+            let course = Course()
+            course.title = "低压电工作业（取证）在线课程"
+            course.qualificationCode = "TZ-DG"
+            course.classType = .initial
+            course.requiredHours = 1
+            course.$owner.id = try await t.organization(named: "长春安全生产培训学校").id!
+            try await course.create(on: t.db)
+            let progress = CourseProgress()
+            progress.$person.id = zhang.id!
+            progress.$course.id = course.id!
+            progress.seconds = 1_800
+            progress.reached = false
+            progress.regionCode = zhang.regionCode
+            progress.updatedAt = t.clock.now()
+            try await progress.create(on: t.db)
+            let room = try await t.room("第一机考室")
+            let day = CalendarDate.today(now: t.clock.now()).adding(days: 10)
+            try await t.loggedIn("changchun").postPairs("/exam-sessions", [("plan_type", "initial_offline"), ("qualification", "TZ-DG"), ("date", day.iso),
+                                                                           ("time", "09:00"), ("duration", "120"), ("rooms", room.id!.uuidString)])
+            let session = try #require(try await ExamPlanRecord.query(on: t.db).filter(\.$applicationsOpen == true).first())
+            t.nextMinute()
+            let me = try await t.loggedIn(zhang.idNumber)
+            #expect(try await me.get("/exam-sessions").body.string.contains("还需 0.4 学时"))
+            try await me.post("/exam-sessions/\(session.id!)/apply")
+            #expect(try await me.get("/exam-sessions").body.string.contains("学时未达到要求"))
+            #expect(try await ExamCandidate.query(on: t.db).count() == 0)
+            #expect(try await Enrolment.find(e.id, on: t.db)?.state == .inTraining)
+            progress.seconds = 2_700
+            progress.reached = true
+            try await progress.save(on: t.db)
+            try await me.post("/exam-sessions/\(session.id!)/apply")
+            let seat = try #require(try await ExamCandidate.query(on: t.db).first())
+            #expect(seat.previousState == .inTraining)
+            #expect(try await Enrolment.find(e.id, on: t.db)?.state == .scheduled)
+            try await me.post("/tickets/\(seat.id!)/withdraw")
+            #expect(try await Enrolment.find(e.id, on: t.db)?.state == .inTraining)
+        }
+    }
+
     @Test("identity check by reader and by hand, no check no exam, scores by page, file and API, review and publication")
     func examDay() async throws {
         try await withSafeCert { t in
@@ -242,7 +288,11 @@ extension TestApp {
             #expect(try await candidate(zhao).practicalResult == "85")
             t.nextMinute()
             let province = try await t.loggedIn("province")
+            let home = try await province.get("/").body.string
+            #expect(home.contains("待审核考试结果"))
+            #expect(home.contains("<a href=\"/exam-results\">1</a>"))
             try await province.post("/exam-plans/\(plan.id!)/state", ["event": "approve_results"])
+            #expect(try await province.get("/").body.string.contains("<a href=\"/exam-results\">0</a>"))
             #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .closed)
             #expect(try await candidate(zhao).outcome == .passed)
             #expect(try await candidate(sun).outcome == .failed)
@@ -280,9 +330,37 @@ extension TestApp {
             for c in resitters {
                 #expect(sits[c.id!]?.map(\.kind) == (c.$person.id == sun.id! ? [.practical] : [.theory, .practical]))
             }
+            // 考试计划查询 by exam centre and date; the other centre's filter finds nothing.
+            let centreOrg = try #require(try await Organization.find(room.$centre.id, on: t.db))
+            let startDay = CalendarDate.today(now: plan.startAt).iso
+            let byCentre = try await province.get("/exam-plans?centre=\(centreOrg.id!)&from=\(startDay)&to=\(startDay)").body.string
+            #expect(byCentre.contains(plan.serial))
+            let centre2Org = try await t.organization(named: "吉林市安全生产考核点")
+            #expect(!(try await province.get("/exam-plans?centre=\(centre2Org.id!)").body.string.contains(plan.serial)))
+            #expect(!(try await province.get("/exam-plans?from=\(CalendarDate.today(now: plan.startAt).adding(days: 1).iso)").body.string.contains(plan.serial)))
             // The calendar shows the plan on its day.
             let month = String(CalendarDate.today(now: plan.startAt).iso.prefix(7))
             #expect(try await province.get("/exam-plans/calendar?month=\(month)").body.string.contains("/exam-plans/\(plan.id!)"))
+        }
+    }
+
+    @Test("plans start and finish on time by themselves; whoever was never checked is absent")
+    func scheduler() async throws {
+        try await withSafeCert { t in
+            _ = try await t.trainedEmployees()
+            let plan = try await t.approvedPlan(count: 2)
+            #expect(try await ExamScheduler.tick(t.app) == 0)
+            t.clock.advance(by: plan.startAt.timeIntervalSince(t.clock.now()) + 1)
+            #expect(try await ExamScheduler.tick(t.app) == 1)
+            #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .inProgress)
+            #expect(try await ExamScheduler.tick(t.app) == 0)
+            t.clock.advance(by: 120 * 60)
+            #expect(try await ExamScheduler.tick(t.app) == 1)
+            #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .finished)
+            let attendance = try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == plan.id!).all().map(\.attendance)
+            #expect(attendance == [.absent, .absent])
+            #expect(try await t.auditCount("exam-plan.start") == 1)
+            #expect(try await t.auditCount("exam-plan.finish") == 1)
         }
     }
 

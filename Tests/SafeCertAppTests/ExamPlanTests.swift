@@ -167,6 +167,7 @@ extension TestApp {
             #expect(pdf.status == .ok)
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ticket-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
             let file = dir.appendingPathComponent("t.pdf")
             try Data(pdf.body.readableBytesView).write(to: file)
             let (_, text) = try runTool("pdftotext", [file.path, "-"])

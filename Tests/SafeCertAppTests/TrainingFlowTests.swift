@@ -304,6 +304,7 @@ extension TestApp {
             #expect(pdf.status == .ok)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("form-\(UUID().uuidString).pdf")
             try Data(pdf.body.readableBytesView).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
             let (status, text) = try runTool("pdftotext", [file.path, "-"])
             #expect(status == 0)
             #expect(text.contains("安全生产培训考核报名表"))

@@ -87,6 +87,19 @@ struct AttendanceTests {
         }
     }
 
+    /// Seed 003: reaching the study hours is enough to apply for a seat; taking it back returns
+    /// the learner to training.
+    @Test func studyHoursOpenTheExamDuringTraining() throws {
+        #expect(throws: EnrolmentError.notAllowed(from: .inTraining, action: "安排考试")) {
+            try EnrolmentWorkflow.transition(.inTraining, .schedule, context: .init())
+        }
+        #expect(try EnrolmentWorkflow.transition(.inTraining, .schedule, context: .init(studyHoursReached: true)) == .scheduled)
+        #expect(throws: EnrolmentError.suspended) {
+            try EnrolmentWorkflow.transition(.inTraining, .schedule, context: .init(suspended: true, studyHoursReached: true))
+        }
+        #expect(try EnrolmentWorkflow.transition(.scheduled, .unschedule(back: .inTraining), context: .init()) == .inTraining)
+    }
+
     @Test func onlyTheOwnerPublishesASession() throws {
         #expect(try ExamPlanWorkflow.publish(by: .cityAuthority, level: .city) == .approved)
         #expect(try ExamPlanWorkflow.publish(by: .provinceAuthority, level: .province) == .approved)

@@ -123,14 +123,18 @@ public struct EnrolmentContext: Sendable, Hashable {
     public var suspended: Bool
     /// Whether the catalogue's `resitsAllowed` leaves an attempt after this failure (the caller counts).
     public var resitAvailable: Bool
+    /// Seed 003: a learner in training whose online study has reached the required hours may
+    /// apply for an exam seat before the training result is recorded.
+    public var studyHoursReached: Bool
 
     public init(kind: EnrolmentKind = .standard, actor: EnrolmentActor = .registrant, paid: Bool = false,
-                suspended: Bool = false, resitAvailable: Bool = false) {
+                suspended: Bool = false, resitAvailable: Bool = false, studyHoursReached: Bool = false) {
         self.kind = kind
         self.actor = actor
         self.paid = paid
         self.suspended = suspended
         self.resitAvailable = resitAvailable
+        self.studyHoursReached = studyHoursReached
     }
 }
 
@@ -194,14 +198,17 @@ public enum EnrolmentWorkflow {
         case (.trained, .schedule), (.scheduled, .schedule):
             if context.suspended { throw .suspended }
             return .scheduled
+        case (.inTraining, .schedule) where context.studyHoursReached:
+            if context.suspended { throw .suspended }
+            return .scheduled
         case (.failed, .schedule), (.absent, .schedule):
             if context.suspended { throw .suspended }
             guard context.resitAvailable else { throw .noResitLeft }
             return .scheduled
-        case (.scheduled, .unschedule(let back)) where [.trained, .failed, .absent].contains(back):
+        case (.scheduled, .unschedule(let back)) where [.inTraining, .trained, .failed, .absent].contains(back):
             return back
         // Seed 003: once the ticket is printed only the authority takes the person off.
-        case (.ticketed, .unschedule(let back)) where [.trained, .failed, .absent].contains(back) && context.actor == .authority:
+        case (.ticketed, .unschedule(let back)) where [.inTraining, .trained, .failed, .absent].contains(back) && context.actor == .authority:
             return back
         case (.scheduled, .printTicket), (.ticketed, .printTicket):
             return .ticketed

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SafeCertCore
+import SQLKit
 import Vapor
 
 /// 制定考试计划 (seed 000 5.1.2): a training institution (or an authority) drafts a plan and
@@ -45,30 +46,60 @@ enum ExamPlanRoutes {
         let rows: [Row]
         let pagination: Pagination
         let serial: String
+        let from: String
+        let to: String
         let stateOptions: [OrganizationForm.Option]
+        let centreOptions: [OrganizationForm.Option]
+        let qualificationOptions: [OrganizationForm.Option]
         let canDraft: Bool
     }
 
+    /// Candidates per plan, one grouped query.
+    static func candidateCounts(_ planIDs: [UUID], on db: any Database) async throws -> [UUID: Int] {
+        guard let sql = db as? any SQLDatabase, !planIDs.isEmpty else { return [:] }
+        struct Count: Decodable { let plan_id: UUID; let n: Int }
+        let counts = try await sql.select().column("plan_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(ExamCandidate.schema).where("plan_id", .in, planIDs).groupBy("plan_id").all(decoding: Count.self)
+        return Dictionary(counts.map { ($0.plan_id, $0.n) }, uniquingKeysWith: +)
+    }
+
+    /// 考试计划查询: by serial, state, qualification, exam centre and date range.
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         var query = try await scoped(req, user)
         let serial = req.queryText("serial")
         if let serial { query = query.filter(\.$serial == serial) }
         let state = req.queryText("state").flatMap(ExamPlanState.init(rawValue:))
         if let state { query = query.filter(\.$state == state) }
+        let qualification = req.queryText("qualification")
+        if let qualification { query = query.filter(\.$qualificationCode == qualification) }
+        let from = req.queryText("from").flatMap(CalendarDate.init(iso:))
+        if let from { query = query.filter(\.$startAt >= from.startOfDay()) }
+        let to = req.queryText("to").flatMap(CalendarDate.init(iso:))
+        if let to { query = query.filter(\.$startAt < to.adding(days: 1).startOfDay()) }
+        let centreID = req.queryText("centre").flatMap(UUID.init(uuidString:))
+        if let centreID {
+            query = query.filter(\.$id ~~ (try await ExamPlanRoom.query(on: req.db).filter(\.$centreID == centreID).limit(5_000).all(\.$plan.$id)))
+        }
         let page = try await query.sort(\.$startAt, .descending).sort(\.$id).paginate(req.pageRequest())
         let catalogue = try await CatalogueStore.load(on: req.db)
-        var rows: [Row] = []
-        for p in page.items {
-            let count = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == p.id!).count()
-            rows.append(Row(serial: p.serial, type: p.planType.label, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
-                            start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
-                            candidates: count, state: p.state.label, stateKey: p.state.rawValue, href: SiteURL.examPlan(p.id).link))
+        let counts = try await candidateCounts(page.items.map { $0.id! }, on: req.db)
+        let rows = page.items.map { p in
+            Row(serial: p.serial, type: p.planType.label, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
+                start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
+                candidates: counts[p.id!] ?? 0, state: p.state.label, stateKey: p.state.rawValue, href: SiteURL.examPlan(p.id).link)
         }
+        let centres = try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
+            .limit(500).all(\.$centre.$id)
+        let centreOrgs = try await Organization.query(on: req.db).filter(\.$id ~~ Array(Set(centres))).sort(\.$name).limit(200).all()
         return try await req.render("exams/plans", title: "考试计划", ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlans.path, filters: [("serial", serial), ("state", state?.rawValue)]),
-            serial: serial ?? "",
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlans.path,
+                                   filters: [("serial", serial), ("state", state?.rawValue), ("qualification", qualification),
+                                             ("from", from?.iso), ("to", to?.iso), ("centre", centreID?.uuidString)]),
+            serial: serial ?? "", from: from?.iso ?? "", to: to?.iso ?? "",
             stateOptions: ExamPlanState.allCases.filter { $0 != .deleted }.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
+            centreOptions: centreOrgs.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id == centreID) },
+            qualificationOptions: catalogue.types.map { .init(value: $0.code, label: $0.name, selected: $0.code == qualification) },
             canDraft: user.may(.draftExamPlans)))
     }
 
@@ -395,16 +426,7 @@ enum ExamPlanRoutes {
         plan.stateReason = name == "return" || name == "return_results" ? reason : nil
         let published = try await req.db.transaction { db -> (passed: Int, failed: Int, absent: Int)? in
             var published: (passed: Int, failed: Int, absent: Int)?
-            if name == "finish" {
-                // No check, no exam: whoever never passed the identity check is absent.
-                let missing = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).group(.or) {
-                    $0.filter(\.$attendance == nil).filter(\.$attendance == .notArrived)
-                }.all()
-                for c in missing {
-                    c.attendance = ExamAttendanceRule.atFinish(c.state)
-                    try await c.save(on: db)
-                }
-            }
+            if name == "finish" { try await ExamScheduler.markAbsentAtFinish(plan, on: db) }
             if name == "approve_results" {
                 published = try await ExamResultRoutes.publish(plan, user: user, req: req, on: db)
             }

@@ -61,13 +61,7 @@ enum ExamSessionRoutes {
             seats[l.$plan.id, default: 0] += l.room.capacity
             rooms[l.$plan.id, default: []].append(l.room.name)
         }
-        var taken: [UUID: Int] = [:]
-        if let sql = db as? any SQLDatabase, !ids.isEmpty {
-            struct Count: Decodable { let plan_id: UUID; let n: Int }
-            let counts = try await sql.select().column("plan_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from(ExamCandidate.schema).where("plan_id", .in, ids).groupBy("plan_id").all(decoding: Count.self)
-            for c in counts { taken[c.plan_id] = c.n }
-        }
+        let taken = try await ExamPlanRoutes.candidateCounts(ids, on: db)
         return (seats, taken, rooms)
     }
 
@@ -82,7 +76,8 @@ enum ExamSessionRoutes {
             plans = try await ExamPlanRoutes.scoped(req, user).filter(\.$applicationsOpen != nil).sort(\.$startAt, .descending).limit(100).all()
         } else if case .person(let personID) = user.scope {
             // Sessions of the learner's region for a qualification they have finished training for.
-            awaiting = try await Enrolment.query(on: req.db).filter(\.$person.$id == personID).filter(\.$state ~~ [.trained, .failed, .absent]).all()
+            awaiting = try await Enrolment.query(on: req.db).filter(\.$person.$id == personID)
+                .filter(\.$state ~~ [.inTraining, .trained, .failed, .absent]).all()
             let mine = try await ExamCandidate.query(on: req.db).filter(\.$person.$id == personID).join(parent: \.$plan).join(parent: \.$room)
                 .filter(ExamPlanRecord.self, \.$applicationsOpen != nil).filter(ExamPlanRecord.self, \.$state ~~ [.approved, .inProgress])
                 .sort(ExamPlanRecord.self, \.$startAt).limit(50).all()
@@ -98,8 +93,9 @@ enum ExamSessionRoutes {
             if !codes.isEmpty {
                 plans = try await ExamPlanRecord.query(on: req.db).filter(\.$applicationsOpen == true).filter(\.$state == .approved)
                     .filter(\.$qualificationCode ~~ codes).filter(\.$startAt > req.now).sort(\.$startAt).limit(200).all()
-                    .filter { plan in awaiting.contains { $0.qualificationCode == plan.qualificationCode && Region.scopePrefix(of: plan.regionCode).isEmpty
-                        || $0.regionCode.hasPrefix(Region.scopePrefix(of: plan.regionCode)) } }
+                    .filter { plan in
+                        awaiting.contains { $0.qualificationCode == plan.qualificationCode && $0.regionCode.hasPrefix(Region.scopePrefix(of: plan.regionCode)) }
+                    }
             }
         }
         let (seats, taken, rooms) = try await seats(of: plans, on: req.db)
@@ -115,7 +111,12 @@ enum ExamSessionRoutes {
                 applyAction: !publisher && !held && p.applicationsOpen == true && used < total ? SiteURL.examSessionApply(p.id).link : nil,
                 appliedNote: held ? "已申请" : (!publisher && used >= total ? "已满" : nil))
         }
-        let note = !publisher && awaiting.isEmpty ? "培训合格（学时达到要求并通过培训结果审核）后才能申请考场" : nil
+        var note: String? = !publisher && awaiting.isEmpty ? "在线学习学时达到要求或培训合格后才能申请考场" : nil
+        for e in awaiting where e.state == .inTraining {
+            if let progress = try await EnrolmentService.studyProgress(of: e, on: req.db), !progress.isReached {
+                note = "在线学习已完成 \(StudyProgress.label(tenths: progress.earnedTenths))，还需 \(StudyProgress.label(tenths: progress.remainingTenths))，学时达到要求后才能申请考场"
+            }
+        }
         return try await req.render("exams/sessions", title: publisher ? "发布考场" : "申请考场",
                                     ListModel(publisher: publisher, rows: rows, applications: applications, note: note))
     }
@@ -171,9 +172,9 @@ enum ExamSessionRoutes {
         guard let plan = try await ExamPlanRecord.find(planID, on: req.db), plan.applicationsOpen != nil else { throw Abort(.notFound) }
         let prefix = Region.scopePrefix(of: plan.regionCode)
         guard let enrolment = try await Enrolment.query(on: req.db).filter(\.$person.$id == personID)
-            .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent, .scheduled, .ticketed])
+            .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.inTraining, .trained, .failed, .absent, .scheduled, .ticketed])
             .filter(\.$regionCode =~ prefix).first() else {
-            try await req.flash(.error, "没有该资格培训合格、待安排考试的报名，不能申请该考场")
+            try await req.flash(.error, "没有该资格在培训中或培训合格、待安排考试的报名，不能申请该考场")
             return req.redirect(.examSessions)
         }
         let outcome: Result<ExamCandidate, Refusal> = try await req.db.transaction { db in
@@ -189,7 +190,9 @@ enum ExamSessionRoutes {
             let facts = SeatApplicationFacts(
                 sessionOpen: fresh.applicationsOpen == true && fresh.state == .approved && fresh.startAt > req.now,
                 seats: links.reduce(0) { $0 + $1.room.capacity }, seatsTaken: existing.count,
-                study: StudyProgress(creditedSeconds: 0, requiredHours: 0),
+                study: enrolment.state == .inTraining
+                    ? try await EnrolmentService.studyProgress(of: enrolment, on: db) ?? StudyProgress(creditedSeconds: 0, requiredHours: 1)
+                    : StudyProgress(creditedSeconds: 0, requiredHours: 0),
                 blacklistedUntil: try await EnrolmentService.suspendedUntil(personID: personID, on: db),
                 heldSession: try held.map { try $0.joined(ExamPlanRecord.self).serial }, today: CalendarDate.today(now: req.now))
             if let refusal = SeatApplicationRule.refusals(facts).first { return .failure(Refusal(refusal.message)) }

@@ -51,6 +51,7 @@ enum HomeRoutes {
             cards.append(Card(label: "有效接口密钥", value: String(count), href: SiteURL.apiKeys.path))
         }
         cards += try await TrainingTodos.cards(req, user)
+        cards += try await ExamTodos.cards(req, user)
         if let personID = user.personID, let person = try await Person.find(personID, on: req.db) {
             cards.append(Card(label: "姓名", value: person.name, href: nil))
             cards.append(Card(label: "身份证号", value: Masking.idNumber(person.idNumber), href: nil))

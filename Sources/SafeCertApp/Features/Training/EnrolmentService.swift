@@ -103,6 +103,18 @@ enum EnrolmentService {
         return e
     }
 
+    /// The online study of the enrolment's course (its qualification and class type), from the
+    /// kept per-course totals; nil when there is no such course.
+    static func studyProgress(of e: Enrolment, on db: any Database) async throws -> StudyProgress? {
+        guard let c = try await TrainingClass.find(e.$trainingClass.id, on: db) else { return nil }
+        let courses = try await Course.query(on: db).filter(\.$qualificationCode == e.qualificationCode)
+            .filter(\.$classType == c.classType).limit(20).all()
+        guard let required = courses.map(\.requiredHours).max() else { return nil }
+        let seconds = try await CourseProgress.query(on: db).filter(\.$person.$id == e.$person.id)
+            .filter(\.$course.$id ~~ courses.map { $0.id! }).all().map(\.seconds).max() ?? 0
+        return StudyProgress(creditedSeconds: seconds, requiredHours: required)
+    }
+
     static func paymentNoticeNumber(_ today: CalendarDate) -> String {
         "JF" + today.iso.replacingOccurrences(of: "-", with: "") + Tokens.digits(6)
     }
@@ -114,12 +126,17 @@ enum EnrolmentService {
         let today = CalendarDate.today(now: req.now)
         let suspended = BlacklistCheck.isSuspended(until: try await suspendedUntil(personID: e.$person.id, on: db), on: today)
         var resit = false
+        var hoursReached = false
         if case .schedule = event, e.state == .failed || e.state == .absent {
             resit = try await ExamResultRoutes.resitAvailable(e, today: today, on: db)
         }
+        if case .schedule = event, e.state == .inTraining {
+            hoursReached = try await studyProgress(of: e, on: db)?.isReached ?? false
+        }
         do {
             e.state = try EnrolmentWorkflow.transition(e.state, event, context: EnrolmentContext(
-                kind: e.kind, actor: actor, paid: e.paid, suspended: suspended, resitAvailable: resit))
+                kind: e.kind, actor: actor, paid: e.paid, suspended: suspended, resitAvailable: resit,
+                studyHoursReached: hoursReached))
         } catch {
             return error.message
         }
