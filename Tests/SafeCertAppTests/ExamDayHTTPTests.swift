@@ -168,6 +168,13 @@ extension TestApp {
             #expect(try await Enrolment.find(e.id, on: t.db)?.state == .scheduled)
             try await me.post("/tickets/\(seat.id!)/withdraw")
             #expect(try await Enrolment.find(e.id, on: t.db)?.state == .inTraining)
+            // A failed enrolment without a resit left is told so, and nothing is booked.
+            e.state = .failed
+            try await e.save(on: t.db)
+            let refused = try await me.post("/exam-sessions/\(session.id!)/apply")
+            #expect(refused.status == .seeOther)
+            #expect(try await me.get("/exam-sessions").body.string.contains("补考机会已用完"))
+            #expect(try await ExamCandidate.query(on: t.db).count() == 0)
         }
     }
 

@@ -373,6 +373,8 @@ enum ExamResultRoutes {
             c.outcome = grade.overall
             try await c.save(on: db)
             let e = c.enrolment
+            // Cancelled or withdrawn meanwhile: the sitting's record stands, the enrolment stays closed.
+            if e.state == .cancelled || e.state == .withdrawn { continue }
             if grade.overall != .absent && e.state == .admitted {
                 if let problem = try await EnrolmentService.apply(.takeExam, to: e, actor: .authority, user: user, req: req, on: db,
                                                                   extra: "；考试计划 \(plan.serial)") {

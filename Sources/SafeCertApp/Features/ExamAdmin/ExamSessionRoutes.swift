@@ -177,7 +177,28 @@ enum ExamSessionRoutes {
             try await req.flash(.error, "没有该资格在培训中或培训合格、待安排考试的报名，不能申请该考场")
             return req.redirect(.examSessions)
         }
-        let outcome: Result<ExamCandidate, Refusal> = try await req.db.transaction { db in
+        let outcome: Result<ExamCandidate, Refusal>
+        do {
+            outcome = try await book(planID: planID, personID: personID, enrolment: enrolment, user: user, req: req)
+        } catch let refusal as Refusal {
+            outcome = .failure(refusal)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another application took the same seat in the same instant.
+            outcome = .failure(Refusal("该座位刚被其他学员申请，请重新申请"))
+        }
+        switch outcome {
+        case .success(let c):
+            try await req.flash(.success, "申请成功：座位 \(Seat<UUID>.label(c.seatNumber))，准考证号 \(c.ticketNumber)；请在“打印准考证”中打印")
+            return req.redirect(.examSessions)
+        case .failure(let refusal):
+            try await req.flash(.error, "申请未成功：\(refusal.message)")
+            return req.redirect(.examSessions)
+        }
+    }
+
+    static func book(planID: UUID, personID: UUID, enrolment: Enrolment, user: CurrentUser,
+                     req: Request) async throws -> Result<ExamCandidate, Refusal> {
+        try await req.db.transaction { db in
             if let sql = db as? any SQLDatabase {
                 try await sql.update(ExamPlanRecord.schema).set("duration_minutes", to: SQLColumn("duration_minutes")).where("id", .equal, planID).run()
             }
@@ -218,14 +239,6 @@ enum ExamSessionRoutes {
                 return .success(candidate)
             }
             return .failure(Refusal(SeatApplicationError.full(seats: facts.seats).message))
-        }
-        switch outcome {
-        case .success(let c):
-            try await req.flash(.success, "申请成功：座位 \(Seat<UUID>.label(c.seatNumber))，准考证号 \(c.ticketNumber)；请在“打印准考证”中打印")
-            return req.redirect(.examSessions)
-        case .failure(let refusal):
-            try await req.flash(.error, "申请未成功：\(refusal.message)")
-            return req.redirect(.examSessions)
         }
     }
 
