@@ -411,13 +411,34 @@ extension TestApp {
             // Filter by person type.
             let list = try await changchun.get("/exam-candidates?category=B")
             #expect(list.body.string.contains(others[0].name) && !list.body.string.contains(others[1].name))
+            // 修改考生: another room gets the next free seat and a new ticket number; the type changes.
+            let site = try await t.room("电工实操场地")
+            let link = ExamPlanRoom()
+            link.$plan.id = plan.id!
+            link.$room.id = site.id!
+            link.centreID = site.$centre.id
+            link.position = 2
+            try await link.create(on: t.db)
+            let edited = try await changchun.post("/exam-plans/\(plan.id!)/edit-candidate", ["candidate": imported.id!.uuidString, "room": site.id!.uuidString,
+                                                                                           "category": "A", "phone": ""])
+            #expect(edited.status == .seeOther, "\(edited.status) \(edited.body.string.prefix(600))")
+            let moved = try #require(try await ExamCandidate.find(imported.id, on: t.db))
+            let flash = try await changchun.get("/exam-plans/\(plan.id!)").body.string.components(separatedBy: "flash").dropFirst().first?.prefix(300) ?? ""
+            #expect(moved.$room.id == site.id! && moved.seatNumber == 1 && moved.personCategory == .a, "\(flash)")
+            #expect(moved.ticketNumber != imported.ticketNumber)
+            #expect(try await t.auditCount("exam-plan.edit-candidate") == 1)
+            try await changchun.post("/exam-plans/\(plan.id!)/edit-candidate", ["candidate": imported.id!.uuidString, "category": "Z", "phone": "123"])
+            #expect(try await ExamCandidate.find(imported.id, on: t.db)?.personCategory == .a)
             // The institution can't import into the approved plan; nobody can within 48 hours.
             t.nextMinute()
             #expect(try await t.loggedIn("institution").upload("/exam-plans/\(plan.id!)/import", files: [("file", "c.xlsx", fixed)]).status == .conflict)
             t.clock.advance(by: plan.startAt.timeIntervalSince(t.clock.now()) - 47 * 3_600)
-            let late = try await t.loggedIn("changchun").upload("/exam-plans/\(plan.id!)/import", files: [("file", "c.xlsx", fixed)])
+            let lateEdit = try await t.loggedIn("changchun")
+            let late = try await lateEdit.upload("/exam-plans/\(plan.id!)/import", files: [("file", "c.xlsx", fixed)])
             #expect(late.status == .conflict)
             #expect(late.body.string.contains("48 小时"))
+            try await lateEdit.post("/exam-plans/\(plan.id!)/edit-candidate", ["candidate": imported.id!.uuidString, "category": "C"])
+            #expect(try await ExamCandidate.find(imported.id, on: t.db)?.personCategory == .a)
         }
     }
 }

@@ -85,8 +85,12 @@ extension TestApp {
             let province = try await t.loggedIn("province")
             try await province.post("/exam-plans/\(plan.id!)/state", ["event": "approve"])
             #expect(try await ExamPlanRecord.find(plan.id, on: t.db)?.state == .approved)
-            try await changchun.postPairs("/exam-plans/\(plan.id!)/remove", [("ids", seats[0].id!.uuidString)])
+            // Locked for the institution; the owning authority still changes candidates until 48 hours
+            // before (seed 004).
+            try await institution.postPairs("/exam-plans/\(plan.id!)/remove", [("ids", seats[0].id!.uuidString)])
             #expect(try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == plan.id!).count() == 2)
+            try await changchun.postPairs("/exam-plans/\(plan.id!)/remove", [("ids", seats[0].id!.uuidString)])
+            #expect(try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == plan.id!).count() == 1)
             // The exam centre whose room it uses sees it; the other centre doesn't.
             let centre = try await t.loggedIn("centre")
             #expect(try await centre.get("/exam-plans/\(plan.id!)").status == .ok)

@@ -102,6 +102,7 @@ enum SiteURL: Sendable, Equatable {
     case examPlanState(UUID?)
     case examPlanRemove(UUID?)
     case examPlanPlace(UUID?)
+    case examPlanEditCandidate(UUID?)
     case examPlanTickets(UUID?)
     case tickets
     case ticket(UUID?)
@@ -156,7 +157,7 @@ enum SiteURL: Sendable, Equatable {
              .classResults(let id), .classResultsSubmit(let id), .enrolment(let id), .enrolmentForm(let id),
              .enrolmentCancel(let id), .enrolmentResubmit(let id), .enrolSelfClass(let id), .course(let id), .lessonMedia(let id),
              .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id),
-             .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id), .examPlanPlace(let id),
+             .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id), .examPlanPlace(let id), .examPlanEditCandidate(let id),
              .examPlanTickets(let id), .ticket(let id), .ticketWithdraw(let id), .examPlanImport(let id), .examPlanResults(let id),
              .examPlanResultsImport(let id), .examPlanResultsTemplate(let id), .identityLivePhoto(let id), .identityImage(let id),
              .examSessionApply(let id), .examSessionRemove(let id):
@@ -264,6 +265,7 @@ enum SiteURL: Sendable, Equatable {
         case .examPlanState: ["exam-plans", ":id", "state"]
         case .examPlanRemove: ["exam-plans", ":id", "remove"]
         case .examPlanPlace: ["exam-plans", ":id", "place"]
+        case .examPlanEditCandidate: ["exam-plans", ":id", "edit-candidate"]
         case .examPlanTickets: ["exam-plans", ":id", "tickets"]
         case .tickets: ["tickets"]
         case .ticket: ["tickets", ":id"]

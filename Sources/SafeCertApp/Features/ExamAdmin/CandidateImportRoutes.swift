@@ -36,10 +36,8 @@ enum CandidateImportRoutes {
 
     static func editCheck(_ plan: ExamPlanRecord, _ user: CurrentUser, now: Date) -> String? {
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { return "无权导入考生" }
-        if actor != .institution && !user.scope.includes(regionCode: plan.regionCode) { return "考试计划不属于本辖区" }
         do {
-            _ = try ExamPlanWorkflow.transition(plan.state, .editCandidates, by: actor,
-                                                context: ExamPlanContext(level: plan.level, schedule: schedule, now: now, candidatesOpenAfterApproval: true))
+            try ExamPlanRoutes.checkCandidateChange(plan, user, actor: actor, schedule: schedule, now: now)
             return nil
         } catch {
             return error.message
@@ -95,7 +93,7 @@ enum CandidateImportRoutes {
             problems.append(Problem(row: "-", column: "文件", reason: "请选择填好的考生信息表（.xlsx）"))
         }
         let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
-        let roomIndex = Dictionary(uniqueKeysWithValues: links.enumerated().map { ($1.room.id!, $0 + 1) })
+        let roomIndex = try await ExamPlanRoutes.roomNumbers(plan.id!, on: req.db)
         var used: [UUID: Set<Int>] = [:]
         for c in try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).field(\.$id).field(\.$room.$id).field(\.$seatNumber).all() {
             used[c.$room.id, default: []].insert(c.seatNumber)

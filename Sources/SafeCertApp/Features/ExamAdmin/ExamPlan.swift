@@ -45,6 +45,8 @@ final class ExamPlanRoom: Model, @unchecked Sendable {
     @Parent(key: "plan_id") var plan: ExamPlanRecord
     @Parent(key: "room_id") var room: ExamRoom
     @Field(key: "centre_id") var centreID: UUID
+    /// The room's number in the plan (the ticket number's two digits), fixed when it is added.
+    @OptionalField(key: "position") var position: Int?
     init() {}
 }
 
@@ -127,6 +129,7 @@ struct CreateExamDay: AsyncMigration {
     func prepare(on database: any Database) async throws {
         // One column per statement: SQLite adds columns one at a time.
         try await database.schema(ExamPlanRecord.schema).field("applications_open", .bool).update()
+        try await database.schema(ExamPlanRoom.schema).field("position", .int).update()
         for (name, type) in [("person_category", DatabaseSchema.DataType.string), ("phone", .string), ("attendance", .string),
                              ("progress_answered", .int), ("progress_total", .int), ("submitted_at", .datetime),
                              ("theory_result", .string), ("practical_result", .string), ("outcome", .string)] {

@@ -17,6 +17,7 @@ enum ExamPlanRoutes {
         routes.action(.examPlanState(nil), .viewExamPlans, use: changeState)
         routes.action(.examPlanRemove(nil), .viewExamPlans, use: removeCandidates)
         routes.action(.examPlanPlace(nil), .viewExamPlans, use: placeCandidates)
+        routes.action(.examPlanEditCandidate(nil), .viewExamPlans, use: editCandidate)
     }
 
     static func centrePlanIDs(_ req: Request, _ user: CurrentUser) async throws -> [UUID] {
@@ -243,11 +244,12 @@ enum ExamPlanRoutes {
         let roomIndex = Dictionary(uniqueKeysWithValues: rooms.enumerated().map { ($1.id!, $0 + 1) })
         try await req.db.transaction { db in
             try await plan.create(on: db)
-            for room in rooms {
+            for (index, room) in rooms.enumerated() {
                 let link = ExamPlanRoom()
                 link.$plan.id = plan.id!
                 link.$room.id = room.id!
                 link.centreID = room.$centre.id
+                link.position = index + 1
                 try await link.create(on: db)
             }
             for seat in draw.seats {
@@ -263,6 +265,18 @@ enum ExamPlanRoutes {
         try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
                             "已制定考试计划 \(plan.serial)，分配 \(draw.seats.count) 人" + (shortfall.isEmpty ? "" : "。\(shortfall)"))
         return req.redirect(.examPlan(plan.id))
+    }
+
+    /// Each room's number in the plan (the ticket number's two digits): its stored position, or
+    /// for links made before positions were kept, its place in name order after them.
+    static func roomNumbers(_ planID: UUID, on db: any Database) async throws -> [UUID: Int] {
+        let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).with(\.$room).all()
+        var numbers: [UUID: Int] = [:]
+        var next = (links.compactMap(\.position).max() ?? 0) + 1
+        for l in links.sorted(by: { ($0.position ?? Int.max, $0.room.name) < ($1.position ?? Int.max, $1.room.name) }) {
+            if let p = l.position { numbers[l.room.id!] = p } else { numbers[l.room.id!] = next; next += 1 }
+        }
+        return numbers
     }
 
     /// One seat in the plan: the candidate row with its ticket number (serial + room number +
@@ -313,6 +327,9 @@ enum ExamPlanRoutes {
         let stateAction: String
         let removeAction: String?
         let placeAction: String?
+        let editAction: String?
+        let candidateOptions: [OrganizationForm.Option]
+        let categoryOptions: [OrganizationForm.Option]
         let placeRooms: [OrganizationForm.Option]
         let ticketsHref: String?
         let cutoffNote: String
@@ -358,8 +375,10 @@ enum ExamPlanRoutes {
             ("随机种子", plan.drawSeed ?? "—"),
         ]
         let events = allowed(plan, user, now: req.now)
-        let editable = ExamSchedule.candidatesEditable(start: plan.startAt, now: req.now)
-        let mayRemove = events.contains { $0.0 == "delete" } || (user.role == .trainingInstitution && plan.state == .draft)
+        let mayEdit: Bool = {
+            guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { return false }
+            return (try? checkCandidateChange(plan, user, actor: actor, schedule: schedule, now: req.now)) != nil
+        }()
         return try await req.render("exams/plan", title: "考试计划 \(plan.serial)", ShowModel(
             id: plan.id!.uuidString, facts: facts.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
             state: plan.state.label, stateKey: plan.state.rawValue, reason: plan.stateReason,
@@ -369,20 +388,48 @@ enum ExamPlanRoutes {
             stateAction: SiteURL.examPlanState(plan.id).link,
             removeAction: plan.isSession ? (user.may(.publishExamSessions) && user.scope.includes(regionCode: plan.regionCode) && plan.state == .approved
                                                 ? SiteURL.examSessionRemove(plan.id).link : nil)
-                : mayRemove && editable ? SiteURL.examPlanRemove(plan.id).link : nil,
-            placeAction: mayRemove && editable ? SiteURL.examPlanPlace(plan.id).link : nil,
+                : mayEdit ? SiteURL.examPlanRemove(plan.id).link : nil,
+            placeAction: mayEdit ? SiteURL.examPlanPlace(plan.id).link : nil,
+            editAction: mayEdit ? SiteURL.examPlanEditCandidate(plan.id).link : nil,
+            candidateOptions: rows.map { .init(value: $0.id, label: "\($0.seat) \($0.name)（\($0.room)）") },
+            categoryOptions: PersonCategory.allCases.map { .init(value: $0.rawValue, label: $0.label) },
             placeRooms: try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
                 .map { .init(value: $0.room.id!.uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
             ticketsHref: TicketRoutes.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
             cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）",
-            links: planLinks(plan, user, mayEditCandidates: mayRemove && editable)))
+            links: planLinks(plan, user, mayEditCandidates: mayEdit)))
+    }
+
+    /// Whether the account may change the plan's candidates now: the workflow's `editCandidates`
+    /// with the 48-hour cutoff; after approval the owning authority still may (seed 004: "在考核开始
+    /// 48小时之前，可以随时添加、修改和删除考生信息"), the national centre always, audited. An
+    /// authority acts only in its region.
+    static func checkCandidateChange(_ plan: ExamPlanRecord, _ user: CurrentUser, actor: ExamPlanActor, schedule: ExamSchedule,
+                                     now: Date) throws(ExamPlanError) {
+        if actor != .institution && actor != .nationalCentre && !user.scope.includes(regionCode: plan.regionCode) {
+            throw .forbidden(actor, action: ExamPlanEvent.editCandidates.action, allowed: [plan.level.owner])
+        }
+        _ = try ExamPlanWorkflow.transition(plan.state, .editCandidates, by: actor,
+                                            context: ExamPlanContext(level: plan.level, schedule: schedule, now: now, candidatesOpenAfterApproval: true))
+    }
+
+    /// The plan of the request, and why its candidates may not change now (nil when they may).
+    static func planForCandidateChange(_ req: Request, _ user: CurrentUser) async throws -> (ExamPlanRecord, String?) {
+        let plan = try await findPlan(req, user)
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
+        do {
+            try checkCandidateChange(plan, user, actor: actor, schedule: schedule, now: req.now)
+            return (plan, nil)
+        } catch {
+            return (plan, error.message)
+        }
     }
 
     /// The plan's other pages this account may open.
     static func planLinks(_ plan: ExamPlanRecord, _ user: CurrentUser, mayEditCandidates: Bool) -> [OrganizationForm.Option] {
         var links: [OrganizationForm.Option] = []
         let id = plan.id!.uuidString
-        if user.may(.importCandidates) && (mayEditCandidates || (plan.state == .approved && user.role != .trainingInstitution)) {
+        if user.may(.importCandidates) && mayEditCandidates {
             links.append(.init(value: SiteURL.examPlanImport(plan.id).link, label: "导入考生信息"))
         }
         if user.may(.checkIdentity) && ExamDayRoutes.dayStates.contains(plan.state) {
@@ -454,12 +501,9 @@ enum ExamPlanRoutes {
     /// 手动分配 (seed 000): people by ID number into one of the plan's rooms, seats after the
     /// room's highest; all or nothing.
     static func placeCandidates(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
-        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
-        do {
-            _ = try ExamPlanWorkflow.transition(plan.state, .editCandidates, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
-        } catch {
-            try await req.flash(.error, error.message)
+        let (plan, refusal) = try await planForCandidateChange(req, user)
+        if let refusal {
+            try await req.flash(.error, refusal)
             return req.redirect(.examPlan(plan.id))
         }
         guard let roomID = req.field("room").flatMap(UUID.init(uuidString:)),
@@ -498,8 +542,7 @@ enum ExamPlanRoutes {
             try await req.flash(.error, "未分配任何人——" + problems.prefix(20).joined(separator: "；"))
             return req.redirect(.examPlan(plan.id))
         }
-        let rooms = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).all().map(\.$room.id)
-        let roomNumber = (rooms.firstIndex(of: room.id!) ?? 0) + 1
+        let roomNumber = try await roomNumbers(plan.id!, on: req.db)[room.id!] ?? 1
         let byPerson = Dictionary(enrolments.map { ($0.$person.id, $0) }, uniquingKeysWith: { a, _ in a })
         let placed = seats
         try await req.db.transaction { db in
@@ -515,14 +558,79 @@ enum ExamPlanRoutes {
         return req.redirect(.examPlan(plan.id))
     }
 
+    /// 修改考生 (seed 004): another room of the plan (the room's next free seat), the person type
+    /// or the phone; until 48 hours before the start, as the plan's workflow allows.
+    static func editCandidate(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let (plan, refusal) = try await planForCandidateChange(req, user)
+        if let refusal {
+            try await req.flash(.error, refusal)
+            return req.redirect(.examPlan(plan.id))
+        }
+        guard let id = req.field("candidate").flatMap(UUID.init(uuidString:)),
+              let c = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$id == id).first()
+        else { throw Abort(.badRequest, reason: "请选择本计划的考生") }
+        var problems: [String] = []
+        let before = "\(Seat<UUID>.label(c.seatNumber))；人员类型 \(c.personCategory?.rawValue ?? "—")；电话 \(c.phone ?? "—")"
+        let categoryText = req.field("category") ?? ""
+        // Empty leaves a field as it is; "none" clears the person type.
+        if categoryText == "none" { c.personCategory = nil } else if categoryText.isEmpty {
+        } else if let category = PersonCategory(text: categoryText) { c.personCategory = category } else {
+            problems.append("人员类型应为 A、B 或 C")
+        }
+        let phone = (req.field("phone") ?? "").trimmingCharacters(in: .whitespaces)
+        if phone.isEmpty {
+        } else if phone.count == 11, phone.hasPrefix("1"), phone.allSatisfy(\.isASCII), phone.allSatisfy(\.isNumber) {
+            c.phone = phone
+        } else {
+            problems.append("联系电话应为 11 位手机号码")
+        }
+        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
+        if let roomID = req.field("room").flatMap(UUID.init(uuidString:)), roomID != c.$room.id {
+            guard let link = links.first(where: { $0.room.id == roomID }) else { throw Abort(.badRequest, reason: "请选择本计划的考场") }
+            let used = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == roomID).all(\.$seatNumber))
+            if link.room.disabled {
+                problems.append("考场「\(link.room.name)」已停用")
+            } else if let seat = (1...max(1, link.room.capacity)).first(where: { !used.contains($0) }), used.count < link.room.capacity {
+                let roomNumber = try await roomNumbers(plan.id!, on: req.db)[roomID] ?? 1
+                c.$room.id = roomID
+                c.seatNumber = seat
+                c.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, seat)
+            } else {
+                problems.append("考场「\(link.room.name)」已满")
+            }
+        }
+        guard problems.isEmpty else {
+            try await req.flash(.error, "未修改——" + problems.joined(separator: "；"))
+            return req.redirect(.examPlan(plan.id))
+        }
+        let person = try await Person.find(c.$person.id, on: req.db)
+        let room = links.first { $0.room.id == c.$room.id }?.room.name ?? ""
+        do {
+            try await saveEdit(c, plan: plan, person: person, room: room, before: before, user: user, req: req)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            try await req.flash(.error, "未修改——该座位刚被占用，请重试")
+            return req.redirect(.examPlan(plan.id))
+        }
+        try await req.flash(.success, "已修改：\(person?.name ?? "") \(room) \(Seat<UUID>.label(c.seatNumber))，准考证号 \(c.ticketNumber)")
+        return req.redirect(.examPlan(plan.id))
+    }
+
+    static func saveEdit(_ c: ExamCandidate, plan: ExamPlanRecord, person: Person?, room: String, before: String, user: CurrentUser,
+                         req: Request) async throws {
+        try await req.db.transaction { db in
+            try await c.save(on: db)
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.edit-candidate", targetType: "exam-candidate",
+                                   targetID: c.id?.uuidString,
+                                   summary: "\(plan.serial) 修改考生 \(person?.name ?? "")：\(before) → \(room) \(Seat<UUID>.label(c.seatNumber))；人员类型 \(c.personCategory?.rawValue ?? "—")；电话 \(c.phone ?? "—")",
+                                   at: req.now)
+        }
+    }
+
     /// Takes candidates out until 48 hours before the start (and only while the plan may change).
     static func removeCandidates(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
-        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
-        do {
-            _ = try ExamPlanWorkflow.transition(plan.state, .editCandidates, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
-        } catch {
-            try await req.flash(.error, error.message)
+        let (plan, refusal) = try await planForCandidateChange(req, user)
+        if let refusal {
+            try await req.flash(.error, refusal)
             return req.redirect(.examPlan(plan.id))
         }
         let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))

@@ -149,11 +149,12 @@ enum ExamSessionRoutes {
         plan.applicationsOpen = true
         try await req.db.transaction { db in
             try await plan.create(on: db)
-            for room in rooms {
+            for (index, room) in rooms.enumerated() {
                 let link = ExamPlanRoom()
                 link.$plan.id = plan.id!
                 link.$room.id = room.id!
                 link.centreID = room.$centre.id
+                link.position = index + 1
                 try await link.create(on: db)
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-session.publish", targetType: "exam-plan", targetID: plan.id?.uuidString,
@@ -218,7 +219,8 @@ enum ExamSessionRoutes {
                 heldSession: try held.map { try $0.joined(ExamPlanRecord.self).serial }, today: CalendarDate.today(now: req.now))
             if let refusal = SeatApplicationRule.refusals(facts).first { return .failure(Refusal(refusal.message)) }
             // The first room with a free seat, and its lowest free number.
-            for (index, link) in links.enumerated() where !link.room.disabled {
+            let numbers = try await ExamPlanRoutes.roomNumbers(planID, on: db)
+            for link in links where !link.room.disabled {
                 let used = Set(existing.filter { $0.$room.id == link.room.id! }.map(\.seatNumber))
                 guard used.count < link.room.capacity, let number = (1...link.room.capacity).first(where: { !used.contains($0) }) else { continue }
                 let candidate = ExamCandidate()
@@ -228,7 +230,7 @@ enum ExamSessionRoutes {
                 candidate.$room.id = link.room.id!
                 candidate.seatNumber = number
                 candidate.previousState = enrolment.state
-                candidate.ticketNumber = fresh.serial + String(format: "%02d%03d", index + 1, number)
+                candidate.ticketNumber = fresh.serial + String(format: "%02d%03d", numbers[link.room.id!] ?? 1, number)
                 try await candidate.create(on: db)
                 if let problem = try await EnrolmentService.apply(.schedule, to: enrolment, actor: .registrant, user: user, req: req, on: db,
                                                                   extra: "；申请考场 \(fresh.serial) \(link.room.name) \(Seat<UUID>.label(number))") {
