@@ -165,6 +165,8 @@ extension TestApp {
             try await me.post("/exam-sessions/\(session.id!)/apply")
             let seat = try #require(try await ExamCandidate.query(on: t.db).first())
             #expect(seat.previousState == .inTraining)
+            // Holding a seat, the learner is not told to finish training first.
+            #expect(!(try await me.get("/exam-sessions").body.string.contains("后才能申请考场")))
             #expect(try await Enrolment.find(e.id, on: t.db)?.state == .scheduled)
             try await me.post("/tickets/\(seat.id!)/withdraw")
             #expect(try await Enrolment.find(e.id, on: t.db)?.state == .inTraining)

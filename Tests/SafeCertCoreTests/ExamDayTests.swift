@@ -129,6 +129,8 @@ struct ExamImportTests {
         }
         #expect(issues.map(\.column) == ["证件号码", "姓名", "人员类型（A/B/C）", "统一社会信用代码", "联系电话"])
         #expect(issues[2].reason == "人员类型应填 A、B 或 C（填写的是「D」）")
+        // The registry's own phone rule speaks for the phone column.
+        #expect(issues[4].reason == PhoneNumberError.wrongLength(7).message)
     }
 
     @Test func scores() throws {
@@ -148,6 +150,13 @@ struct ExamImportTests {
         #expect(issues == [RowIssue(column: "理论成绩", reason: "理论成绩和实操成绩至少填写一项（未参加考试填“缺考”）")])
         #expect(SubjectResult(stored: SubjectResult.score(85.5).stored) == .score(85.5))
         #expect(SubjectResult(stored: SubjectResult.absent.stored) == .absent)
+    }
+
+    @Test func theFirstFreeSeat() {
+        #expect(SeatAssignment.firstFreeSeat(taken: [], capacity: 3) == 1)
+        #expect(SeatAssignment.firstFreeSeat(taken: [1, 3], capacity: 3) == 2)
+        #expect(SeatAssignment.firstFreeSeat(taken: [1, 2, 3], capacity: 3) == nil)
+        #expect(SeatAssignment.firstFreeSeat(taken: [], capacity: 0) == nil)
     }
 
     @Test func personCategories() {

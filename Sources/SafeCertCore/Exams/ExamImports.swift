@@ -86,13 +86,17 @@ public enum CandidateImportTemplate {
             category = PersonCategory(text: raw)
             if category == nil { issues.append(RowIssue(column: Column.personCategory.plainTitle, reason: "人员类型应填 A、B 或 C（填写的是「\(raw)」）")) }
         }
-        let credit = text(.creditCode)?.uppercased()
-        if let credit, credit.count != 18 {
-            issues.append(RowIssue(column: Column.creditCode.plainTitle, reason: "统一社会信用代码应为 18 位（填写的是 \(credit.count) 位）"))
+        var credit: String?
+        if let raw = text(.creditCode) {
+            do { credit = try CreditCode.parse(raw).value } catch {
+                issues.append(RowIssue(column: Column.creditCode.plainTitle, reason: error.message))
+            }
         }
-        let phone = text(.phone)
-        if let phone, !(phone.count == 11 && phone.hasPrefix("1") && phone.allSatisfy(\.isASCII) && phone.allSatisfy(\.isNumber)) {
-            issues.append(RowIssue(column: Column.phone.plainTitle, reason: "联系电话应为 11 位手机号码"))
+        var phone: String?
+        if let raw = text(.phone) {
+            do { phone = try PhoneNumber(raw).value } catch {
+                issues.append(RowIssue(column: Column.phone.plainTitle, reason: error.message))
+            }
         }
         guard issues.isEmpty else { return .invalid(issues) }
         return .row(Row(idNumber: number, name: name, category: category, creditCode: credit, phone: phone, room: text(.room)))

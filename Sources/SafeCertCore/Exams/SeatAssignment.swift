@@ -170,6 +170,13 @@ public enum SeatAssignment {
     /// New seat numbers continue after the room's highest one. A seat number names a physical
     /// seat, of which the room has `capacity`, so once numbering reaches the capacity the numbers
     /// freed by removed candidates are reused, lowest first.
+    /// The lowest seat number of a room of `capacity` seats not in `taken`; nil when it is full.
+    /// Used where one person at a time takes a seat (an application, an import row, a move).
+    public static func firstFreeSeat(taken: Set<Int>, capacity: Int) -> Int? {
+        guard capacity > 0 else { return nil }
+        return (1...capacity).first { !taken.contains($0) }
+    }
+
     public static func place<Candidate>(_ people: [Candidate], in room: SeatingRoom,
                                         existing: [Seat<Candidate>]) throws(SeatAssignmentError<Candidate>) -> [Seat<Candidate>] {
         guard !people.isEmpty else { throw .noCandidatesSelected }

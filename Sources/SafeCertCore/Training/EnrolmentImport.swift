@@ -95,29 +95,12 @@ public enum EnrolmentImportTemplate {
     }
 
     public static func parse(_ cells: [ImportCell], today: CalendarDate) -> Outcome {
-        func text(_ column: Column) -> String? {
-            guard column.rawValue < cells.count else { return nil }
-            switch cells[column.rawValue] {
-            case .empty: return nil
-            case .text(let s):
-                let t = TextNormalization.trimmed(TextNormalization.foldFullWidth(s))
-                return t.isEmpty ? nil : t
-            case .number(let raw): return raw
-            case .date(let d): return d.iso
-            }
-        }
+        func text(_ column: Column) -> String? { ImportText.text(cells, column.rawValue) }
         if Column.allCases.allSatisfy({ text($0) == nil }) { return .empty }
         var issues: [RowIssue] = []
         func issue(_ column: Column, _ reason: String) { issues.append(RowIssue(column: column.plainTitle, reason: reason)) }
 
-        var number = ""
-        if case .number(let raw) = cells.first ?? .empty, raw.contains("E") || raw.contains("e") {
-            issue(.idNumber, "证件号码被 Excel 存成了数字（\(raw)），末几位已丢失；请将该列设为文本格式后重新填写")
-        } else if let raw = text(.idNumber) {
-            number = raw.uppercased()
-        } else {
-            issue(.idNumber, "请填写证件号码")
-        }
+        let number = ImportText.idNumber(cells, Column.idNumber.rawValue, title: Column.idNumber.plainTitle, into: &issues)
         let name = text(.name) ?? ""
         if name.isEmpty { issue(.name, "请填写姓名") }
         func yesNo(_ column: Column) -> Bool {

@@ -127,8 +127,10 @@ enum CandidateImportRoutes {
             // The named room, or the first with a free seat.
             let choices = r.room.map { name in links.filter { $0.room.name == name } } ?? links
             if r.room != nil && choices.isEmpty { fail(.room, "「\(r.room!)」不是本考试计划的考场"); continue }
-            guard let link = choices.first(where: { !$0.room.disabled && (used[$0.room.id!]?.count ?? 0) < $0.room.capacity }),
-                  let seat = (1...max(1, link.room.capacity)).first(where: { !(used[link.room.id!]?.contains($0) ?? false) }) else {
+            guard let link = choices.first(where: {
+                      !$0.room.disabled && SeatAssignment.firstFreeSeat(taken: used[$0.room.id!] ?? [], capacity: $0.room.capacity) != nil
+                  }),
+                  let seat = SeatAssignment.firstFreeSeat(taken: used[link.room.id!] ?? [], capacity: link.room.capacity) else {
                 fail(.room, "考场已满"); continue
             }
             do {

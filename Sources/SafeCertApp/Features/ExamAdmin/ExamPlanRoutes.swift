@@ -244,14 +244,7 @@ enum ExamPlanRoutes {
         let roomIndex = Dictionary(uniqueKeysWithValues: rooms.enumerated().map { ($1.id!, $0 + 1) })
         try await req.db.transaction { db in
             try await plan.create(on: db)
-            for (index, room) in rooms.enumerated() {
-                let link = ExamPlanRoom()
-                link.$plan.id = plan.id!
-                link.$room.id = room.id!
-                link.centreID = room.$centre.id
-                link.position = index + 1
-                try await link.create(on: db)
-            }
+            try await linkRooms(rooms, to: plan, on: db)
             for seat in draw.seats {
                 guard let e = byID[seat.candidate] else { continue }
                 try await seatCandidate(e, plan: plan, roomID: seat.roomID, roomNumber: roomIndex[seat.roomID] ?? 0, number: seat.number,
@@ -265,6 +258,18 @@ enum ExamPlanRoutes {
         try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
                             "已制定考试计划 \(plan.serial)，分配 \(draw.seats.count) 人" + (shortfall.isEmpty ? "" : "。\(shortfall)"))
         return req.redirect(.examPlan(plan.id))
+    }
+
+    /// The plan's rooms, numbered in the order given (the ticket number's two digits).
+    static func linkRooms(_ rooms: [ExamRoom], to plan: ExamPlanRecord, on db: any Database) async throws {
+        for (index, room) in rooms.enumerated() {
+            let link = ExamPlanRoom()
+            link.$plan.id = plan.id!
+            link.$room.id = room.id!
+            link.centreID = room.$centre.id
+            link.position = index + 1
+            try await link.create(on: db)
+        }
     }
 
     /// Each room's number in the plan (the ticket number's two digits): its stored position, or
@@ -578,11 +583,8 @@ enum ExamPlanRoutes {
             problems.append("人员类型应为 A、B 或 C")
         }
         let phone = (req.field("phone") ?? "").trimmingCharacters(in: .whitespaces)
-        if phone.isEmpty {
-        } else if phone.count == 11, phone.hasPrefix("1"), phone.allSatisfy(\.isASCII), phone.allSatisfy(\.isNumber) {
-            c.phone = phone
-        } else {
-            problems.append("联系电话应为 11 位手机号码")
+        if !phone.isEmpty {
+            do { c.phone = try PhoneNumber(phone).value } catch { problems.append("联系电话：" + error.message) }
         }
         let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
         if let roomID = req.field("room").flatMap(UUID.init(uuidString:)), roomID != c.$room.id {
@@ -590,7 +592,7 @@ enum ExamPlanRoutes {
             let used = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == roomID).all(\.$seatNumber))
             if link.room.disabled {
                 problems.append("考场「\(link.room.name)」已停用")
-            } else if let seat = (1...max(1, link.room.capacity)).first(where: { !used.contains($0) }), used.count < link.room.capacity {
+            } else if let seat = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) {
                 let roomNumber = try await roomNumbers(plan.id!, on: req.db)[roomID] ?? 1
                 c.$room.id = roomID
                 c.seatNumber = seat

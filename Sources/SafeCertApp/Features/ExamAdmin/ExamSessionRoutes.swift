@@ -111,7 +111,7 @@ enum ExamSessionRoutes {
                 applyAction: !publisher && !held && p.applicationsOpen == true && used < total ? SiteURL.examSessionApply(p.id).link : nil,
                 appliedNote: held ? "已申请" : (!publisher && used >= total ? "已满" : nil))
         }
-        var note: String? = !publisher && awaiting.isEmpty ? "在线学习学时达到要求或培训合格后才能申请考场" : nil
+        var note: String? = !publisher && awaiting.isEmpty && applications.isEmpty ? "在线学习学时达到要求或培训合格后才能申请考场" : nil
         for e in awaiting where e.state == .inTraining {
             if let progress = try await EnrolmentService.studyProgress(of: e, on: req.db), !progress.isReached {
                 note = "在线学习已完成 \(StudyProgress.label(tenths: progress.earnedTenths))，还需 \(StudyProgress.label(tenths: progress.remainingTenths))，学时达到要求后才能申请考场"
@@ -149,14 +149,7 @@ enum ExamSessionRoutes {
         plan.applicationsOpen = true
         try await req.db.transaction { db in
             try await plan.create(on: db)
-            for (index, room) in rooms.enumerated() {
-                let link = ExamPlanRoom()
-                link.$plan.id = plan.id!
-                link.$room.id = room.id!
-                link.centreID = room.$centre.id
-                link.position = index + 1
-                try await link.create(on: db)
-            }
+            try await ExamPlanRoutes.linkRooms(rooms, to: plan, on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-session.publish", targetType: "exam-plan", targetID: plan.id?.uuidString,
                                    summary: plan.auditSummary + "；发布考场，座位 \(rooms.reduce(0) { $0 + $1.capacity }) 个", at: req.now)
         }
@@ -222,7 +215,7 @@ enum ExamSessionRoutes {
             let numbers = try await ExamPlanRoutes.roomNumbers(planID, on: db)
             for link in links where !link.room.disabled {
                 let used = Set(existing.filter { $0.$room.id == link.room.id! }.map(\.seatNumber))
-                guard used.count < link.room.capacity, let number = (1...link.room.capacity).first(where: { !used.contains($0) }) else { continue }
+                guard let number = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) else { continue }
                 let candidate = ExamCandidate()
                 candidate.$plan.id = planID
                 candidate.$enrolment.id = enrolment.id!
