@@ -22,6 +22,7 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     // Order matters: errors are rendered as Chinese pages; headers go on every response,
     // including error pages; static files skip the session lookup.
     app.middleware = .init()
+    if settings.testMode { app.middleware.use(QueryReadsMiddleware()) }
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware(environment: app.environment))
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))

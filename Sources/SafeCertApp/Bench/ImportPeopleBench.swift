@@ -79,10 +79,10 @@ struct BenchCommand: AsyncCommand {
         job.skippedRows = 0
         job.invalidRows = 0
         job.accountID = UUID()
-        job.$organization.id = org.id!
+        job.$organization.id = try org.requireID()
         try await job.create(on: app.db)
         let start = DispatchTime.now()
-        await ImportRunner.run(jobID: job.id!, app: app, actor: .system("bench"))
+        await ImportRunner.run(jobID: try job.requireID(), app: app, actor: .system("bench"))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let done = try await ImportJob.find(job.id, on: app.db)
         var usage = rusage()

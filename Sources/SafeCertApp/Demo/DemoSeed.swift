@@ -136,7 +136,7 @@ enum DemoSeed {
             var seeded: [String: Person] = [:]
             for demo in people + employees {
                 let employer = byName[demo.employer]
-                let person = Person(identity: demo.idNumber, name: demo.name, phone: demo.phone,
+                let person = try Person(identity: demo.idNumber, name: demo.name, phone: demo.phone,
                                     regionCode: employer?.regionCode ?? "220100", employerID: employer?.id)
                 person.status = .approved
                 person.education = "高中/中专/技校"
@@ -148,7 +148,7 @@ enum DemoSeed {
                 photo.thumbnail = try demoPhoto(hue: (Int(demo.phone.suffix(2)) ?? 0) * 37, width: 60, height: 84)
                 photo.width = 295
                 photo.height = 413
-                photo.$person.id = person.id!
+                photo.$person.id = try person.requireID()
                 try await photo.create(on: db)
                 seeded[demo.name] = person
                 guard people.contains(where: { $0.name == demo.name }) else { continue }
@@ -177,8 +177,8 @@ enum DemoSeed {
             c.name = name
             c.classType = type
             c.qualificationCode = "TZ-DG"
-            c.$institution.id = school.id!
-            c.$publisher.id = publisher.id!
+            c.$institution.id = try school.requireID()
+            c.$publisher.id = try publisher.requireID()
             c.regionCode = school.regionCode
             c.enrolmentDeadline = today.adding(days: 30).iso
             c.startDate = today.adding(days: 35).iso
@@ -200,8 +200,8 @@ enum DemoSeed {
             welding.name = "熔化焊接与热切割作业取证培训班（已结业）"
             welding.classType = .initial
             welding.qualificationCode = "TZ-HJ"
-            welding.$institution.id = school.id!
-            welding.$publisher.id = association.id!
+            welding.$institution.id = try school.requireID()
+            welding.$publisher.id = try association.requireID()
             welding.regionCode = school.regionCode
             welding.enrolmentDeadline = today.adding(days: -40).iso
             welding.startDate = today.adding(days: -35).iso
@@ -214,8 +214,8 @@ enum DemoSeed {
             try await welding.create(on: db)
             if let learner = people["李娜"] {
                 let e = Enrolment()
-                e.$trainingClass.id = welding.id!
-                e.$person.id = learner.id!
+                e.$trainingClass.id = try welding.requireID()
+                e.$person.id = try learner.requireID()
                 e.qualificationCode = "TZ-HJ"
                 e.regionCode = learner.regionCode
                 e.kind = .standard
@@ -231,7 +231,7 @@ enum DemoSeed {
         }
         if let holder = people["王强"] {
             let issued = today.adding(years: -6).adding(days: 20)
-            try await HeldCertificate(personID: holder.id!, qualificationCode: "TZ-DG", number: "T220202197811230157",
+            try await HeldCertificate(personID: holder.requireID(), qualificationCode: "TZ-DG", number: "T220202197811230157",
                                       issuedOn: issued, expiresOn: issued.adding(years: 6)).create(on: db)
         }
     }
@@ -246,7 +246,7 @@ enum DemoSeed {
         for (centreName, name, kind, capacity, ip) in rooms {
             guard let centre = byName[centreName] else { continue }
             let room = ExamRoom()
-            room.$centre.id = centre.id!
+            room.$centre.id = try centre.requireID()
             room.name = name
             room.kind = kind
             room.capacity = capacity

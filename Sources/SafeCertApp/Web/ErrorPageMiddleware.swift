@@ -30,7 +30,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 return Response(status: status, headers: headers)
             }
             let heading = Self.heading(for: status)
-            let message = Self.isUserFacing(reason, status: status) ? reason! : Self.defaultMessage(for: status)
+            let message = Self.isUserFacing(reason, status: status) ? reason ?? "" : Self.defaultMessage(for: status)
             if req.url.path.hasPrefix("/api/") || req.url.path == SiteURL.healthz.path {
                 let response = Response(status: status, headers: headers)
                 try response.content.encode(["error": message])

@@ -4,6 +4,8 @@ import Foundation
 /// the list's filters (DESIGN.md: exports in pages of 5,000).
 enum ExportParts {
     static let pageSize = 5_000
+    /// Parts asked for beyond this read as this one (an empty part, never an overflow).
+    static let maximumPart = 100_000
 
     static func options(path: String, filters: [(String, String?)], total: Int) -> [OrganizationForm.Option] {
         var components = URLComponents()
@@ -19,5 +21,8 @@ enum ExportParts {
     }
 
     /// The rows of part `part` (1-based) of a list.
-    static func range(part: Int) -> Range<Int> { ((max(1, part) - 1) * pageSize)..<(max(1, part) * pageSize) }
+    static func range(part: Int) -> Range<Int> {
+        let part = max(1, min(part, maximumPart))
+        return ((part - 1) * pageSize)..<(part * pageSize)
+    }
 }

@@ -90,10 +90,36 @@ extension Request {
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    /// A trimmed query parameter; empty is nil.
+    /// A trimmed query parameter; empty is nil. Every query parameter is read through here (or
+    /// `queryInt` / `queryDate`, which call it), so test mode can tell which ones a route reads.
     func queryText(_ name: String) -> String? {
+        var read = storage[QueryReadsKey.self] ?? []
+        if read.insert(name).inserted { storage[QueryReadsKey.self] = read }
         guard let value = query[String.self, at: name] else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
     }
+
+    /// A whole-number query parameter; anything that isn't one (or doesn't fit) is nil.
+    func queryInt(_ name: String) -> Int? {
+        queryText(name).flatMap { Int($0) }
+    }
+
+    /// A date filter ("YYYY-MM-DD", years 1900–2100); nil when absent, a 400 naming the field
+    /// when it isn't a real date in that range.
+    func queryDate(_ name: String, label: String) throws -> CalendarDate? {
+        guard let text = queryText(name) else { return nil }
+        guard let date = CalendarDate(input: text) else {
+            throw Abort(.badRequest, reason: "「\(label)」不是有效日期：请按 YYYY-MM-DD 填写 \(CalendarDate.inputYears.lowerBound)–\(CalendarDate.inputYears.upperBound) 年之间的日期")
+        }
+        return date
+    }
+
+    /// The export part asked for (1-based), at most `ExportParts.maximumPart`.
+    func exportPart() -> Int {
+        max(1, min(queryInt("part") ?? 1, ExportParts.maximumPart))
+    }
 }
+
+/// The query parameters this request read (test mode reports them in a response header).
+struct QueryReadsKey: StorageKey { typealias Value = Set<String> }

@@ -18,10 +18,12 @@ struct Pagination: Encodable, Sendable {
     let links: [Link]
 
     static let perPage = 20
+    /// Pages asked for beyond this are read as this (and then as the last page).
+    static let maximumPage = 100_000
 
     init(metadata: PageMetadata, path: String, filters: [(String, String?)], parameter: String = "page") {
-        let page = metadata.page
         let pageCount = max(1, metadata.pageCount)
+        let page = min(max(1, metadata.page), pageCount)
         func href(_ number: Int) -> String {
             var items = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
             items.append(URLQueryItem(name: parameter, value: String(number)))
@@ -35,15 +37,34 @@ struct Pagination: Encodable, Sendable {
         total = metadata.total
         previous = page > 1 ? href(page - 1) : nil
         next = page < pageCount ? href(page + 1) : nil
-        let window = max(1, page - 4)...min(pageCount, max(1, page - 4) + 8)
-        links = window.map { Link(number: $0, href: href($0), current: $0 == page) }
+        links = Self.window(page: page, pageCount: pageCount).map { Link(number: $0, href: href($0), current: $0 == page) }
+    }
+
+    /// Up to nine page numbers around the current one, always inside 1...pageCount.
+    static func window(page: Int, pageCount: Int) -> ClosedRange<Int> {
+        let last = max(1, pageCount)
+        let current = min(max(1, page), last)
+        let first = max(1, min(current - 4, last - 8))
+        return first...min(last, first + 8)
     }
 }
 
 extension Request {
-    /// Page number and size from the query (`page`, 1-based; at most 100 rows a page).
+    /// Page number and size from the query (`page`, 1-based; at most 100 rows a page). Anything
+    /// that isn't a page number reads as 1; a number past the last page is clamped by `page(for:)`.
     func pageRequest(per: Int = Pagination.perPage, parameter: String = "page") -> PageRequest {
-        let page = max(1, min(query[Int.self, at: parameter] ?? 1, 100_000))
-        return PageRequest(page: page, per: min(per, 100))
+        let page = max(1, min(queryInt(parameter) ?? 1, Pagination.maximumPage))
+        return PageRequest(page: page, per: max(1, min(per, 100)))
+    }
+}
+
+extension QueryBuilder {
+    /// One page of the list; a page past the end shows the last page instead of an empty one.
+    func page(for req: Request, per: Int = Pagination.perPage, parameter: String = "page") async throws -> Page<Model> {
+        let request = req.pageRequest(per: per, parameter: parameter)
+        let first = try await copy().paginate(request)
+        let lastPage = Swift.max(1, first.metadata.pageCount)
+        guard first.items.isEmpty, request.page > lastPage else { return first }
+        return try await paginate(PageRequest(page: lastPage, per: request.per))
     }
 }

@@ -193,15 +193,15 @@ public enum ResitRule {
 
 extension CalendarDate {
     /// Same day `months` later; a day the target month lacks falls back to its last day
-    /// (2025-01-31 + 1 month = 2025-02-28), as `adding(years:)` treats 29 February.
+    /// (2025-01-31 + 1 month = 2025-02-28), as `adding(years:)` treats 29 February; stops at `earliest` / `latest`.
     public func adding(months: Int) -> CalendarDate {
-        let total = year * 12 + (month - 1) + months
+        let (total, overflow) = (year * 12 + (month - 1)).addingReportingOverflow(months)
+        if overflow { return months < 0 ? .earliest : .latest }
+        if total < 12 { return .earliest }
         let targetYear = total / 12
+        if targetYear > 9999 { return .latest }
         let targetMonth = total % 12 + 1
         let targetDay = min(day, CalendarDate.daysInMonth(year: targetYear, month: targetMonth))
-        guard let result = CalendarDate(year: targetYear, month: targetMonth, day: targetDay) else {
-            preconditionFailure("CalendarDate.adding(months:) left the supported range 1...9999")
-        }
-        return result
+        return CalendarDate(year: targetYear, month: targetMonth, day: targetDay) ?? .latest
     }
 }

@@ -27,6 +27,27 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.init(year: year, month: month, day: day)
     }
 
+    /// The years a person may type into a form or a filter; anything outside is refused with the
+    /// field named, so date arithmetic on what a request carries stays far from the type's edges.
+    public static let inputYears = 1900...2100
+
+    /// A date typed by a user: exactly "YYYY-MM-DD", a real day, in `inputYears`.
+    public init?(input: String) {
+        guard let date = CalendarDate(iso: input.trimmingCharacters(in: .whitespaces)),
+              CalendarDate.inputYears.contains(date.year) else { return nil }
+        self = date
+    }
+
+    /// The first and last days the type holds; arithmetic stops at them instead of trapping.
+    public static let earliest = CalendarDate(validYear: 1, month: 1, day: 1)
+    public static let latest = CalendarDate(validYear: 9999, month: 12, day: 31)
+
+    private init(validYear year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// "2026-11-23"
     public var iso: String {
         TextNormalization.zeroPadded(year, width: 4) + "-" + TextNormalization.zeroPadded(month, width: 2) + "-"
@@ -55,18 +76,22 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// Same month and day `years` later; 29 February falls back to 28 February in common years,
-    /// which is how validity periods ("有效期 6 年") are counted.
+    /// which is how validity periods ("有效期 6 年") are counted. Stops at `earliest` / `latest`.
     public func adding(years: Int) -> CalendarDate {
-        let targetYear = year + years
+        let (targetYear, overflow) = year.addingReportingOverflow(years)
+        if overflow || targetYear > 9999 { return years < 0 ? .earliest : .latest }
+        if targetYear < 1 { return .earliest }
         let targetDay = min(day, CalendarDate.daysInMonth(year: targetYear, month: month))
-        guard let result = CalendarDate(year: targetYear, month: month, day: targetDay) else {
-            preconditionFailure("CalendarDate.adding(years:) left the supported range 1...9999")
-        }
-        return result
+        return CalendarDate(validYear: targetYear, month: month, day: targetDay)
     }
 
+    /// `days` later (or earlier); stops at `earliest` / `latest`.
     public func adding(days: Int) -> CalendarDate {
-        CalendarDate(dayNumber: dayNumber + days)
+        let (target, overflow) = dayNumber.addingReportingOverflow(days)
+        if overflow { return days < 0 ? .earliest : .latest }
+        if target < CalendarDate.earliest.dayNumber { return .earliest }
+        if target > CalendarDate.latest.dayNumber { return .latest }
+        return CalendarDate(dayNumber: target)
     }
 
     /// Whole days from `self` to `other` (negative when `other` is earlier).
@@ -103,10 +128,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public func startOfDay(in timeZone: TimeZone = chinaTimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)) else {
-            preconditionFailure("Gregorian calendar cannot represent \(iso)")
-        }
-        return date
+        if let date = calendar.date(from: DateComponents(year: year, month: month, day: day)) { return date }
+        let midnightUTC = Date(timeIntervalSince1970: TimeInterval(dayNumber) * 86_400)
+        return midnightUTC.addingTimeInterval(-TimeInterval(timeZone.secondsFromGMT(for: midnightUTC)))
     }
 
     // MARK: Day numbers (days since 1970-01-01, proleptic Gregorian)
@@ -122,6 +146,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// Only for day numbers between `earliest` and `latest`.
     private init(dayNumber: Int) {
         // Howard Hinnant's civil_from_days.
         let z = dayNumber + 719_468
@@ -133,10 +158,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        guard let date = CalendarDate(year: year, month: month, day: day) else {
-            preconditionFailure("CalendarDate.adding(days:) left the supported range 1...9999")
-        }
-        self = date
+        self.init(validYear: year, month: month, day: day)
     }
 }
 

@@ -36,7 +36,7 @@ enum APIRoutes {
 
     static func me(_ req: Request) async throws -> OrganizationDTO {
         let org = try req.apiOrganization()
-        return OrganizationDTO(id: org.id!, name: org.name, kind: org.kind.rawValue, regionCode: org.regionCode, creditCode: org.creditCode)
+        return OrganizationDTO(id: try org.requireID(), name: org.name, kind: org.kind.rawValue, regionCode: org.regionCode, creditCode: org.creditCode)
     }
 
     struct LookupDTO: Content {
@@ -72,7 +72,7 @@ extension APIRoutes {
         guard org.kind == .trainingInstitution else { throw Abort(.forbidden, reason: "只有培训机构的接口密钥可以登记缴费") }
         let id = try req.idParameter()
         guard let e = try await Enrolment.query(on: req.db).filter(\.$id == id).join(parent: \.$trainingClass)
-            .filter(TrainingClass.self, \.$institution.$id == org.id!).first() else {
+            .filter(TrainingClass.self, \.$institution.$id == org.requireID()).first() else {
             throw Abort(.notFound, reason: "未找到该报名")
         }
         let actor = AuditActor(accountID: nil, name: "接口密钥（\(org.name)）", organizationID: org.id, organizationName: org.name, ip: req.clientIP)
@@ -80,7 +80,7 @@ extension APIRoutes {
             try await EnrolmentRoutes.markPaid(e, user: nil, req: req, on: db, apiActor: actor)
         }
         if let problem, !e.paid { throw Abort(.conflict, reason: problem) }
-        return PaymentDTO(id: e.id!, state: e.state.rawValue, paid: e.paid, paymentNotice: e.paymentNotice, paidAt: e.paidAt)
+        return PaymentDTO(id: try e.requireID(), state: e.state.rawValue, paid: e.paid, paymentNotice: e.paymentNotice, paidAt: e.paidAt)
     }
 }
 

@@ -56,12 +56,12 @@ enum AccountRoutes {
         }
         if let role { query = query.filter(\.$role == role) }
         if lockedOnly { query = query.filter(\.$lockedUntil > req.now) }
-        let page = try await query.sort(\.$username).paginate(req.pageRequest())
+        let page = try await query.sort(\.$username).page(for: req)
         let now = req.now
         let rows = try page.items.map { account in
             let org = try account.joined(Organization.self)
             return Row(
-                id: account.id!.uuidString, username: account.username, name: account.displayName, role: account.role.label,
+                id: try account.requireID().uuidString, username: account.username, name: account.displayName, role: account.role.label,
                 organization: org.name, organizationHref: SiteURL.organization(org.id).link,
                 phone: Masking.phone(account.phone), status: account.status.label, active: account.status == .active,
                 locked: LoginPolicy.standard.isLocked(lockedUntil: account.lockedUntil, now: now),
@@ -105,7 +105,7 @@ enum AccountRoutes {
     static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {
         var model = FormModel()
         if let org = try await issuableOrganization(req, user, id: req.queryText("organization")) {
-            model.organizationID = org.id!.uuidString
+            model.organizationID = try org.requireID().uuidString
             model.organizationName = org.name
             let roles = Role.roles(for: org.kind, level: org.authorityLevel)
             model.roleOptions = roles.map { .init(value: $0.rawValue, label: $0.label, selected: false) }
@@ -116,13 +116,16 @@ enum AccountRoutes {
         let q = req.queryText("q")
         var query = Organization.query(on: req.db).scoped(to: user.scope).filter(\.$kind ~~ Array(kinds))
         if let q { query = query.filter(\.$name ~~ q) }
-        let page = try await query.sort(\.$name).paginate(req.pageRequest())
+        let page = try await query.sort(\.$name).page(for: req)
         let catalog = RegionCatalog.shared
-        model.candidates = page.items
+        model.candidates = try page.items
             .filter { OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init($0.kind, $0.authorityLevel)) }
-            .map { OrganizationRoutes.Row(id: $0.id!.uuidString, name: $0.name, kind: $0.kindLabel,
-                                           region: catalog.fullName(code: $0.regionCode), creditCode: $0.creditCode ?? "",
-                                           href: SiteURL.accountNew.path + "?organization=" + $0.id!.uuidString) }
+            .map { org in
+                let id = try org.requireID().uuidString
+                return OrganizationRoutes.Row(id: id, name: org.name, kind: org.kindLabel,
+                                              region: catalog.fullName(code: org.regionCode), creditCode: org.creditCode ?? "",
+                                              href: SiteURL.accountNew.path + "?organization=" + id)
+            }
         model.pagination = Pagination(metadata: page.metadata, path: SiteURL.accountNew.path, filters: [("q", q)])
         model.q = q ?? ""
         return try await req.render("accounts/choose", title: "添加用户", model)
@@ -141,7 +144,7 @@ enum AccountRoutes {
     static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
         guard let org = try await issuableOrganization(req, user, id: req.field("organization_id")) else { throw Abort(.notFound) }
         let roles = Role.roles(for: org.kind, level: org.authorityLevel)
-        var model = FormModel(organizationID: org.id!.uuidString, organizationName: org.name,
+        var model = FormModel(organizationID: try org.requireID().uuidString, organizationName: org.name,
                               username: req.field("username") ?? "", displayName: req.field("display_name") ?? "",
                               phone: req.field("phone") ?? "", role: req.field("role") ?? "")
         model.roleOptions = roles.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == model.role) }
@@ -203,7 +206,7 @@ enum AccountRoutes {
             account.status = status
             try await account.save(on: db)
             if status == .disabled {
-                try await WebSession.query(on: db).filter(\.$accountID == account.id!).delete()
+                try await WebSession.query(on: db).filter(\.$accountID == account.requireID()).delete()
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: status == .disabled ? "account.disable" : "account.enable",
                                    targetType: "account", targetID: account.id?.uuidString, summary: account.auditSummary, at: req.now)
@@ -229,7 +232,7 @@ enum AccountRoutes {
                 account.totpLastStep = nil
             }
             try await account.save(on: db)
-            try await WebSession.query(on: db).filter(\.$accountID == account.id!).delete()
+            try await WebSession.query(on: db).filter(\.$accountID == account.requireID()).delete()
             try await Audit.record(on: db, actor: req.auditActor(user), action: "account.reset-password", targetType: "account",
                                    targetID: account.id?.uuidString, summary: "重置密码\(totp == nil ? "" : "并重新生成动态口令")：\(account.username)", at: req.now)
         }

@@ -47,7 +47,7 @@ enum LoginRoutes {
     static func captcha(_ req: Request) async throws -> Response {
         let session = try await req.ensureSession()
         var rng = SystemRandomNumberGenerator()
-        if session.captchaAnswer == nil || req.query[String.self, at: "refresh"] != nil {
+        if session.captchaAnswer == nil || req.queryText("refresh") != nil {
             session.captchaAnswer = CaptchaChallenge.newAnswer(using: &rng)
             try await session.save(on: req.db)
         }

@@ -33,15 +33,15 @@ enum AuditRoutes {
         let actor = req.queryText("actor")
         let action = req.queryText("action")
         let target = req.queryText("target")
-        let from = req.queryText("from").flatMap(CalendarDate.init(iso:))
-        let to = req.queryText("to").flatMap(CalendarDate.init(iso:))
+        let from = try req.queryDate("from", label: "开始日期")
+        let to = try req.queryDate("to", label: "结束日期")
         var query = AuditEntry.query(on: req.db)
         if let actor { query = query.filter(\.$actor ~~ actor) }
         if let action { query = query.filter(\.$action == action) }
         if let target { query = query.filter(\.$targetID == target) }
         if let from { query = query.filter(\.$at >= ChinaTime.startOfDay(from)) }
         if let to { query = query.filter(\.$at < ChinaTime.startOfDay(to).addingTimeInterval(86_400)) }
-        let page = try await query.sort(\.$at, .descending).sort(\.$id).paginate(req.pageRequest(per: 50))
+        let page = try await query.sort(\.$at, .descending).sort(\.$id).page(for: req, per: 50)
         let rows = page.items.map { entry in
             Row(at: ChinaTime.format(entry.at), actor: entry.actor, organization: entry.organizationName,
                 action: Audit.actionLabels[entry.action].map { "\($0)（\(entry.action)）" } ?? entry.action,
@@ -60,13 +60,13 @@ enum AuditRoutes {
 
 /// Dates are calendar dates in Asia/Shanghai; times are stored in UTC (DESIGN.md §3).
 enum ChinaTime {
-    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    static let zone = CalendarDate.chinaTimeZone
 
     static func format(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     static func startOfDay(_ day: CalendarDate) -> Date {

@@ -92,13 +92,13 @@ enum CandidateImportRoutes {
         } else {
             problems.append(Problem(row: "-", column: "文件", reason: "请选择填好的考生信息表（.xlsx）"))
         }
-        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
-        let roomIndex = try await ExamPlanRoutes.roomNumbers(plan.id!, on: req.db)
+        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
+        let roomIndex = try await ExamPlanRoutes.roomNumbers(plan.requireID(), on: req.db)
         var used: [UUID: Set<Int>] = [:]
-        for c in try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).field(\.$id).field(\.$room.$id).field(\.$seatNumber).all() {
+        for c in try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).field(\.$id).field(\.$room.$id).field(\.$seatNumber).all() {
             used[c.$room.id, default: []].insert(c.seatNumber)
         }
-        let inPlan = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).all(\.$person.$id))
+        let inPlan = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).all(\.$person.$id))
         let prefix = Region.scopePrefix(of: plan.regionCode)
         var imported: [String] = []
         var skipped: [String] = []
@@ -113,37 +113,37 @@ enum CandidateImportRoutes {
                 fail(.idNumber, "未找到该证件号码的登记人员"); continue
             }
             if person.name != r.name { fail(.name, "姓名「\(r.name)」与登记的「\(person.name)」不一致"); continue }
-            if inPlan.contains(person.id!) { skipped.append("\(label) \(person.name)"); continue }
+            if inPlan.contains(try person.requireID()) { skipped.append("\(label) \(person.name)"); continue }
             if let code = r.creditCode {
                 var employer: Organization?
                 if let employerID = person.$employer.id { employer = try await Organization.find(employerID, on: req.db) }
                 if employer?.creditCode != code { fail(.creditCode, "与考生登记的工作单位（\(employer?.name ?? "无")）的统一社会信用代码不一致"); continue }
             }
-            guard let e = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.id!)
+            guard let e = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
                 .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
                 .filter(\.$regionCode =~ prefix).first() else {
                 fail(.idNumber, "不是本辖区该资格培训合格、待安排考试的人员"); continue
             }
             // The named room, or the first with a free seat.
             let choices = r.room.map { name in links.filter { $0.room.name == name } } ?? links
-            if r.room != nil && choices.isEmpty { fail(.room, "「\(r.room!)」不是本考试计划的考场"); continue }
-            guard let link = choices.first(where: {
-                      !$0.room.disabled && SeatAssignment.firstFreeSeat(taken: used[$0.room.id!] ?? [], capacity: $0.room.capacity) != nil
+            if let name = r.room, choices.isEmpty { fail(.room, "「\(name)」不是本考试计划的考场"); continue }
+            guard let link = try choices.first(where: {
+                      try !$0.room.disabled && SeatAssignment.firstFreeSeat(taken: used[try $0.room.requireID()] ?? [], capacity: $0.room.capacity) != nil
                   }),
-                  let seat = SeatAssignment.firstFreeSeat(taken: used[link.room.id!] ?? [], capacity: link.room.capacity) else {
+                  let seat = SeatAssignment.firstFreeSeat(taken: used[try link.room.requireID()] ?? [], capacity: link.room.capacity) else {
                 fail(.room, "考场已满"); continue
             }
             do {
                 try await req.db.transaction { db in
-                    try await ExamPlanRoutes.seatCandidate(e, plan: plan, roomID: link.room.id!, roomNumber: roomIndex[link.room.id!] ?? 1, number: seat,
+                    try await ExamPlanRoutes.seatCandidate(e, plan: plan, roomID: link.room.requireID(), roomNumber: roomIndex[link.room.requireID()] ?? 1, number: seat,
                                                            note: "导入考生", user: user, req: req, on: db)
-                    if let c = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).filter(\.$person.$id == person.id!).first() {
+                    if let c = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$person.$id == person.requireID()).first() {
                         c.personCategory = r.category
                         c.phone = r.phone
                         try await c.save(on: db)
                     }
                 }
-                used[link.room.id!, default: []].insert(seat)
+                used[try link.room.requireID(), default: []].insert(seat)
                 imported.append("\(label) \(person.name) → \(link.room.name) \(Seat<UUID>.label(seat))")
             } catch let error as AbortError {
                 fail(.idNumber, error.reason)

@@ -80,7 +80,7 @@ enum CandidateRoutes {
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, f) = try await filtered(req, user)
-        let page = try await query.sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$seatNumber).sort(\.$id).paginate(req.pageRequest())
+        let page = try await query.sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$seatNumber).sort(\.$id).page(for: req)
         let full = user.may(.viewFullPersonalData)
         let rows = try page.items.map { c in
             let plan = try c.joined(ExamPlanRecord.self)
@@ -100,7 +100,7 @@ enum CandidateRoutes {
 
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, _) = try await filtered(req, user)
-        let part = max(1, req.query[Int.self, at: "part"] ?? 1)
+        let part = req.exportPart()
         let rows = try await query.sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$seatNumber).sort(\.$id)
             .range(ExportParts.range(part: part)).all()
         let full = user.may(.viewFullPersonalData)

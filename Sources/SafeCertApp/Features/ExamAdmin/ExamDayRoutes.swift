@@ -33,7 +33,7 @@ enum ExamDayRoutes {
         let plan = plans.first { $0.id == planID } ?? (planID == nil ? plans.first : nil)
         var rooms: [ExamRoom] = []
         if let plan {
-            var links = ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!)
+            var links = try ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID())
             if user.role == .examCentre, let org = user.organizationID { links = links.filter(\.$centreID == org) }
             rooms = try await links.with(\.$room).all().map(\.room).sorted { $0.name < $1.name }
         }
@@ -76,33 +76,33 @@ enum ExamDayRoutes {
                                       roomID: req.queryText("room").flatMap(UUID.init(uuidString:)))
         var rows: [IdentityRow] = []
         if let plan = choice.plan, let room = choice.room {
-            let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == room.id!)
+            let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID())
                 .join(parent: \.$person).sort(\.$seatNumber).limit(500).all()
-            let checks = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id ~~ candidates.map { $0.id! })
+            let checks = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id ~~ candidates.map { try $0.requireID() })
                 .field(\.$id).field(\.$candidate.$id).field(\.$method).field(\.$manualReason).all()
             let byCandidate = Dictionary(checks.map { ($0.$candidate.id, $0) }, uniquingKeysWith: { a, _ in a })
             // Which checks carry which photos, without loading the bytes of every photo.
-            let withCard = Set(try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id ~~ candidates.map { $0.id! })
+            let withCard = Set(try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id ~~ candidates.map { try $0.requireID() })
                 .filter(\.$cardPhoto != nil).all(\.$candidate.$id))
-            let withLive = Set(try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id ~~ candidates.map { $0.id! })
+            let withLive = Set(try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id ~~ candidates.map { try $0.requireID() })
                 .filter(\.$livePhoto != nil).all(\.$candidate.$id))
             for c in candidates {
                 let p = try c.joined(Person.self)
-                let check = byCandidate[c.id!]
+                let check = byCandidate[try c.requireID()]
                 let image = SiteURL.identityImage(c.id).link
                 rows.append(IdentityRow(
-                    id: c.id!.uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), seat: Seat<UUID>.label(c.seatNumber),
+                    id: try c.requireID().uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), seat: Seat<UUID>.label(c.seatNumber),
                     state: c.state.label, stateKey: c.state.rawValue, method: check?.method.label, reason: check?.manualReason,
                     registeredPhoto: image + "?kind=registered",
-                    cardPhoto: withCard.contains(c.id!) ? image + "?kind=card" : nil,
-                    livePhoto: withLive.contains(c.id!) ? image + "?kind=live" : nil,
+                    cardPhoto: withCard.contains(try c.requireID()) ? image + "?kind=card" : nil,
+                    livePhoto: withLive.contains(try c.requireID()) ? image + "?kind=live" : nil,
                     livePhotoAction: check == nil ? nil : SiteURL.identityLivePhoto(c.id).link))
             }
         }
         let catalogue = try await CatalogueStore.load(on: req.db)
         return try await req.render("exams/identity", title: "实名认证", IdentityModel(
-            planOptions: choice.plans.map { .init(value: $0.id!.uuidString, label: "\($0.serial) · \(catalogue.type(code: $0.qualificationCode)?.name ?? $0.qualificationCode) · \(ExamSchedule.beijingText($0.startAt))", selected: $0.id == choice.plan?.id) },
-            roomOptions: choice.rooms.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
+            planOptions: choice.plans.map { .init(value: try $0.requireID().uuidString, label: "\($0.serial) · \(catalogue.type(code: $0.qualificationCode)?.name ?? $0.qualificationCode) · \(ExamSchedule.beijingText($0.startAt))", selected: $0.id == choice.plan?.id) },
+            roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
             planID: choice.plan?.id?.uuidString ?? "", roomID: choice.room?.id?.uuidString ?? "",
             planFacts: choice.plan.map { "\($0.serial)：\(ExamSchedule.beijingText($0.startAt)) 起 \($0.durationMinutes) 分钟；状态 \($0.state.label)；实名认证自开考前 \(IdentityCheck.opensBeforeStartHours) 小时开放至考试结束" },
             rows: rows, admitted: rows.filter { $0.stateKey != Attendance.notArrived.rawValue && $0.stateKey != Attendance.absent.rawValue }.count,
@@ -177,13 +177,13 @@ enum ExamDayRoutes {
         let number = TextNormalizationBridge.idNumber(input.idNumber)
         let cardName = String(input.name.prefix(50))
         guard !number.isEmpty, !cardName.isEmpty else { return try await answer(false, "读卡数据缺少证件号码或姓名") }
-        let found = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == room.id!)
+        let found = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID())
             .join(parent: \.$person).filter(Person.self, \.$idNumber == number).first()
         let person = try found?.joined(Person.self)
         var already = false
         var suspendedUntil: CalendarDate?
-        if let found { already = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == found.id!).count() > 0 }
-        if let person { suspendedUntil = try await EnrolmentService.suspendedUntil(personID: person.id!, on: req.db) }
+        if let found { already = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == found.requireID()).count() > 0 }
+        if let person { suspendedUntil = try await EnrolmentService.suspendedUntil(personID: person.requireID(), on: req.db) }
         let facts = IdentityFacts(
             planState: plan.state, schedule: schedule, now: req.now, registeredName: person?.name, cardName: cardName,
             cardValidUntil: input.validUntil.flatMap { CalendarDate(iso: $0) ?? ExcelDate.parseText($0) },
@@ -199,8 +199,8 @@ enum ExamDayRoutes {
         }
         let cardPhoto = decodePhoto(input.photo)
         let record = IdentityCheckRecord()
-        record.$candidate.id = candidate.id!
-        record.planID = plan.id!
+        record.$candidate.id = try candidate.requireID()
+        record.planID = try plan.requireID()
         record.method = method
         record.cardName = cardName
         record.cardIDNumber = number
@@ -248,7 +248,7 @@ enum ExamDayRoutes {
     /// The live photo the page's webcam takes after the check (现场拍照); taking it again replaces it.
     static func livePhoto(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await visibleCandidate(req, user)
-        guard let record = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == c.id!).first() else {
+        guard let record = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == c.requireID()).first() else {
             throw Abort(.conflict, reason: "请先完成实名认证再拍照")
         }
         let raw = (try? req.content.decode(PhotoInput.self).photo) ?? req.field("photo")
@@ -269,8 +269,8 @@ enum ExamDayRoutes {
         let c = try await visibleCandidate(req, user)
         let data: Data?
         switch req.queryText("kind") {
-        case "card": data = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == c.id!).first()?.cardPhoto
-        case "live": data = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == c.id!).first()?.livePhoto
+        case "card": data = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == c.requireID()).first()?.cardPhoto
+        case "live": data = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == c.requireID()).first()?.livePhoto
         default: data = try await PersonPhoto.query(on: req.db).filter(\.$person.$id == c.$person.id).first()?.jpeg
         }
         guard let data else { throw Abort(.notFound) }
@@ -321,20 +321,21 @@ enum ExamDayRoutes {
         var incidents: [IncidentRow] = []
         var options: [OrganizationForm.Option] = []
         if let plan = choice.plan, let room = choice.room {
-            let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == room.id!)
+            let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID())
                 .join(parent: \.$person).sort(\.$seatNumber).limit(500).all()
             var names: [UUID: String] = [:]
             for c in candidates {
                 let p = try c.joined(Person.self)
-                names[c.id!] = "\(Seat<UUID>.label(c.seatNumber)) \(p.name)"
+                names[try c.requireID()] = "\(Seat<UUID>.label(c.seatNumber)) \(p.name)"
                 let total = c.progressTotal ?? 0
                 let answered = c.progressAnswered ?? 0
                 rows.append(LiveRow(name: p.name, idNumber: Masking.idNumber(p.idNumber), seat: Seat<UUID>.label(c.seatNumber),
                                     state: c.state.label, stateKey: c.state.rawValue,
                                     progress: total > 0 ? "\(answered)/\(total)" : "—", percent: total > 0 ? answered * 100 / total : 0))
-                options.append(.init(value: c.id!.uuidString, label: names[c.id!]!))
+                let id = try c.requireID()
+                options.append(.init(value: id.uuidString, label: names[id] ?? p.name))
             }
-            incidents = try await ExamIncident.query(on: req.db).filter(\.$planID == plan.id!).filter(\.$roomID == room.id!)
+            incidents = try await ExamIncident.query(on: req.db).filter(\.$planID == plan.requireID()).filter(\.$roomID == room.requireID())
                 .sort(\.$createdAt, .descending).limit(200).all().map {
                     IncidentRow(time: ExamSchedule.beijingText($0.createdAt), text: $0.text, author: $0.author, candidate: $0.candidateID.flatMap { names[$0] })
                 }
@@ -344,8 +345,8 @@ enum ExamDayRoutes {
         }
         let mayWrite = user.role == .examCentre && choice.plan.map { [.approved, .inProgress, .finished].contains($0.state) } == true
         return try await req.render("exams/live", title: "正在考试", LiveModel(
-            planOptions: choice.plans.map { .init(value: $0.id!.uuidString, label: "\($0.serial) · \(ExamSchedule.beijingText($0.startAt)) · \($0.state.label)", selected: $0.id == choice.plan?.id) },
-            roomOptions: choice.rooms.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
+            planOptions: choice.plans.map { .init(value: try $0.requireID().uuidString, label: "\($0.serial) · \(ExamSchedule.beijingText($0.startAt)) · \($0.state.label)", selected: $0.id == choice.plan?.id) },
+            roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
             planID: choice.plan?.id?.uuidString ?? "", roomID: choice.room?.id?.uuidString ?? "",
             planFacts: choice.plan.flatMap { p in p.schedule.map { "\(p.serial)：\(ExamSchedule.beijingText($0.start)) 至 \(ExamSchedule.beijingText($0.end))；状态 \(p.state.label)" } },
             counts: counts, rows: rows, incidents: incidents,
@@ -360,7 +361,7 @@ enum ExamDayRoutes {
         let roomID = req.field("room").flatMap(UUID.init(uuidString:))
         let choice = try await choose(req, user, planID: planID, roomID: roomID)
         guard let plan = choice.plan, let room = choice.room, plan.id == planID, room.id == roomID else { throw Abort(.notFound) }
-        let back = SiteURL.live.path + "?plan=\(plan.id!.uuidString)&room=\(room.id!.uuidString)"
+        let back = SiteURL.live.path + "?plan=\(try plan.requireID().uuidString)&room=\(try room.requireID().uuidString)"
         let text = (req.field("text") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 500 else {
             try await req.flash(.error, "考场记录：请填写内容（不超过 500 字）")
@@ -368,12 +369,12 @@ enum ExamDayRoutes {
         }
         var candidateID: UUID?
         if let raw = req.field("candidate").flatMap(UUID.init(uuidString:)),
-           try await ExamCandidate.query(on: req.db).filter(\.$id == raw).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == room.id!).count() > 0 {
+           try await ExamCandidate.query(on: req.db).filter(\.$id == raw).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID()).count() > 0 {
             candidateID = raw
         }
         let incident = ExamIncident()
-        incident.planID = plan.id!
-        incident.roomID = room.id!
+        incident.planID = try plan.requireID()
+        incident.roomID = try room.requireID()
         incident.candidateID = candidateID
         incident.text = text
         incident.author = user.displayName
@@ -409,7 +410,7 @@ extension ExamDayRoutes {
         guard org.kind == .examCentre else { throw Abort(.forbidden, reason: "只有考核点的接口密钥可以上报考试进度") }
         let ticket = req.parameters.get("ticket") ?? ""
         guard let c = try await ExamCandidate.query(on: req.db).filter(\.$ticketNumber == ticket).join(parent: \.$plan).join(parent: \.$room)
-            .filter(ExamRoom.self, \.$centre.$id == org.id!).first() else { throw Abort(.notFound, reason: "未找到该准考证号的考生") }
+            .filter(ExamRoom.self, \.$centre.$id == org.requireID()).first() else { throw Abort(.notFound, reason: "未找到该准考证号的考生") }
         let input = try req.content.decode(ProgressInput.self)
         let report: ExamAttendanceRule.Report = input.submitted == true ? .submit : .progress(answered: input.answered ?? -1, total: input.total ?? 0)
         let plan = try c.joined(ExamPlanRecord.self)

@@ -37,8 +37,11 @@ enum ExamOverviewRoutes {
     static func calendar(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let today = CalendarDate.today(now: req.now)
         let (year, month) = req.queryText("month").flatMap(ExamCalendar.parseMonth) ?? (today.year, today.month)
-        let first = CalendarDate(year: year, month: month, day: 1)!
-        let after = { () -> CalendarDate in let n = ExamCalendar.shift(year: year, month: month, by: 1); return CalendarDate(year: n.year, month: n.month, day: 1)! }()
+        let next = ExamCalendar.shift(year: year, month: month, by: 1)
+        guard let first = CalendarDate(year: year, month: month, day: 1),
+              let after = CalendarDate(year: next.year, month: next.month, day: 1) else {
+            throw Abort(.badRequest, reason: "「月份」不是有效月份：请按 YYYY-MM 填写")
+        }
         var query = try await ExamPlanRoutes.scoped(req, user).filter(\.$startAt >= first.startOfDay()).filter(\.$startAt < after.startOfDay())
         // Centres whose rooms the visible plans use; filter by one.
         let centreID = req.queryText("centre").flatMap(UUID.init(uuidString:))
@@ -47,7 +50,7 @@ enum ExamOverviewRoutes {
             query = query.filter(\.$id ~~ planIDs)
         }
         let plans = try await query.sort(\.$startAt).limit(1_000).all()
-        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id ~~ plans.map { $0.id! }).with(\.$room).all()
+        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id ~~ plans.map { try $0.requireID() }).with(\.$room).all()
         var roomsByPlan: [UUID: [String]] = [:]
         for l in links { roomsByPlan[l.$plan.id, default: []].append(l.room.name) }
         let catalogue = try await CatalogueStore.load(on: req.db)
@@ -58,7 +61,7 @@ enum ExamOverviewRoutes {
             let qualification = catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode
             byDay[day, default: []].append(PlanChip(
                 label: "\(text.dropFirst(11)) \(qualification)",
-                title: "\(p.serial) · \(p.planType.label) · \(qualification) · \((roomsByPlan[p.id!] ?? []).sorted().joined(separator: "、")) · \(p.state.label)",
+                title: "\(p.serial) · \(p.planType.label) · \(qualification) · \((roomsByPlan[try p.requireID()] ?? []).sorted().joined(separator: "、")) · \(p.state.label)",
                 href: SiteURL.examPlan(p.id).link, stateKey: p.state.rawValue))
         }
         let weeks = ExamCalendar.weeks(year: year, month: month).map { week in
@@ -68,13 +71,12 @@ enum ExamOverviewRoutes {
             .limit(5_000).all(\.$centreID))
         let centres = try await Organization.query(on: req.db).filter(\.$id ~~ Array(centreIDs)).sort(\.$name).limit(200).all()
         let prev = ExamCalendar.shift(year: year, month: month, by: -1)
-        let next = ExamCalendar.shift(year: year, month: month, by: 1)
         func monthText(_ y: Int, _ m: Int) -> String { String(format: "%04d-%02d", y, m) }
         let centreQuery = centreID.map { "&centre=\($0.uuidString)" } ?? ""
         return try await req.render("exams/calendar", title: "考试计划总览", CalendarModel(
             month: "\(year) 年 \(month) 月", previous: "?month=\(monthText(prev.year, prev.month))" + centreQuery,
             next: "?month=\(monthText(next.year, next.month))" + centreQuery, weeks: weeks,
-            centreOptions: centres.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id == centreID) }, total: plans.count))
+            centreOptions: centres.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == centreID) }, total: plans.count))
     }
 
     // MARK: 人员信息查询
@@ -119,7 +121,7 @@ enum ExamOverviewRoutes {
         }
         // Only the candidates of plans the account sees; an exam centre sees nobody else.
         let visiblePlans = try await ExamPlanRoutes.scoped(req, user).limit(5_000).all(\.$id)
-        let sittings = try await ExamCandidate.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$plan.$id ~~ visiblePlans)
+        let sittings = try await ExamCandidate.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$plan.$id ~~ visiblePlans)
             .join(parent: \.$plan).join(parent: \.$room).sort(ExamPlanRecord.self, \.$startAt, .descending).limit(100).all()
         let regionVisible: Bool = {
             switch user.scope {
@@ -132,7 +134,7 @@ enum ExamOverviewRoutes {
             return try await req.render("exams/people", title: "人员信息查询", model)
         }
         let catalogue = try await CatalogueStore.load(on: req.db)
-        let enrolments = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.id!).sort(\.$createdAt, .descending).limit(50).all()
+        let enrolments = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID()).sort(\.$createdAt, .descending).limit(50).all()
         var employer: Organization?
         if let employerID = person.$employer.id { employer = try await Organization.find(employerID, on: req.db) }
         model = PersonModel(

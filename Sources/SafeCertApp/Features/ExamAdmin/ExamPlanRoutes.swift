@@ -73,21 +73,21 @@ enum ExamPlanRoutes {
         if let state { query = query.filter(\.$state == state) }
         let qualification = req.queryText("qualification")
         if let qualification { query = query.filter(\.$qualificationCode == qualification) }
-        let from = req.queryText("from").flatMap(CalendarDate.init(iso:))
+        let from = try req.queryDate("from", label: "开始日期")
         if let from { query = query.filter(\.$startAt >= from.startOfDay()) }
-        let to = req.queryText("to").flatMap(CalendarDate.init(iso:))
+        let to = try req.queryDate("to", label: "结束日期")
         if let to { query = query.filter(\.$startAt < to.adding(days: 1).startOfDay()) }
         let centreID = req.queryText("centre").flatMap(UUID.init(uuidString:))
         if let centreID {
             query = query.filter(\.$id ~~ (try await ExamPlanRoom.query(on: req.db).filter(\.$centreID == centreID).limit(5_000).all(\.$plan.$id)))
         }
-        let page = try await query.sort(\.$startAt, .descending).sort(\.$id).paginate(req.pageRequest())
+        let page = try await query.sort(\.$startAt, .descending).sort(\.$id).page(for: req)
         let catalogue = try await CatalogueStore.load(on: req.db)
-        let counts = try await candidateCounts(page.items.map { $0.id! }, on: req.db)
-        let rows = page.items.map { p in
+        let counts = try await candidateCounts(page.items.map { try $0.requireID() }, on: req.db)
+        let rows = try page.items.map { p in
             Row(serial: p.serial, type: p.planType.label, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
                 start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
-                candidates: counts[p.id!] ?? 0, state: p.state.label, stateKey: p.state.rawValue, href: SiteURL.examPlan(p.id).link)
+                candidates: counts[try p.requireID()] ?? 0, state: p.state.label, stateKey: p.state.rawValue, href: SiteURL.examPlan(p.id).link)
         }
         let centres = try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
             .limit(500).all(\.$centre.$id)
@@ -99,7 +99,7 @@ enum ExamPlanRoutes {
                                              ("from", from?.iso), ("to", to?.iso), ("centre", centreID?.uuidString)]),
             serial: serial ?? "", from: from?.iso ?? "", to: to?.iso ?? "",
             stateOptions: ExamPlanState.allCases.filter { $0 != .deleted }.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
-            centreOptions: centreOrgs.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id == centreID) },
+            centreOptions: centreOrgs.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == centreID) },
             qualificationOptions: catalogue.types.map { .init(value: $0.code, label: $0.name, selected: $0.code == qualification) },
             canDraft: user.may(.draftExamPlans)))
     }
@@ -141,8 +141,8 @@ enum ExamPlanRoutes {
             form: form,
             typeOptions: ExamPlanType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.planType) },
             qualificationOptions: catalogue.types.map { .init(value: $0.code, label: $0.name, selected: $0.code == form.qualification) },
-            rooms: rooms.map { RoomOption(id: $0.id!.uuidString, label: "\($0.centre.name) · \($0.name)（\($0.kind.label)，\($0.capacity) 人）",
-                                          checked: form.rooms.contains($0.id!.uuidString)) },
+            rooms: rooms.map { RoomOption(id: try $0.requireID().uuidString, label: "\($0.centre.name) · \($0.name)（\($0.kind.label)，\($0.capacity) 人）",
+                                          checked: form.rooms.contains(try $0.requireID().uuidString)) },
             eligibleNote: "从培训合格（已通过培训结果审核）且尚未安排考试的人员中随机抽取",
             session: session, action: session ? SiteURL.examSessions.path : SiteURL.examPlans.path), status: status)
     }
@@ -190,7 +190,7 @@ enum ExamPlanRoutes {
         }
         if let start, start <= req.now { form.errors.add("date", "考试时间须晚于现在") }
         let count = Int(form.count)
-        if !session && (count == nil || count! < 1 || count! > 20_000) { form.errors.add("count", "考生人数须为 1–20000 的整数") }
+        if !session && !(1...20_000).contains(count ?? 0) { form.errors.add("count", "考生人数须为 1–20000 的整数") }
         let roomIDs = form.rooms.compactMap(UUID.init(uuidString:))
         let rooms = roomIDs.isEmpty ? [] : try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
             .filter(\.$id ~~ roomIDs).sort(\.$name).all()
@@ -216,10 +216,11 @@ enum ExamPlanRoutes {
             .sort(\.$createdAt).sort(\.$id).limit(50_000).all()
         var seedSource = SystemRandomNumberGenerator()
         let seed = seedSource.next() >> 1
-        let seating = rooms.map { SeatingRoom(id: $0.id!, centreID: $0.$centre.id, name: $0.name, capacity: $0.capacity, isEnabled: !$0.disabled) }
+        let seating = try rooms.map { SeatingRoom(id: try $0.requireID(), centreID: $0.$centre.id, name: $0.name, capacity: $0.capacity, isEnabled: !$0.disabled) }
+        let eligibleIDs = try eligible.map { try $0.requireID() }
         let draw: SeatDraw<UUID>
         do {
-            draw = try SeatAssignment.automatic(eligible: eligible.map { $0.id! }, count: count, rooms: seating, seed: seed)
+            draw = try SeatAssignment.automatic(eligible: eligibleIDs, count: count, rooms: seating, seed: seed)
         } catch {
             form.errors.add("rooms", error.message)
             return try await renderForm(req, user, form: form, status: .unprocessableEntity)
@@ -228,7 +229,7 @@ enum ExamPlanRoutes {
             form.errors.add("count", "没有符合条件的考生：本辖区该资格培训合格且尚未安排考试的人员为 0")
             return try await renderForm(req, user, form: form, status: .unprocessableEntity)
         }
-        let byID = Dictionary(uniqueKeysWithValues: eligible.map { ($0.id!, $0) })
+        let byID = Dictionary(uniqueKeysWithValues: try eligible.map { (try $0.requireID(), $0) })
         let plan = ExamPlanRecord()
         plan.serial = "KS" + CalendarDate.today(now: req.now).iso.replacingOccurrences(of: "-", with: "") + Tokens.digits(5)
         plan.planType = type
@@ -241,7 +242,7 @@ enum ExamPlanRoutes {
         plan.durationMinutes = schedule.durationMinutes
         plan.state = state
         plan.drawSeed = String(seed)
-        let roomIndex = Dictionary(uniqueKeysWithValues: rooms.enumerated().map { ($1.id!, $0 + 1) })
+        let roomIndex = Dictionary(uniqueKeysWithValues: try rooms.enumerated().map { (try $1.requireID(), $0 + 1) })
         try await req.db.transaction { db in
             try await plan.create(on: db)
             try await linkRooms(rooms, to: plan, on: db)
@@ -264,8 +265,8 @@ enum ExamPlanRoutes {
     static func linkRooms(_ rooms: [ExamRoom], to plan: ExamPlanRecord, on db: any Database) async throws {
         for (index, room) in rooms.enumerated() {
             let link = ExamPlanRoom()
-            link.$plan.id = plan.id!
-            link.$room.id = room.id!
+            link.$plan.id = try plan.requireID()
+            link.$room.id = try room.requireID()
             link.centreID = room.$centre.id
             link.position = index + 1
             try await link.create(on: db)
@@ -279,7 +280,7 @@ enum ExamPlanRoutes {
         var numbers: [UUID: Int] = [:]
         var next = (links.compactMap(\.position).max() ?? 0) + 1
         for l in links.sorted(by: { ($0.position ?? Int.max, $0.room.name) < ($1.position ?? Int.max, $1.room.name) }) {
-            if let p = l.position { numbers[l.room.id!] = p } else { numbers[l.room.id!] = next; next += 1 }
+            if let p = l.position { numbers[try l.room.requireID()] = p } else { numbers[try l.room.requireID()] = next; next += 1 }
         }
         return numbers
     }
@@ -289,8 +290,8 @@ enum ExamPlanRoutes {
     static func seatCandidate(_ e: Enrolment, plan: ExamPlanRecord, roomID: UUID, roomNumber: Int, number: Int, note: String,
                               user: CurrentUser, req: Request, on db: any Database) async throws {
         let candidate = ExamCandidate()
-        candidate.$plan.id = plan.id!
-        candidate.$enrolment.id = e.id!
+        candidate.$plan.id = try plan.requireID()
+        candidate.$enrolment.id = try e.requireID()
         candidate.$person.id = e.$person.id
         candidate.$room.id = roomID
         candidate.seatNumber = number
@@ -364,14 +365,14 @@ enum ExamPlanRoutes {
     static func show(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let plan = try await findPlan(req, user)
         let catalogue = try await CatalogueStore.load(on: req.db)
-        let page = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).join(parent: \.$person).join(parent: \.$room)
-            .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).paginate(req.pageRequest())
+        let page = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person).join(parent: \.$room)
+            .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).page(for: req)
         let rows = try page.items.map { c in
             let p = try c.joined(Person.self)
             let r = try c.joined(ExamRoom.self)
-            return CandidateRow(id: c.id!.uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), room: r.name, seat: Seat<UUID>.label(c.seatNumber))
+            return CandidateRow(id: try c.requireID().uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), room: r.name, seat: Seat<UUID>.label(c.seatNumber))
         }
-        let rooms = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all().map(\.room.name)
+        let rooms = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all().map(\.room.name)
         let facts: [(String, String)] = [
             ("流水号", plan.serial), ("考试类型", plan.planType.label),
             ("资格类型", catalogue.type(code: plan.qualificationCode)?.name ?? plan.qualificationCode),
@@ -385,7 +386,7 @@ enum ExamPlanRoutes {
             return (try? checkCandidateChange(plan, user, actor: actor, schedule: schedule, now: req.now)) != nil
         }()
         return try await req.render("exams/plan", title: "考试计划 \(plan.serial)", ShowModel(
-            id: plan.id!.uuidString, facts: facts.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
+            id: plan.requireID().uuidString, facts: facts.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
             state: plan.state.label, stateKey: plan.state.rawValue, reason: plan.stateReason,
             candidates: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlan(plan.id).link, filters: []),
             events: events.map { .init(event: $0.0, label: $0.1.action.replacingOccurrences(of: "考试计划", with: ""), needsReason: $0.2,
@@ -398,8 +399,8 @@ enum ExamPlanRoutes {
             editAction: mayEdit ? SiteURL.examPlanEditCandidate(plan.id).link : nil,
             candidateOptions: rows.map { .init(value: $0.id, label: "\($0.seat) \($0.name)（\($0.room)）") },
             categoryOptions: PersonCategory.allCases.map { .init(value: $0.rawValue, label: $0.label) },
-            placeRooms: try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
-                .map { .init(value: $0.room.id!.uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
+            placeRooms: try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
+                .map { .init(value: try $0.room.requireID().uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
             ticketsHref: TicketRoutes.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
             cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）",
             links: planLinks(plan, user, mayEditCandidates: mayEdit)))
@@ -433,7 +434,7 @@ enum ExamPlanRoutes {
     /// The plan's other pages this account may open.
     static func planLinks(_ plan: ExamPlanRecord, _ user: CurrentUser, mayEditCandidates: Bool) -> [OrganizationForm.Option] {
         var links: [OrganizationForm.Option] = []
-        let id = plan.id!.uuidString
+        let id = plan.id?.uuidString ?? ""
         if user.may(.importCandidates) && mayEditCandidates {
             links.append(.init(value: SiteURL.examPlanImport(plan.id).link, label: "导入考生信息"))
         }
@@ -484,7 +485,7 @@ enum ExamPlanRoutes {
             }
             if transition.state == .deleted {
                 // Everyone placed goes back to where they stood.
-                let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).with(\.$enrolment).all()
+                let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).with(\.$enrolment).all()
                 for c in candidates {
                     _ = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority, user: user,
                                                          req: req, on: db, extra: "；考试计划 \(plan.serial) 已删除")
@@ -512,7 +513,7 @@ enum ExamPlanRoutes {
             return req.redirect(.examPlan(plan.id))
         }
         guard let roomID = req.field("room").flatMap(UUID.init(uuidString:)),
-              let link = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == roomID).with(\.$room).first()
+              let link = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == roomID).with(\.$room).first()
         else { throw Abort(.badRequest, reason: "请选择本计划的考场") }
         let numbers = (req.field("id_numbers") ?? "").split(whereSeparator: { $0.isNewline || $0 == "," || $0 == "，" || $0 == " " })
             .map { TextNormalizationBridge.idNumber(String($0)) }.filter { !$0.isEmpty }
@@ -522,7 +523,7 @@ enum ExamPlanRoutes {
         var enrolments: [Enrolment] = []
         for number in numbers.prefix(500) {
             guard let person = try await Person.query(on: req.db).filter(\.$idNumber == number).first(),
-                  let e = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.id!)
+                  let e = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
                     .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
                     .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).first() else {
                 problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
@@ -530,13 +531,14 @@ enum ExamPlanRoutes {
             }
             enrolments.append(e)
         }
-        let existing = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).all()
+        let existing = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).all()
             .map { Seat(candidate: $0.$person.id, roomID: $0.$room.id, centreID: link.centreID, number: $0.seatNumber) }
         let room = link.room
         var seats: [Seat<UUID>] = []
         if problems.isEmpty {
+            let roomID = try room.requireID()
             do {
-                seats = try SeatAssignment.place(enrolments.map { $0.$person.id }, in: SeatingRoom(id: room.id!, centreID: room.$centre.id, name: room.name,
+                seats = try SeatAssignment.place(enrolments.map { $0.$person.id }, in: SeatingRoom(id: roomID, centreID: room.$centre.id, name: room.name,
                                                                                                capacity: room.capacity, isEnabled: !room.disabled),
                                                  existing: existing)
             } catch {
@@ -547,13 +549,13 @@ enum ExamPlanRoutes {
             try await req.flash(.error, "未分配任何人——" + problems.prefix(20).joined(separator: "；"))
             return req.redirect(.examPlan(plan.id))
         }
-        let roomNumber = try await roomNumbers(plan.id!, on: req.db)[room.id!] ?? 1
+        let roomNumber = try await roomNumbers(plan.requireID(), on: req.db)[room.requireID()] ?? 1
         let byPerson = Dictionary(enrolments.map { ($0.$person.id, $0) }, uniquingKeysWith: { a, _ in a })
         let placed = seats
         try await req.db.transaction { db in
             for seat in placed {
                 guard let e = byPerson[seat.candidate] else { continue }
-                try await seatCandidate(e, plan: plan, roomID: room.id!, roomNumber: roomNumber, number: seat.number,
+                try await seatCandidate(e, plan: plan, roomID: room.requireID(), roomNumber: roomNumber, number: seat.number,
                                         note: "手动分配座位", user: user, req: req, on: db)
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.place", targetType: "exam-plan",
@@ -572,7 +574,7 @@ enum ExamPlanRoutes {
             return req.redirect(.examPlan(plan.id))
         }
         guard let id = req.field("candidate").flatMap(UUID.init(uuidString:)),
-              let c = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$id == id).first()
+              let c = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id == id).first()
         else { throw Abort(.badRequest, reason: "请选择本计划的考生") }
         var problems: [String] = []
         let before = "\(Seat<UUID>.label(c.seatNumber))；人员类型 \(c.personCategory?.rawValue ?? "—")；电话 \(c.phone ?? "—")"
@@ -586,14 +588,14 @@ enum ExamPlanRoutes {
         if !phone.isEmpty {
             do { c.phone = try PhoneNumber(phone).value } catch { problems.append("联系电话：" + error.message) }
         }
-        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).with(\.$room).all()
+        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
         if let roomID = req.field("room").flatMap(UUID.init(uuidString:)), roomID != c.$room.id {
             guard let link = links.first(where: { $0.room.id == roomID }) else { throw Abort(.badRequest, reason: "请选择本计划的考场") }
-            let used = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$room.$id == roomID).all(\.$seatNumber))
+            let used = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == roomID).all(\.$seatNumber))
             if link.room.disabled {
                 problems.append("考场「\(link.room.name)」已停用")
             } else if let seat = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) {
-                let roomNumber = try await roomNumbers(plan.id!, on: req.db)[roomID] ?? 1
+                let roomNumber = try await roomNumbers(plan.requireID(), on: req.db)[roomID] ?? 1
                 c.$room.id = roomID
                 c.seatNumber = seat
                 c.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, seat)
@@ -636,7 +638,7 @@ enum ExamPlanRoutes {
             return req.redirect(.examPlan(plan.id))
         }
         let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$id ~~ ids).with(\.$enrolment).all()
+        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ ids).with(\.$enrolment).all()
         try await req.db.transaction { db in
             for c in candidates {
                 if let problem = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority,

@@ -31,9 +31,9 @@ enum ExamResultRoutes {
                          on db: any Database) async throws -> [UUID: [ExamSubject]] {
         let history = try await history(of: candidates.map { $0.$enrolment.id }, excludingPlan: plan.id, terms: terms, on: db)
         let day = CalendarDate.today(now: plan.startAt)
-        return Dictionary(uniqueKeysWithValues: candidates.map { c in
+        return Dictionary(uniqueKeysWithValues: try candidates.map { c in
             let decision = ResitRule.decide(history: history[c.$enrolment.id] ?? [], terms: terms, on: day)
-            return (c.id!, ExamSitting.subjects(planType: plan.planType, terms: terms, decision: decision))
+            return (try c.requireID(), ExamSitting.subjects(planType: plan.planType, terms: terms, decision: decision))
         })
     }
 
@@ -65,8 +65,8 @@ enum ExamResultRoutes {
         let catalogue = try await CatalogueStore.load(on: db)
         guard let terms = catalogue.terms(for: e.qualificationCode, province: QualificationCatalogue.provinceCode(of: e.regionCode), on: today)
         else { return false }
-        let history = try await history(of: [e.id!], excludingPlan: nil, terms: terms, on: db)
-        return ResitRule.decide(history: history[e.id!] ?? [], terms: terms, on: today).allowsResit
+        let history = try await history(of: [e.requireID()], excludingPlan: nil, terms: terms, on: db)
+        return ResitRule.decide(history: history[try e.requireID()] ?? [], terms: terms, on: today).allowsResit
     }
 
     static func results(of c: ExamCandidate) -> [ExamSubjectKind: SubjectResult] {
@@ -78,7 +78,7 @@ enum ExamResultRoutes {
     /// Whether the exam centre may enter this plan's scores: its own rooms, the exam running or over.
     static func mayEnter(_ plan: ExamPlanRecord, _ user: CurrentUser, on db: any Database) async throws -> Bool {
         guard user.role == .examCentre, entryStates.contains(plan.state), let org = user.organizationID else { return false }
-        return try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.id!).filter(\.$centreID == org).count() > 0
+        return try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == org).count() > 0
     }
 
     // MARK: One plan's results
@@ -130,24 +130,24 @@ enum ExamResultRoutes {
                            problems: [String], status: HTTPStatus = .ok) async throws -> Response {
         let catalogue = try await CatalogueStore.load(on: req.db)
         guard let terms = terms(plan, catalogue) else { throw Abort(.conflict, reason: "资格类型目录中没有该资格的考试规则") }
-        let page = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).join(parent: \.$person).join(parent: \.$room)
-            .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).paginate(PageRequest(page: max(1, req.query[Int.self, at: "page"] ?? 1), per: 100))
+        let page = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person).join(parent: \.$room)
+            .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).page(for: req, per: 100)
         let sits = try await subjects(for: page.items, plan: plan, terms: terms, on: req.db)
         let kinds = terms.subjects.map(\.kind).filter { kind in sits.values.contains { $0.contains { $0.kind == kind } } }
         let full = user.may(.viewFullPersonalData)
         let rows = try page.items.map { c -> ResultRow in
             let p = try c.joined(Person.self)
-            let mine = sits[c.id!] ?? []
+            let mine = sits[try c.requireID()] ?? []
             let grade = try? ExamSitting.outcome(attendance: c.state, results: results(of: c), subjects: mine)
             let outcome = c.outcome ?? grade?.overall
             return ResultRow(
-                id: c.id!.uuidString, name: p.name, idNumber: full ? p.idNumber : Masking.idNumber(p.idNumber), ticketNumber: c.ticketNumber,
+                id: try c.requireID().uuidString, name: p.name, idNumber: full ? p.idNumber : Masking.idNumber(p.idNumber), ticketNumber: c.ticketNumber,
                 room: try c.joined(ExamRoom.self).name, seat: Seat<UUID>.label(c.seatNumber), attendance: c.state.label, attendanceKey: c.state.rawValue,
-                cells: kinds.map { kind in
-                    let key = "\(kind.rawValue):\(c.id!.uuidString)"
+                cells: try kinds.map { kind in
+                    let key = "\(kind.rawValue):\(try c.requireID().uuidString)"
                     return ScoreCell(name: key, value: entered[key] ?? c.result(kind)?.label ?? "", sits: mine.contains { $0.kind == kind })
                 },
-                outcome: outcome.map { ExamResultRoutes.label($0) } ?? "待录入", outcomeKey: outcome?.rawValue ?? "pending", error: errors[c.id!])
+                outcome: outcome.map { ExamResultRoutes.label($0) } ?? "待录入", outcomeKey: outcome?.rawValue ?? "pending", error: errors[try c.requireID()])
         }
         let editable = try await mayEnter(plan, user, on: req.db)
         let events = ExamPlanRoutes.allowed(plan, user, now: req.now).filter { ["submit_results", "approve_results", "return_results", "finish"].contains($0.0) }
@@ -187,9 +187,9 @@ enum ExamResultRoutes {
             entries[id, default: [:]][kind] = TextNormalization.trimmed(TextNormalization.foldFullWidth(value))
             entered[key] = value
         }
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$id ~~ Array(entries.keys)).all()
-        let rows = candidates.map { c in
-            ScoreEntry(candidate: c, label: "准考证号 \(c.ticketNumber)", texts: entries[c.id!] ?? [:])
+        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ Array(entries.keys)).all()
+        let rows = try candidates.map { c in
+            ScoreEntry(candidate: c, label: "准考证号 \(c.ticketNumber)", texts: entries[try c.requireID()] ?? [:])
         }
         let errors = try await apply(rows, plan: plan, user: user, req: req, source: "页面录入")
         if !errors.isEmpty {
@@ -197,7 +197,7 @@ enum ExamResultRoutes {
                                         status: .unprocessableEntity)
         }
         try await req.flash(.success, "已保存 \(rows.count) 名考生的成绩")
-        return req.redirect(to: SiteURL.examPlanResults(plan.id).link + "?page=\(max(1, req.query[Int.self, at: "page"] ?? 1))")
+        return req.redirect(to: SiteURL.examPlanResults(plan.id).link + "?page=\(req.pageRequest(per: 100).page)")
     }
 
     struct ScoreEntry {
@@ -217,7 +217,7 @@ enum ExamResultRoutes {
         var errors: [UUID: String] = [:]
         for entry in entries {
             let c = entry.candidate
-            let mine = sits[c.id!] ?? []
+            let mine = sits[try c.requireID()] ?? []
             var problems: [String] = []
             for (kind, text) in entry.texts.sorted(by: { $0.key.rawValue > $1.key.rawValue }) {
                 guard !text.isEmpty else { c.setResult(kind, nil); continue }
@@ -239,7 +239,7 @@ enum ExamResultRoutes {
                     problems.append(e.message)
                 }
             }
-            if !problems.isEmpty { errors[c.id!] = "\(entry.label)：" + problems.joined(separator: "；") }
+            if !problems.isEmpty { errors[try c.requireID()] = "\(entry.label)：" + problems.joined(separator: "；") }
         }
         guard errors.isEmpty else { return errors }
         let changed = entries.map(\.candidate).filter(\.hasChanges)
@@ -258,7 +258,7 @@ enum ExamResultRoutes {
         let writer = XLSXWriter(sheetName: "成绩", columns: ScoreImportTemplate.Column.allCases.map {
             XLSXColumn(title: $0.title, width: $0 == .ticketNumber || $0 == .idNumber ? 24 : 12)
         })
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).join(parent: \.$person)
+        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person)
             .sort(\.$ticketNumber).limit(5_000).all()
         for c in candidates {
             let p = try c.joined(Person.self)
@@ -277,7 +277,7 @@ enum ExamResultRoutes {
         var problems: [String] = []
         var seen: [String: String] = [:]
         let tickets = rows.map(\.row.ticketNumber)
-        let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).filter(\.$ticketNumber ~~ tickets)
+        let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$ticketNumber ~~ tickets)
             .join(parent: \.$person).all()
         let byTicket = Dictionary(candidates.map { ($0.ticketNumber, $0) }, uniquingKeysWith: { a, _ in a })
         var entries: [ScoreEntry] = []
@@ -345,12 +345,13 @@ enum ExamResultRoutes {
     static func submissionProblems(_ plan: ExamPlanRecord, on db: any Database) async throws -> [String] {
         let catalogue = try await CatalogueStore.load(on: db)
         guard let terms = terms(plan, catalogue) else { return ["资格类型目录中没有该资格的考试规则"] }
-        let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).limit(20_000).all()
+        let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).limit(20_000).all()
         if candidates.isEmpty { return ["考试计划没有考生"] }
         let sits = try await subjects(for: candidates, plan: plan, terms: terms, on: db)
         var problems: [String] = []
         for c in candidates {
-            do { _ = try ExamSitting.outcome(attendance: c.state, results: results(of: c), subjects: sits[c.id!] ?? []) } catch {
+            let id = try c.requireID()
+            do { _ = try ExamSitting.outcome(attendance: c.state, results: results(of: c), subjects: sits[id] ?? []) } catch {
                 problems.append("准考证号 \(c.ticketNumber)：\(error.message)")
             }
         }
@@ -362,12 +363,13 @@ enum ExamResultRoutes {
     static func publish(_ plan: ExamPlanRecord, user: CurrentUser, req: Request, on db: any Database) async throws -> (passed: Int, failed: Int, absent: Int) {
         let catalogue = try await CatalogueStore.load(on: db)
         guard let terms = terms(plan, catalogue) else { throw Abort(.conflict, reason: "资格类型目录中没有该资格的考试规则") }
-        let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).with(\.$enrolment).limit(20_000).all()
+        let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).with(\.$enrolment).limit(20_000).all()
         let sits = try await subjects(for: candidates, plan: plan, terms: terms, on: db)
         var counts = (passed: 0, failed: 0, absent: 0)
         for c in candidates {
             let grade: ExamGrade
-            do { grade = try ExamSitting.outcome(attendance: c.state, results: results(of: c), subjects: sits[c.id!] ?? []) } catch {
+            let id = try c.requireID()
+            do { grade = try ExamSitting.outcome(attendance: c.state, results: results(of: c), subjects: sits[id] ?? []) } catch {
                 throw Abort(.conflict, reason: "准考证号 \(c.ticketNumber)：\(error.message)")
             }
             c.outcome = grade.overall
@@ -458,10 +460,10 @@ enum ExamResultRoutes {
 
     static func query(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (q, filters) = try await published(req, user)
-        let page = try await q.sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$ticketNumber).paginate(req.pageRequest())
+        let page = try await q.sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$ticketNumber).page(for: req)
         let catalogue = try await CatalogueStore.load(on: req.db)
         let employerIDs = Set(try page.items.compactMap { try $0.joined(Person.self).$employer.id })
-        let employers = Dictionary(uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ Array(employerIDs)).all().map { ($0.id!, $0.name) })
+        let employers = Dictionary(uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ Array(employerIDs)).all().map { (try $0.requireID(), $0.name) })
         let full = user.may(.viewFullPersonalData)
         let rows = try page.items.map { c in
             let p = try c.joined(Person.self)
@@ -495,7 +497,7 @@ enum ExamResultRoutes {
 
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (q, _) = try await published(req, user)
-        let part = max(1, req.query[Int.self, at: "part"] ?? 1)
+        let part = req.exportPart()
         let rows = try await q.sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$ticketNumber).range(ExportParts.range(part: part)).all()
         let catalogue = try await CatalogueStore.load(on: req.db)
         let full = user.may(.viewFullPersonalData)
@@ -537,7 +539,7 @@ extension ExamResultRoutes {
         guard org.kind == .examCentre else { throw Abort(.forbidden, reason: "只有考核点的接口密钥可以上传成绩") }
         let serial = req.parameters.get("serial") ?? ""
         guard let plan = try await ExamPlanRecord.query(on: req.db).filter(\.$serial == serial).filter(\.$state != .deleted).first(),
-              try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$centreID == org.id!).count() > 0
+              try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == org.requireID()).count() > 0
         else { throw Abort(.notFound, reason: "未找到本考核点的考试计划 \(serial)") }
         guard entryStates.contains(plan.state) else {
             throw Abort(.conflict, reason: "考试计划当前状态为「\(plan.state.label)」，不能上传成绩")

@@ -47,7 +47,7 @@ enum ExamRoomRoutes {
         if let kind { query = query.filter(\.$kind == kind) }
         let status = req.queryText("status")
         if status == "active" { query = query.filter(\.$disabled == false) } else if status == "disabled" { query = query.filter(\.$disabled == true) }
-        let page = try await query.with(\.$centre).sort(\.$name).sort(\.$id).paginate(req.pageRequest())
+        let page = try await query.with(\.$centre).sort(\.$name).sort(\.$id).page(for: req)
         return try await req.render("exams/rooms", title: "考场维护", ListModel(
             rows: page.items.map { r in
                 Row(name: r.name, centre: r.centre.name, kind: r.kind.label, capacity: r.capacity, address: r.address,
@@ -139,12 +139,12 @@ enum ExamRoomRoutes {
     static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let centre = try await ownCentre(req, user)
         var form = Form.read(req)
-        if form.errors.isEmpty, try await duplicateName(form.name, centre: centre.id!, except: nil, on: req.db) {
+        if form.errors.isEmpty, try await duplicateName(form.name, centre: centre.requireID(), except: nil, on: req.db) {
             form.errors.add("name", "本考核点已有同名考场")
         }
         guard form.errors.isEmpty else { return try await renderForm(req, form: form, action: .examRooms, isNew: true, status: .unprocessableEntity) }
         let room = ExamRoom()
-        room.$centre.id = centre.id!
+        room.$centre.id = try centre.requireID()
         room.regionCode = centre.regionCode
         form.apply(to: room)
         room.disabled = false

@@ -23,7 +23,7 @@ enum ExamScheduler {
             let applied = try await app.db.transaction { db -> Bool in
                 if let sql = db as? any SQLDatabase {
                     try await sql.update(ExamPlanRecord.schema).set("duration_minutes", to: SQLColumn("duration_minutes"))
-                        .where("id", .equal, candidate.id!).run()
+                        .where("id", .equal, candidate.requireID()).run()
                 }
                 guard let plan = try await ExamPlanRecord.find(candidate.id, on: db), let schedule = plan.schedule,
                       let event = ExamPlanWorkflow.dueEvent(plan.state, schedule: schedule, now: now),
@@ -45,7 +45,7 @@ enum ExamScheduler {
 
     /// No check, no exam: at the end, whoever never passed the identity check is absent.
     static func markAbsentAtFinish(_ plan: ExamPlanRecord, on db: any Database) async throws {
-        let missing = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.id!).group(.or) {
+        let missing = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).group(.or) {
             $0.filter(\.$attendance == nil).filter(\.$attendance == .notArrived)
         }.all()
         for c in missing {

@@ -53,7 +53,7 @@ enum ExamSessionRoutes {
 
     /// Seats: the rooms' approved capacity; taken: the candidates.
     static func seats(of plans: [ExamPlanRecord], on db: any Database) async throws -> (seats: [UUID: Int], taken: [UUID: Int], rooms: [UUID: [String]]) {
-        let ids = plans.map { $0.id! }
+        let ids = try plans.map { try $0.requireID() }
         let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id ~~ ids).with(\.$room).all()
         var seats: [UUID: Int] = [:]
         var rooms: [UUID: [String]] = [:]
@@ -83,7 +83,7 @@ enum ExamSessionRoutes {
                 .sort(ExamPlanRecord.self, \.$startAt).limit(50).all()
             for c in mine {
                 let plan = try c.joined(ExamPlanRecord.self)
-                heldPlans.insert(plan.id!)
+                heldPlans.insert(try plan.requireID())
                 applications.append(Application(serial: plan.serial, ticketNumber: c.ticketNumber, room: try c.joined(ExamRoom.self).name,
                                                 seat: Seat<UUID>.label(c.seatNumber), start: ExamSchedule.beijingText(plan.startAt),
                                                 printed: c.ticketPrintedAt != nil, ticketHref: SiteURL.ticket(c.id).link,
@@ -99,14 +99,14 @@ enum ExamSessionRoutes {
             }
         }
         let (seats, taken, rooms) = try await seats(of: plans, on: req.db)
-        let rows = plans.map { p in
-            let total = seats[p.id!] ?? 0
-            let used = taken[p.id!] ?? 0
-            let held = heldPlans.contains(p.id!)
+        let rows = try plans.map { p in
+            let total = seats[try p.requireID()] ?? 0
+            let used = taken[try p.requireID()] ?? 0
+            let held = heldPlans.contains(try p.requireID())
             return SessionRow(
-                id: p.id!.uuidString, serial: p.serial, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
+                id: try p.requireID().uuidString, serial: p.serial, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
                 start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
-                rooms: (rooms[p.id!] ?? []).sorted().joined(separator: "、"), seats: total, taken: used, left: max(0, total - used),
+                rooms: (rooms[try p.requireID()] ?? []).sorted().joined(separator: "、"), seats: total, taken: used, left: max(0, total - used),
                 href: SiteURL.examPlan(p.id).link,
                 applyAction: !publisher && !held && p.applicationsOpen == true && used < total ? SiteURL.examSessionApply(p.id).link : nil,
                 appliedNote: held ? "已申请" : (!publisher && used >= total ? "已满" : nil))
@@ -200,7 +200,7 @@ enum ExamSessionRoutes {
             let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).with(\.$room).all()
                 .sorted { $0.room.name < $1.room.name }
             let existing = try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).all()
-            let held = try await ExamCandidate.query(on: db).filter(\.$enrolment.$id == enrolment.id!).join(parent: \.$plan)
+            let held = try await ExamCandidate.query(on: db).filter(\.$enrolment.$id == enrolment.requireID()).join(parent: \.$plan)
                 .filter(ExamPlanRecord.self, \.$state ~~ [.draft, .submitted, .approved, .inProgress]).first()
             let facts = SeatApplicationFacts(
                 sessionOpen: fresh.applicationsOpen == true && fresh.state == .approved && fresh.startAt > req.now,
@@ -214,16 +214,17 @@ enum ExamSessionRoutes {
             // The first room with a free seat, and its lowest free number.
             let numbers = try await ExamPlanRoutes.roomNumbers(planID, on: db)
             for link in links where !link.room.disabled {
-                let used = Set(existing.filter { $0.$room.id == link.room.id! }.map(\.seatNumber))
+                let roomID = try link.room.requireID()
+                let used = Set(existing.filter { $0.$room.id == roomID }.map(\.seatNumber))
                 guard let number = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) else { continue }
                 let candidate = ExamCandidate()
                 candidate.$plan.id = planID
-                candidate.$enrolment.id = enrolment.id!
+                candidate.$enrolment.id = try enrolment.requireID()
                 candidate.$person.id = personID
-                candidate.$room.id = link.room.id!
+                candidate.$room.id = try link.room.requireID()
                 candidate.seatNumber = number
                 candidate.previousState = enrolment.state
-                candidate.ticketNumber = fresh.serial + String(format: "%02d%03d", numbers[link.room.id!] ?? 1, number)
+                candidate.ticketNumber = fresh.serial + String(format: "%02d%03d", numbers[try link.room.requireID()] ?? 1, number)
                 try await candidate.create(on: db)
                 if let problem = try await EnrolmentService.apply(.schedule, to: enrolment, actor: .registrant, user: user, req: req, on: db,
                                                                   extra: "；申请考场 \(fresh.serial) \(link.room.name) \(Seat<UUID>.label(number))") {
@@ -252,7 +253,7 @@ enum ExamSessionRoutes {
             return req.redirect(.examPlan(plan.id))
         }
         let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).filter(\.$id ~~ ids).with(\.$enrolment).all()
+        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ ids).with(\.$enrolment).all()
         try await req.db.transaction { db in
             for c in candidates {
                 if let problem = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority, user: user,

@@ -53,7 +53,7 @@ enum TicketRoutes {
     }
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let page = try await mine(req, user).sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$id).paginate(req.pageRequest())
+        let page = try await mine(req, user).sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$id).page(for: req)
         let rows = try page.items.map { c in
             let plan = try c.joined(ExamPlanRecord.self)
             let person = try c.joined(Person.self)
@@ -69,7 +69,7 @@ enum TicketRoutes {
     static func ticket(for c: ExamCandidate, plan: ExamPlanRecord, person: Person, room: ExamRoom, signer: TicketSigner,
                        catalogue: QualificationCatalogue, on db: any Database) async throws -> AdmissionTicket {
         let centre = try await Organization.find(room.$centre.id, on: db)
-        let photo = try await PersonPhoto.query(on: db).filter(\.$person.$id == person.id!).first()?.jpeg
+        let photo = try await PersonPhoto.query(on: db).filter(\.$person.$id == person.requireID()).first()?.jpeg
         let end = plan.schedule.map { ExamSchedule.beijingText($0.end) } ?? ""
         return AdmissionTicket(
             ticketNumber: c.ticketNumber, photo: photo, name: person.name, maskedIDNumber: Masking.idNumber(person.idNumber),
@@ -77,7 +77,7 @@ enum TicketRoutes {
             centre: centre?.name ?? "", room: room.name, seat: Seat<UUID>.label(c.seatNumber),
             date: String(ExamSchedule.beijingText(plan.startAt).prefix(10)),
             time: "\(ExamSchedule.beijingText(plan.startAt).dropFirst(11)) 至 \(end.dropFirst(11))", address: room.address,
-            qrPayload: signer.sign(TicketClaims(ticketNumber: c.ticketNumber, candidateID: c.id!, personID: person.id!)))
+            qrPayload: signer.sign(TicketClaims(ticketNumber: c.ticketNumber, candidateID: try c.requireID(), personID: try person.requireID())))
     }
 
     static func respond(_ tickets: [AdmissionTicket], docx: Bool, name: String, on req: Request) async throws -> Response {
@@ -126,7 +126,7 @@ enum TicketRoutes {
     static func plan(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let plan = try await ExamPlanRoutes.findPlan(req, user)
         guard ticketStates.contains(plan.state) else { throw Abort(.conflict, reason: "考试计划审核通过后才能打印准考证") }
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.id!).join(parent: \.$person).join(parent: \.$room)
+        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person).join(parent: \.$room)
             .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).limit(5_000).all()
         let catalogue = try await CatalogueStore.load(on: req.db)
         let signer = try await signer(req)

@@ -58,10 +58,10 @@ enum OrganizationRoutes {
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, filters) = filteredQuery(req, user)
-        let page = try await query.sort(\.$name).sort(\.$id).paginate(req.pageRequest())
+        let page = try await query.sort(\.$name).sort(\.$id).page(for: req)
         let catalog = RegionCatalog.shared
-        let rows = page.items.map { org in
-            Row(id: org.id!.uuidString, name: org.name, kind: org.kindLabel, region: catalog.fullName(code: org.regionCode),
+        let rows = try page.items.map { org in
+            Row(id: try org.requireID().uuidString, name: org.name, kind: org.kindLabel, region: catalog.fullName(code: org.regionCode),
                 creditCode: org.creditCode ?? "", href: SiteURL.organization(org.id).link)
         }
         let values = Dictionary(filters.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
@@ -80,7 +80,7 @@ enum OrganizationRoutes {
 
     /// The filtered list as .xlsx, at most 5,000 rows a file.
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let part = max(1, req.query[Int.self, at: "part"] ?? 1)
+        let part = req.exportPart()
         let (query, _) = filteredQuery(req, user)
         let orgs = try await query.sort(\.$name).sort(\.$id).range(((part - 1) * 5_000)..<(part * 5_000)).all()
         let catalog = RegionCatalog.shared
@@ -205,24 +205,24 @@ enum OrganizationRoutes {
         guard let org = try await Organization.find(try req.idParameter(), in: user.scope, on: req.db) else { throw Abort(.notFound) }
         let catalog = RegionCatalog.shared
         let parent = try await org.$parent.get(on: req.db)
-        let branches = try await Organization.query(on: req.db).filter(\.$parent.$id == org.id!).sort(\.$name).limit(200).all()
+        let branches = try await Organization.query(on: req.db).filter(\.$parent.$id == org.requireID()).sort(\.$name).limit(200).all()
         let accounts = user.may(.viewAccounts)
-            ? try await Account.query(on: req.db).filter(\.$organization.$id == org.id!).sort(\.$username).limit(100).all() : []
+            ? try await Account.query(on: req.db).filter(\.$organization.$id == org.requireID()).sort(\.$username).limit(100).all() : []
         let model = DetailModel(
-            id: org.id!.uuidString, name: org.name, kind: org.kindLabel, region: catalog.fullName(code: org.regionCode),
+            id: try org.requireID().uuidString, name: org.name, kind: org.kindLabel, region: catalog.fullName(code: org.regionCode),
             creditCode: org.creditCode ?? "", contactPerson: org.contactPerson ?? "",
             contactPhone: org.contactPhone.map(Masking.phone) ?? "", address: org.address ?? "",
             parentName: parent?.name,
-            formerNames: try await OrganizationNameChange.query(on: req.db).filter(\.$organization.$id == org.id!)
+            formerNames: try await OrganizationNameChange.query(on: req.db).filter(\.$organization.$id == org.requireID())
                 .sort(\.$changedAt, .descending).all().map { "\($0.oldName)（\(ChinaTime.format($0.changedAt)) 由 \($0.changedBy) 变更）" },
-            branches: branches.map { Row(id: $0.id!.uuidString, name: $0.name, kind: $0.kindLabel, region: catalog.fullName(code: $0.regionCode),
+            branches: try branches.map { Row(id: try $0.requireID().uuidString, name: $0.name, kind: $0.kindLabel, region: catalog.fullName(code: $0.regionCode),
                                           creditCode: $0.creditCode ?? "", href: SiteURL.organization($0.id).link) },
             accounts: accounts.map { AccountRow(username: $0.username, name: $0.displayName, role: $0.role.label, status: $0.status.label) },
             isEnterprise: org.kind == .enterprise, isGroup: org.isGroup, isBranch: org.$parent.id != nil,
             canEdit: user.may(.editOrganizations), canConvert: user.may(.convertEnterprises) && org.kind == .enterprise,
             canIssue: user.may(.issueAccounts) && OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init(org.kind, org.authorityLevel)),
             editHref: SiteURL.organizationEdit(org.id).link, convertHref: SiteURL.organizationConvert(org.id).link,
-            issueHref: SiteURL.accountNew.path + "?organization=" + org.id!.uuidString)
+            issueHref: SiteURL.accountNew.path + "?organization=" + (org.id?.uuidString ?? ""))
         return try await req.render("organizations/show", title: org.name, model)
     }
 
@@ -266,7 +266,7 @@ enum OrganizationRoutes {
                 change.newName = org.name
                 change.changedBy = "\(user.organizationName) \(user.displayName)"
                 change.changedAt = req.now
-                change.$organization.id = org.id!
+                change.$organization.id = try org.requireID()
                 try await change.create(on: db)
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.update", targetType: "organization",
@@ -289,7 +289,7 @@ enum OrganizationRoutes {
             org.$parent.id = nil
             org.isGroup = true
         case "branch", "independent":
-            let branchCount = try await Organization.query(on: req.db).filter(\.$parent.$id == org.id!).count()
+            let branchCount = try await Organization.query(on: req.db).filter(\.$parent.$id == org.requireID()).count()
             do { try OrganizationRules.checkLeavingGroupRole(branches: branchCount) } catch {
                 try await req.flash(.error, error.message)
                 return req.redirect(.organization(org.id))
@@ -342,7 +342,7 @@ enum OrganizationRoutes {
             name: org.name, kind: org.kindLabel, region: RegionCatalog.shared.fullName(code: org.regionCode),
             creditCode: org.creditCode ?? "", contactPerson: org.contactPerson ?? "", contactPhone: org.contactPhone ?? "",
             address: org.address ?? "", canDelete: user.may(.deleteOwnOrganization),
-            peopleCount: try await Person.query(on: req.db).filter(\.$employer.$id == org.id!).count()))
+            peopleCount: try await Person.query(on: req.db).filter(\.$employer.$id == org.requireID()).count()))
     }
 
     /// The enterprise keeps its contact data; its name and code change through the authority

@@ -214,7 +214,7 @@ struct PeopleImporter {
         guard !rows.isEmpty else { return (summary, employers) }
         let newRows = rows
         let at = now()
-        let registeredBy = importer.id!
+        let registeredBy = try importer.requireID()
         try await db.transaction { db in
             guard let sql = db as? any SQLDatabase else { return }
             for start in stride(from: 0, to: newRows.count, by: Self.rowsPerStatement) {
@@ -238,7 +238,7 @@ struct PeopleImporter {
             }
             try await Audit.record(on: db, actor: actor, action: "person.import", targetType: "organization",
                                    targetID: registeredBy.uuidString,
-                                   summary: "批量导入人员 \(newRows.count) 名（第 \(newRows.first!.0.row)–\(newRows.last!.0.row) 行），待审批", at: at)
+                                   summary: "批量导入人员 \(newRows.count) 名（第 \(newRows.first?.0.row ?? 0)–\(newRows.last?.0.row ?? 0) 行），待审批", at: at)
         }
         summary.saved += rows.count
         return (summary, employers)
@@ -265,7 +265,7 @@ struct EmployerResolver: Sendable {
     }
 
     mutating func resolve(_ creditCode: String?, on db: any Database) async throws -> Outcome {
-        let own = Employer(id: importer.id!, regionCode: importer.regionCode)
+        let own = Employer(id: try importer.requireID(), regionCode: importer.regionCode)
         guard let code = creditCode else {
             return importer.kind == .enterprise ? .success(own) : .failure("培训机构导入须填写所在单位的统一社会信用代码")
         }
@@ -280,10 +280,10 @@ struct EmployerResolver: Sendable {
         if let org = try await Organization.query(on: db).filter(\.$creditCode == code).filter(\.$deleted == false).first() {
             if org.kind != .enterprise {
                 result = .failure(Refusal(reason: "「\(org.name)」不是企业"))
-            } else if importer.kind == .enterprise && !branchIDs.contains(org.id!) {
+            } else if importer.kind == .enterprise, !branchIDs.contains(try org.requireID()) {
                 result = .failure(Refusal(reason: "企业只能导入本单位（集团含分公司）的人员"))
             } else {
-                result = .success(Employer(id: org.id!, regionCode: org.regionCode))
+                result = .success(Employer(id: try org.requireID(), regionCode: org.regionCode))
             }
         } else {
             result = .failure(Refusal(reason: "统一社会信用代码 \(code) 未登记，请先由管理部门录入该企业"))

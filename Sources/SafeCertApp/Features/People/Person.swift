@@ -47,9 +47,9 @@ final class Person: Model, @unchecked Sendable {
     }
 
     /// Convenience for demo data and tests: a resident-ID person.
-    convenience init(id: UUID? = nil, identity: IDNumber, name: String, phone: String, regionCode: String, employerID: UUID?) {
-        let draft = PersonDraft(identity: try! PersonIdentity(type: .residentID, number: identity.value), name: name,
-                                phone: try! PhoneNumber(phone))
+    convenience init(id: UUID? = nil, identity: IDNumber, name: String, phone: String, regionCode: String, employerID: UUID?) throws {
+        let draft = PersonDraft(identity: try PersonIdentity(type: .residentID, number: identity.value), name: name,
+                                phone: try PhoneNumber(phone))
         self.init(id: id, draft: draft, regionCode: regionCode, employerID: employerID, registeredByID: employerID)
     }
 

@@ -79,7 +79,7 @@ enum PersonImportRoutes {
         try await job.create(on: req.db)
         let app = req.application
         let actor = req.auditActor(user)
-        let jobID = job.id!
+        let jobID = try job.requireID()
         Task { await ImportRunner.run(jobID: jobID, app: app, actor: actor) }
         return req.redirect(.peopleImportJob(job.id))
     }
@@ -108,10 +108,10 @@ enum PersonImportRoutes {
         return job
     }
 
-    static func model(_ job: ImportJob, problems limit: Int) -> JobModel {
+    static func model(_ job: ImportJob, problems limit: Int) throws -> JobModel {
         let problems = job.decodedProblems
         return JobModel(
-            id: job.id!.uuidString, fileName: job.fileName, status: job.status.label, statusKey: job.status.rawValue,
+            id: try job.requireID().uuidString, fileName: job.fileName, status: job.status.label, statusKey: job.status.rawValue,
             total: job.totalRows, processed: job.processedRows, saved: job.savedRows, skipped: job.skippedRows,
             invalid: job.invalidRows, message: job.message, problems: Array(problems.prefix(limit)),
             moreProblems: max(0, problems.count - limit), statusHref: SiteURL.peopleImportStatus(job.id).link,
@@ -173,7 +173,7 @@ enum ImportRunner {
             let importer = try await job.$organization.get(on: db)
             job.status = .running
             try await job.save(on: db)
-            let branches = try await Organization.query(on: db).filter(\.$parent.$id == importer.id!).all(\.$id)
+            let branches = try await Organization.query(on: db).filter(\.$parent.$id == importer.requireID()).all(\.$id)
             let clock = app.appServices.clock
             let importerRun = PeopleImporter(db: db, actor: actor, importer: importer, branchIDs: Set(branches),
                                              today: CalendarDate.today(now: clock.now()), now: { clock.now() })

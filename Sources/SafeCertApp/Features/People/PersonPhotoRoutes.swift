@@ -20,7 +20,7 @@ enum PersonPhotoRoutes {
 
     static func serve(_ req: Request, _ user: CurrentUser, thumbnail: Bool) async throws -> Response {
         guard let person = try await Person.find(try req.idParameter(), in: user.scope, on: req.db),
-              let photo = try await PersonPhoto.query(on: req.db).filter(\.$person.$id == person.id!).first()
+              let photo = try await PersonPhoto.query(on: req.db).filter(\.$person.$id == person.requireID()).first()
         else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.contentType = .jpeg
@@ -46,12 +46,12 @@ enum PersonPhotoRoutes {
             return .failure(error)
         case .success(let (info, thumb)):
             try await db.transaction { db in
-                let photo = try await PersonPhoto.query(on: db).filter(\.$person.$id == person.id!).first() ?? PersonPhoto()
+                let photo = try await PersonPhoto.query(on: db).filter(\.$person.$id == person.requireID()).first() ?? PersonPhoto()
                 photo.jpeg = data
                 photo.thumbnail = thumb
                 photo.width = info.width
                 photo.height = info.height
-                photo.$person.id = person.id!
+                photo.$person.id = try person.requireID()
                 try await photo.save(on: db)
                 person.hasPhoto = true
                 try await person.save(on: db)

@@ -101,15 +101,15 @@ enum PersonRoutes {
         let ids = Array(Set(people.compactMap { $0.$employer.id }))
         guard !ids.isEmpty else { return [:] }
         let orgs = try await Organization.query(on: db).filter(\.$id ~~ ids).all()
-        return Dictionary(orgs.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(try orgs.map { (try $0.requireID(), $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, filters) = try await filteredQuery(req, user)
-        let page = try await query.sort(\.$name).sort(\.$id).paginate(req.pageRequest())
+        let page = try await query.sort(\.$name).sort(\.$id).page(for: req)
         let names = try await employerNames(page.items, on: req.db)
-        let rows = page.items.map { p in
-            Row(id: p.id!.uuidString, name: p.name, gender: p.genderLabel, idNumber: Masking.idNumber(p.idNumber),
+        let rows = try page.items.map { p in
+            Row(id: try p.requireID().uuidString, name: p.name, gender: p.genderLabel, idNumber: Masking.idNumber(p.idNumber),
                 phone: Masking.phone(p.phone), employer: p.$employer.id.flatMap { names[$0] } ?? "个人注册",
                 status: p.status.label, statusKey: p.status.rawValue,
                 thumbnail: p.hasPhoto ? SiteURL.personThumbnail(p.id).link : nil, href: SiteURL.person(p.id).link)
@@ -127,7 +127,7 @@ enum PersonRoutes {
     /// .xlsx of the filtered list, 5,000 rows a part (seed 004); ID numbers and phones masked for
     /// anyone outside the authority.
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let part = max(1, req.query[Int.self, at: "part"] ?? 1)
+        let part = req.exportPart()
         let (query, _) = try await filteredQuery(req, user)
         let people = try await query.sort(\.$name).sort(\.$id).range(ExportParts.range(part: part)).all()
         let names = try await employerNames(people, on: req.db)
@@ -267,7 +267,7 @@ enum PersonRoutes {
         let fields = PersonSnapshot.comparison(shown, shown)
         let employer = try await person.$employer.get(on: req.db)
         let registeredBy = try await person.$registeredBy.get(on: req.db)
-        let pending = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$status == .pending)
+        let pending = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
             .sort(\.$createdAt, .descending).first()
         var comparison: [ComparedField] = []
         var newEmployer: String?
@@ -282,11 +282,11 @@ enum PersonRoutes {
             }
             if let id = pending.newEmployerID { newEmployer = try await Organization.find(id, on: req.db)?.name }
         }
-        let history = try await AuditEntry.query(on: req.db).filter(\.$targetType == "person").filter(\.$targetID == person.id!.uuidString)
+        let history = try await AuditEntry.query(on: req.db).filter(\.$targetType == "person").filter(\.$targetID == person.requireID().uuidString)
             .sort(\.$at, .descending).limit(50).all()
         let mayKeep = user.may(.registerPeople) && owns(user, person) && person.status != .cancelled
         let model = DetailModel(
-            id: person.id!.uuidString, fields: fields, status: person.status.label, statusKey: person.status.rawValue,
+            id: try person.requireID().uuidString, fields: fields, status: person.status.label, statusKey: person.status.rawValue,
             statusReason: person.statusReason, employer: employer?.name ?? "个人注册", registeredBy: registeredBy?.name ?? "本人注册",
             region: RegionCatalog.shared.fullName(code: person.regionCode),
             photo: person.hasPhoto ? SiteURL.personPhoto(person.id).link : nil,
@@ -316,7 +316,7 @@ enum PersonRoutes {
 
     static func edit(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await ownedPerson(req, user)
-        let pending = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$status == .pending)
+        let pending = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
             .filter(\.$kind == .edit).first()
         var form = pending?.proposed.map { PersonForm.from($0, id: person.id) } ?? PersonForm.from(person)
         if person.status == .approved {
@@ -358,14 +358,14 @@ enum PersonRoutes {
         case .pendingChange:
             let payload = String(decoding: try JSONEncoder().encode(PersonSnapshot(draft)), as: UTF8.self)
             try await req.db.transaction { db in
-                let change = try await PersonChange.query(on: db).filter(\.$person.$id == person.id!).filter(\.$status == .pending)
+                let change = try await PersonChange.query(on: db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
                     .filter(\.$kind == .edit).first() ?? PersonChange()
                 change.kind = .edit
                 change.status = .pending
                 change.payload = payload
                 change.requestedBy = "\(user.organizationName) \(user.displayName)"
                 change.requestedByOrganizationID = user.organizationID
-                change.$person.id = person.id!
+                change.$person.id = try person.requireID()
                 try await change.save(on: db)
                 try await Audit.record(on: db, actor: req.auditActor(user), action: "person.change-request", targetType: "person",
                                        targetID: person.id?.uuidString, summary: "申请变更：\(PersonSnapshot(draft).name)，待审批", at: req.now)
@@ -408,7 +408,7 @@ enum PersonRoutes {
             try await person.save(on: db)
             if status == .cancelled {
                 // A cancelled person's pending requests die with the record.
-                try await PersonChange.query(on: db).filter(\.$person.$id == person.id!).filter(\.$status == .pending)
+                try await PersonChange.query(on: db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
                     .set(\.$status, to: .returned).set(\.$reason, to: "人员已注销").update()
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: action, targetType: "person", targetID: person.id?.uuidString,
@@ -421,7 +421,7 @@ enum PersonRoutes {
     /// Approve or return the pending edit or unit change of a person.
     static func decideChange(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await scopedPerson(req, user)
-        guard let change = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$status == .pending)
+        guard let change = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
             .sort(\.$createdAt, .descending).first() else { throw Abort(.notFound) }
         let approve = req.field("decision") == "approve"
         let reason = req.field("reason")
@@ -521,7 +521,7 @@ enum PersonRoutes {
             model.errors.add("id_number", person.$employer.id == user.organizationID ? "该人员已在本单位" : "该人员当前状态为「\(person.status.label)」，不能调入")
             return try await req.render("people/transfer", title: "申请调入人员", model, status: .unprocessableEntity)
         }
-        let exists = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$status == .pending)
+        let exists = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
             .filter(\.$kind == .unit).first()
         if exists != nil {
             model.errors.add("id_number", "该人员已有待审批的调入申请")
@@ -534,7 +534,7 @@ enum PersonRoutes {
             change.newEmployerID = user.organizationID
             change.requestedBy = "\(user.organizationName) \(user.displayName)"
             change.requestedByOrganizationID = user.organizationID
-            change.$person.id = person.id!
+            change.$person.id = try person.requireID()
             try await change.create(on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "person.transfer-request", targetType: "person",
                                    targetID: person.id?.uuidString, summary: "\(user.organizationName) 申请调入 \(person.name)", at: req.now)
@@ -564,12 +564,12 @@ enum PersonRoutes {
 
     static func review(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let page = try await Person.query(on: req.db).scoped(to: user.scope).filter(\.$status == .submitted)
-            .sort(\.$createdAt).sort(\.$id).paginate(req.pageRequest())
+            .sort(\.$createdAt).sort(\.$id).page(for: req)
         let names = try await employerNames(page.items, on: req.db)
         let changes = try await PersonChange.query(on: req.db).filter(\.$status == .pending)
             .join(Person.self, on: \PersonChange.$person.$id == \Person.$id)
             .scopedByJoinedPerson(user.scope)
-            .sort(\.$createdAt).sort(\.$id).paginate(req.pageRequest(parameter: "changes_page"))
+            .sort(\.$createdAt).sort(\.$id).page(for: req, parameter: "changes_page")
         var changeRows: [ReviewRow] = []
         for change in changes.items {
             let person = try change.joined(Person.self)

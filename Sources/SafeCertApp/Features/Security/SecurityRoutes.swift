@@ -35,7 +35,7 @@ enum SecurityRoutes {
         let rows = try locked.map { account in
             let org = try account.joined(Organization.self)
             return AccountRoutes.Row(
-                id: account.id!.uuidString, username: account.username, name: account.displayName, role: account.role.label,
+                id: try account.requireID().uuidString, username: account.username, name: account.displayName, role: account.role.label,
                 organization: org.name, organizationHref: SiteURL.organization(org.id).link, phone: Masking.phone(account.phone),
                 status: account.status.label, active: account.status == .active, locked: true, manageable: true,
                 disableHref: "", enableHref: "", resetHref: "", unlockHref: SiteURL.accountUnlock(account.id).link)
@@ -67,7 +67,7 @@ enum SecurityRoutes {
 
     private static func renderKeys(_ req: Request, _ user: CurrentUser, errors: FieldErrors, issuedKey: String?, status: HTTPStatus) async throws -> Response {
         let page = try await APIKey.query(on: req.db).join(parent: \.$organization).sort(\.$createdAt, .descending)
-            .paginate(req.pageRequest())
+            .page(for: req)
         let rows = try page.items.map { key in
             KeyRow(name: key.name, organization: try key.joined(Organization.self).name, prefix: key.prefix + "…",
                    created: key.createdAt.map(ChinaTime.format) ?? "", lastUsed: key.lastUsedAt.map(ChinaTime.format) ?? "从未使用",
@@ -78,7 +78,7 @@ enum SecurityRoutes {
             .filter(\.$kind ~~ [.examCentre, .trainingInstitution, .authority, .association]).sort(\.$name).limit(300).all()
         return try await req.render("security/api-keys", title: "接口密钥", KeysModel(
             rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.apiKeys.path, filters: []),
-            organizationOptions: orgs.map { .init(value: $0.id!.uuidString, label: $0.name) },
+            organizationOptions: orgs.map { .init(value: try $0.requireID().uuidString, label: $0.name) },
             errors: errors, issuedKey: issuedKey), status: status)
     }
 
@@ -97,7 +97,7 @@ enum SecurityRoutes {
         key.name = name
         key.prefix = String(secret.prefix(10))
         key.keyHash = APIKey.hash(secret)
-        key.$organization.id = org.id!
+        key.$organization.id = try org.requireID()
         try await req.db.transaction { db in
             try await key.create(on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "api-key.create", targetType: "api_key",

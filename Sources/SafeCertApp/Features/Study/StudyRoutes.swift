@@ -49,7 +49,7 @@ enum StudyRoutes {
 
     static func renderCourses(_ req: Request, _ user: CurrentUser, error: String?, status: HTTPStatus) async throws -> Response {
         let page = try await Course.query(on: req.db).filter(\.$owner.$id == user.organizationID ?? UUID())
-            .sort(\.$createdAt, .descending).paginate(req.pageRequest())
+            .sort(\.$createdAt, .descending).page(for: req)
         let catalogue = try await CatalogueStore.load(on: req.db)
         return try await req.render("study/courses", title: "在线课程", CoursesModel(
             rows: page.items.map { c in
@@ -119,7 +119,7 @@ enum StudyRoutes {
     }
 
     static func renderCourse(_ req: Request, _ user: CurrentUser, _ c: Course, error: String?, status: HTTPStatus) async throws -> Response {
-        let lessons = try await Lesson.query(on: req.db).filter(\.$course.$id == c.id!).sort(\.$position).limit(500).all()
+        let lessons = try await Lesson.query(on: req.db).filter(\.$course.$id == c.requireID()).sort(\.$position).limit(500).all()
         let catalogue = try await CatalogueStore.load(on: req.db)
         return try await req.render("study/course", title: c.title, CourseModel(
             title: c.title,
@@ -161,9 +161,9 @@ enum StudyRoutes {
         } else {
             return try await renderCourse(req, user, c, error: "「\(file.filename)」不是支持的视频（.mp4/.webm/.ogv）或 PDF 文档", status: .unprocessableEntity)
         }
-        let count = try await Lesson.query(on: req.db).filter(\.$course.$id == c.id!).count()
+        let count = try await Lesson.query(on: req.db).filter(\.$course.$id == c.requireID()).count()
         let lesson = Lesson()
-        lesson.$course.id = c.id!
+        lesson.$course.id = try c.requireID()
         lesson.position = count + 1
         lesson.title = title
         lesson.kind = kind
@@ -174,7 +174,7 @@ enum StudyRoutes {
         try await req.db.transaction { db in
             try await lesson.create(on: db)
             let media = LessonMedia()
-            media.$lesson.id = lesson.id!
+            media.$lesson.id = try lesson.requireID()
             media.data = data
             try await media.create(on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "lesson.create", targetType: "lesson",
@@ -194,7 +194,7 @@ enum StudyRoutes {
         } else if !(user.may(.manageCourses) && lesson.course.$owner.id == user.organizationID) {
             throw Abort(.notFound)
         }
-        guard let media = try await LessonMedia.query(on: req.db).filter(\.$lesson.$id == lesson.id!).first() else { throw Abort(.notFound) }
+        guard let media = try await LessonMedia.query(on: req.db).filter(\.$lesson.$id == lesson.requireID()).first() else { throw Abort(.notFound) }
         let data = media.data
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: lesson.mediaType)
@@ -257,9 +257,9 @@ enum StudyRoutes {
 
     /// Courses for the qualifications the person is enrolled in or holds.
     static func coursesFor(_ person: Person, on db: any Database) async throws -> [Course] {
-        let enrolled = try await Enrolment.query(on: db).filter(\.$person.$id == person.id!)
+        let enrolled = try await Enrolment.query(on: db).filter(\.$person.$id == person.requireID())
             .filter(\.$state ~~ Array(EnrolmentState.inProgress)).all(\.$qualificationCode)
-        let held = try await HeldCertificate.query(on: db).filter(\.$person.$id == person.id!).filter(\.$status == "valid").all(\.$qualificationCode)
+        let held = try await HeldCertificate.query(on: db).filter(\.$person.$id == person.requireID()).filter(\.$status == "valid").all(\.$qualificationCode)
         let codes = Array(Set(enrolled + held))
         guard !codes.isEmpty else { return [] }
         return try await Course.query(on: db).filter(\.$qualificationCode ~~ codes).sort(\.$title).limit(50).all()
@@ -271,9 +271,9 @@ enum StudyRoutes {
         let catalogue = try await CatalogueStore.load(on: req.db)
         var model: [MyCourse] = []
         for c in courses {
-            let lessons = try await Lesson.query(on: req.db).filter(\.$course.$id == c.id!).sort(\.$position).limit(200).all()
-            let sessions = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!)
-                .filter(\.$courseID == c.id!).field(\.$lesson.$id).field(\.$creditedSeconds).all()
+            let lessons = try await Lesson.query(on: req.db).filter(\.$course.$id == c.requireID()).sort(\.$position).limit(200).all()
+            let sessions = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
+                .filter(\.$courseID == c.requireID()).field(\.$lesson.$id).field(\.$creditedSeconds).all()
             var byLesson: [UUID: TimeInterval] = [:]
             for s in sessions { byLesson[s.$lesson.id, default: 0] += s.creditedSeconds }
             let progress = StudyProgress(creditedSecondsByLesson: byLesson, requiredHours: c.requiredHours)
@@ -282,9 +282,9 @@ enum StudyRoutes {
                 type: c.classType.label, earned: StudyProgress.label(tenths: progress.earnedTenths),
                 required: "\(c.requiredHours) 学时", remaining: StudyProgress.label(tenths: progress.remainingTenths),
                 percent: progress.percent, percentStep: min(100, progress.percent / 10 * 10), reached: progress.isReached,
-                lessons: lessons.map { l in
+                lessons: try lessons.map { l in
                     MyLesson(title: l.title, kind: l.kind == "video" ? "视频" : "文档", minutes: l.durationSeconds / 60,
-                             studied: "\(Int((byLesson[l.id!] ?? 0) / 60)) 分钟", href: SiteURL.studyLesson(l.id).link)
+                             studied: "\(Int((byLesson[try l.requireID()] ?? 0) / 60)) 分钟", href: SiteURL.studyLesson(l.id).link)
                 }))
         }
         return try await req.render("study/my", title: "在线学习", ["courses": model])
@@ -316,10 +316,10 @@ enum StudyRoutes {
 
     static func lessonPage(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (person, lesson, course) = try await learnerLesson(req, user)
-        let seconds = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!)
-            .filter(\.$lesson.$id == lesson.id!).all(\.$creditedSeconds).reduce(0, +)
+        let seconds = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
+            .filter(\.$lesson.$id == lesson.requireID()).all(\.$creditedSeconds).reduce(0, +)
         return try await req.render("study/lesson", title: lesson.title, LessonModel(
-            id: lesson.id!.uuidString, title: lesson.title, courseTitle: course.title, isVideo: lesson.kind == "video",
+            id: lesson.requireID().uuidString, title: lesson.title, courseTitle: course.title, isVideo: lesson.kind == "video",
             mediaHref: SiteURL.lessonMedia(lesson.id).link, mediaType: lesson.mediaType,
             startHref: SiteURL.studyStart(lesson.id).link, heartbeatHref: SiteURL.studyHeartbeat.link,
             snapshotHref: SiteURL.studySnapshot.link, studied: String(Int(seconds)),
@@ -360,14 +360,14 @@ enum StudyRoutes {
         guard validDevice(body.deviceID) else { throw Abort(.badRequest, reason: "设备标识无效") }
         let policy = req.application.settings.studyPolicy
         let now = req.now
-        let open = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$open == true).all()
-        let begun = StudySessions.start(sessionID: UUID(), personID: person.id!, lessonID: lesson.id!, deviceID: body.deviceID,
+        let open = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$open == true).all()
+        let begun = StudySessions.start(sessionID: UUID(), personID: try person.requireID(), lessonID: try lesson.requireID(), deviceID: body.deviceID,
                                         startPosition: body.position, at: now, openSessions: open.compactMap(\.state), policy: policy)
         let record = StudySessionRecord()
         record.id = begun.session.sessionID
-        record.$person.id = person.id!
-        record.$lesson.id = lesson.id!
-        record.courseID = course.id!
+        record.$person.id = try person.requireID()
+        record.$lesson.id = try lesson.requireID()
+        record.courseID = try course.requireID()
         record.snapshotPending = false
         record.startedAt = now
         try record.apply(begun.session)
@@ -405,7 +405,7 @@ enum StudyRoutes {
         let claims = try await signer(req).verify(body.token)
         // The session the token names, or for a forged token the person's latest, so the rejected
         // beat still shows in their anomaly report.
-        var sessionQuery = StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!)
+        var sessionQuery = try StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
         if let claims { sessionQuery = sessionQuery.filter(\.$id == claims.sessionID) } else { sessionQuery = sessionQuery.sort(\.$startedAt, .descending) }
         guard let record = try await sessionQuery.first(), let state = record.state else {
             return try await BeatAnswer(token: nil, credited: 0, studiedSeconds: 0, rejection: HeartbeatRejection.invalidToken.label,
@@ -415,8 +415,8 @@ enum StudyRoutes {
                                      secondsSinceInteraction: body.secondsSinceInteraction, deviceID: body.deviceID)
         let verdict = StudyJudge.judge(session: state, claims: claims, report: report, receivedAt: now, policy: policy)
         let beat = StudyBeat()
-        beat.sessionID = record.id!
-        beat.personID = person.id!
+        beat.sessionID = try record.requireID()
+        beat.personID = try person.requireID()
         beat.receivedAt = now
         beat.deviceID = body.deviceID
         beat.ip = req.clientIP
@@ -443,7 +443,7 @@ enum StudyRoutes {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             replayed = true
             let replay = StudyBeat()
-            replay.sessionID = record.id!; replay.personID = person.id!; replay.receivedAt = now; replay.deviceID = body.deviceID
+            replay.sessionID = try record.requireID(); replay.personID = try person.requireID(); replay.receivedAt = now; replay.deviceID = body.deviceID
             replay.ip = req.clientIP; replay.snapshotTaken = false; replay.sequence = nil; replay.rejection = HeartbeatRejection.replayed.rawValue
             replay.credited = 0
             try await replay.create(on: req.db)
@@ -452,7 +452,7 @@ enum StudyRoutes {
             return try await BeatAnswer(token: nil, credited: 0, studiedSeconds: 0, rejection: HeartbeatRejection.replayed.label,
                                         stop: true, snapshotIn: nil).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let studied = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.id!)
+        let studied = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
             .filter(\.$lesson.$id == record.$lesson.id).all(\.$creditedSeconds).reduce(0, +)
         let signer = try await signer(req)
         let next = verdict.nextClaims.map { signer.sign($0) }
@@ -463,10 +463,10 @@ enum StudyRoutes {
 
     static func addProgress(person: Person, courseID: UUID, seconds: Double, now: Date, on db: any Database) async throws {
         guard let course = try await Course.find(courseID, on: db) else { return }
-        let row = try await CourseProgress.query(on: db).filter(\.$person.$id == person.id!).filter(\.$course.$id == courseID).first()
+        let row = try await CourseProgress.query(on: db).filter(\.$person.$id == person.requireID()).filter(\.$course.$id == courseID).first()
             ?? {
                 let r = CourseProgress()
-                r.$person.id = person.id!
+                r.$person.id = try person.requireID()
                 r.$course.id = courseID
                 r.seconds = 0
                 r.regionCode = person.regionCode
@@ -489,7 +489,7 @@ enum StudyRoutes {
         let body = try req.content.decode(SnapshotBody.self)
         guard let claims = try await signer(req).verify(body.token), claims.personID == person.id,
               let record = try await StudySessionRecord.query(on: req.db).filter(\.$id == claims.sessionID)
-                .filter(\.$person.$id == person.id!).first() else {
+                .filter(\.$person.$id == person.requireID()).first() else {
             throw Abort(.unprocessableEntity, reason: "学习会话无效")
         }
         let base64 = body.image.components(separatedBy: ",").last ?? ""
@@ -497,8 +497,8 @@ enum StudyRoutes {
             throw Abort(.unprocessableEntity, reason: "抓拍图片须为 JPEG")
         }
         let shot = StudySnapshot()
-        shot.sessionID = record.id!
-        shot.personID = person.id!
+        shot.sessionID = try record.requireID()
+        shot.personID = try person.requireID()
         shot.takenAt = req.now
         shot.jpeg = data
         record.snapshotPending = true
@@ -549,7 +549,7 @@ enum StudyRoutes {
         }
         let reachedCount = try await CourseProgress.query(on: req.db).join(parent: \.$person).scopedByJoinedPerson(user.scope)
             .filter(\.$reached == true).count()
-        let page = try await base().join(parent: \.$course).sort(\.$updatedAt, .descending).paginate(req.pageRequest())
+        let page = try await base().join(parent: \.$course).sort(\.$updatedAt, .descending).page(for: req)
         let rows = try page.items.map { r in
             let p = try r.joined(Person.self)
             let c = try r.joined(Course.self)
@@ -557,7 +557,7 @@ enum StudyRoutes {
             return RecordRow(name: p.name, idNumber: Masking.idNumber(p.idNumber), course: c.title,
                              earned: StudyProgress.label(tenths: progress.earnedTenths), required: "\(c.requiredHours) 学时",
                              reached: r.reached, updated: ChinaTime.format(r.updatedAt),
-                             anomaliesHref: SiteURL.studyAnomalies.link + "?person=\(p.id!.uuidString)")
+                             anomaliesHref: SiteURL.studyAnomalies.link + "?person=\(try p.requireID().uuidString)")
         }
         return try await req.render("study/records", title: "学时查询", RecordsModel(
             rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.studyRecords.path, filters: [("reached", onlyReached ? "1" : nil)]),
@@ -592,10 +592,10 @@ enum StudyRoutes {
             return try await req.render("study/anomalies", title: "学习异常报告", AnomaliesModel(
                 personName: nil, idNumber: req.queryText("id_number") ?? "", maskedID: "", anomalies: [], beats: 0, rejected: 0, snapshots: []))
         }
-        let beats = try await StudyBeat.query(on: req.db).filter(\.$personID == person.id!).sort(\.$receivedAt, .descending)
+        let beats = try await StudyBeat.query(on: req.db).filter(\.$personID == person.requireID()).sort(\.$receivedAt, .descending)
             .limit(5_000).all().reversed().map(\.recorded)
         let report = StudyAnomalyDetector.report(beats: Array(beats), policy: req.application.settings.studyPolicy)
-        let shots = try await StudySnapshot.query(on: req.db).filter(\.$personID == person.id!).sort(\.$takenAt, .descending)
+        let shots = try await StudySnapshot.query(on: req.db).filter(\.$personID == person.requireID()).sort(\.$takenAt, .descending)
             .field(\.$id).limit(12).all()
         return try await req.render("study/anomalies", title: "学习异常报告", AnomaliesModel(
             personName: person.name, idNumber: req.queryText("id_number") ?? "", maskedID: Masking.idNumber(person.idNumber),

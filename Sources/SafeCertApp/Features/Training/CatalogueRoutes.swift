@@ -41,7 +41,7 @@ enum CatalogueRoutes {
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let catalogue = try await CatalogueStore.load(on: req.db)
-        let date = req.queryText("date").flatMap(CalendarDate.init(iso:)) ?? today(req)
+        let date = try req.queryDate("date", label: "生效日期") ?? today(req)
         let scheme = req.queryText("scheme").flatMap(QualificationScheme.init(rawValue:))
         let province = province(of: user)
         let rows = catalogue.types.filter { scheme == nil || $0.scheme == scheme }.compactMap { type -> Row? in

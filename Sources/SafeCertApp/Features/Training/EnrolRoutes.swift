@@ -110,10 +110,10 @@ enum EnrolRoutes {
         if !form.idNumber.isEmpty {
             person = try await Person.query(on: req.db).filter(\.$idNumber == TextNormalizationBridge.idNumber(form.idNumber))
                 .scoped(to: user.scope).first()
-            if person == nil {
+            if let person {
+                if !form.name.isEmpty, person.name != form.name { form.errors.add("name", "姓名与登记信息不一致") }
+            } else {
                 form.errors.add("id_number", "未在本单位登记的人员中找到该证件号码，请先在“人员信息管理”中录入")
-            } else if !form.name.isEmpty, person!.name != form.name {
-                form.errors.add("name", "姓名与登记信息不一致")
             }
         }
         guard form.errors.isEmpty, let person, let details else {
@@ -327,7 +327,7 @@ enum EnrolRoutes {
         let person = try await ownPerson(req, user)
         let today = CalendarDate.today(now: req.now)
         let catalogue = try await CatalogueStore.load(on: req.db)
-        let held = try await HeldCertificate.query(on: req.db).filter(\.$person.$id == person.id!).filter(\.$status == "valid").all()
+        let held = try await HeldCertificate.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$status == "valid").all()
         let certificates = held.map { cert -> CertificateRow in
             let advice: String
             if let issued = cert.issued, let expires = cert.expires {
@@ -356,7 +356,7 @@ enum EnrolRoutes {
         }
         let type = req.queryText("type").flatMap(TrainingClassType.init(rawValue:))
         if let type { query = query.filter(\.$classType == type) }
-        let page = try await query.sort(\.$startDate).sort(\.$id).with(\.$institution).paginate(req.pageRequest())
+        let page = try await query.sort(\.$startDate).sort(\.$id).with(\.$institution).page(for: req)
         return try await req.render("training/enrol-self-list", title: "我要报名", SelfListModel(
             rows: page.items.map { c in
                 SelfClassRow(name: c.name, type: c.classType.label,

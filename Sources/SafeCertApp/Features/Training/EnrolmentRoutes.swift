@@ -89,7 +89,7 @@ enum EnrolmentRoutes {
     /// account may see them in full.
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, _) = filtered(req, user)
-        let part = max(1, req.query[Int.self, at: "part"] ?? 1)
+        let part = req.exportPart()
         let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id)
             .range(ExportParts.range(part: part)).all()
         let catalogue = try await CatalogueStore.load(on: req.db)
@@ -114,12 +114,12 @@ enum EnrolmentRoutes {
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, filters) = filtered(req, user)
         let name = filters.name, number = filters.number, state = filters.state, classID = filters.classID
-        let page = try await query.sort(\.$createdAt, .descending).sort(\.$id).paginate(req.pageRequest())
+        let page = try await query.sort(\.$createdAt, .descending).sort(\.$id).page(for: req)
         let catalogue = try await CatalogueStore.load(on: req.db)
         let rows = try page.items.map { e in
             let person = try e.joined(Person.self)
             let c = try e.joined(TrainingClass.self)
-            return Row(id: e.id!.uuidString, name: person.name, idNumber: Masking.idNumber(person.idNumber), className: c.name,
+            return Row(id: try e.requireID().uuidString, name: person.name, idNumber: Masking.idNumber(person.idNumber), className: c.name,
                        classHref: SiteURL.trainingClass(c.id).link,
                        qualification: catalogue.type(code: e.qualificationCode)?.name ?? e.qualificationCode,
                        channel: e.channelLabel, state: e.state.label, stateKey: e.state.rawValue, paid: e.paid,
@@ -193,7 +193,7 @@ enum EnrolmentRoutes {
         let institution = try await Organization.find(c.$institution.id, on: req.db)
         let acts = permissions(user, e, c)
         return try await req.render("training/enrolment", title: "报名详情", DetailModel(
-            id: e.id!.uuidString,
+            id: e.requireID().uuidString,
             person: rows([("姓名", person.name), ("证件号码", full ? person.idNumber : Masking.idNumber(person.idNumber)),
                           ("性别", person.genderLabel), ("出生日期", person.birthDate ?? ""), ("学历", person.education ?? ""),
                           ("手机号码", full ? person.phone : Masking.phone(person.phone))]),
@@ -227,12 +227,12 @@ enum EnrolmentRoutes {
         let p = e.person
         let catalogue = try await CatalogueStore.load(on: req.db)
         let institution = try await Organization.find(c.$institution.id, on: req.db)
-        let photo = try await PersonPhoto.query(on: req.db).filter(\.$person.$id == p.id!).first()?.jpeg
+        let photo = try await PersonPhoto.query(on: req.db).filter(\.$person.$id == p.requireID()).first()?.jpeg
         let full = user.may(.viewFullPersonalData) || user.personID == p.id || PersonRoutes.owns(user, p)
         let sheet = FormSheet(
             title: "安全生产培训考核报名表",
             subtitle: "\(catalogue.type(code: e.qualificationCode)?.name ?? e.qualificationCode)（\(c.classType.label)）",
-            number: "报名编号：\(e.id!.uuidString.prefix(8).uppercased())",
+            number: "报名编号：\(try e.requireID().uuidString.prefix(8).uppercased())",
             rows: [
                 .pair("姓名", p.name, "性别", p.genderLabel),
                 .pair("证件号码", full ? p.idNumber : Masking.idNumber(p.idNumber), "出生日期", p.birthDate ?? ""),
@@ -464,16 +464,16 @@ enum EnrolmentRoutes {
 
     static func renderResults(_ req: Request, _ user: CurrentUser, errors: [UUID: String], status: HTTPStatus) async throws -> Response {
         let c = try await ownClass(req, user)
-        let page = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!)
+        let page = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID())
             .filter(\.$state ~~ [.inTraining, .trainingRecorded, .trained, .returnedToEnterprise])
-            .join(parent: \.$person).sort(Person.self, \.$name).sort(\.$id).paginate(req.pageRequest())
-        let pending = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!).filter(\.$state == .inTraining)
+            .join(parent: \.$person).sort(Person.self, \.$name).sort(\.$id).page(for: req)
+        let pending = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID()).filter(\.$state == .inTraining)
             .filter(\.$trainingPassed != nil).count()
         let rows = try page.items.map { e in
             let p = try e.joined(Person.self)
-            return ResultRow(id: e.id!.uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), state: e.state.label,
+            return ResultRow(id: try e.requireID().uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), state: e.state.label,
                              hours: e.trainingHours.map(hoursLabel) ?? "", passed: e.trainingPassed == true,
-                             failed: e.trainingPassed == false, remarks: e.trainingRemarks ?? "", error: errors[e.id!],
+                             failed: e.trainingPassed == false, remarks: e.trainingRemarks ?? "", error: errors[try e.requireID()],
                              editable: e.state == .inTraining)
         }
         return try await req.render("training/results", title: "录入培训结果", ResultsModel(
@@ -490,21 +490,21 @@ enum EnrolmentRoutes {
         let required = try await requiredHours(c, on: req.db, today: CalendarDate.today(now: req.now))
         let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
         guard !ids.isEmpty, ids.count <= 500 else { throw Abort(.badRequest, reason: "没有要保存的学员") }
-        let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!).filter(\.$id ~~ ids)
+        let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID()).filter(\.$id ~~ ids)
             .filter(\.$state == .inTraining).all()
         var errors: [UUID: String] = [:]
         var updates: [(Enrolment, TrainingResult)] = []
         for e in rows {
-            let key = e.id!.uuidString
+            let key = try e.requireID().uuidString
             let hoursText = req.field("hours_\(key)")
             let result = req.field("result_\(key)")
             let remarks = req.field("remarks_\(key)") ?? ""
             if hoursText == nil && result == nil { continue }
-            guard let hoursText, let hours = Double(hoursText) else { errors[e.id!] = "请填写学时（数字）"; continue }
-            guard let result, result == "pass" || result == "fail" else { errors[e.id!] = "请选择合格或不合格"; continue }
-            if remarks.count > 200 { errors[e.id!] = "备注不超过 200 字"; continue }
+            guard let hoursText, let hours = Double(hoursText) else { errors[try e.requireID()] = "请填写学时（数字）"; continue }
+            guard let result, result == "pass" || result == "fail" else { errors[try e.requireID()] = "请选择合格或不合格"; continue }
+            if remarks.count > 200 { errors[try e.requireID()] = "备注不超过 200 字"; continue }
             let r = TrainingResult(hoursAttended: hours, passed: result == "pass", remarks: remarks)
-            if let problem = r.problems(requiredHours: required).first { errors[e.id!] = problem.message; continue }
+            if let problem = r.problems(requiredHours: required).first { errors[try e.requireID()] = problem.message; continue }
             updates.append((e, r))
         }
         guard errors.isEmpty else { return try await renderResults(req, user, errors: errors, status: .unprocessableEntity) }
@@ -527,7 +527,7 @@ enum EnrolmentRoutes {
     /// 提交: every recorded result of the class goes on — a pass to review, a fail back to the enterprise.
     static func submitResults(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await ownClass(req, user)
-        let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!).filter(\.$state == .inTraining)
+        let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID()).filter(\.$state == .inTraining)
             .filter(\.$trainingPassed != nil).all()
         guard !rows.isEmpty else {
             try await req.flash(.error, "没有已录入但未提交的培训结果")

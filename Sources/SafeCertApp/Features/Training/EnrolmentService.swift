@@ -29,10 +29,10 @@ enum EnrolmentService {
 
     static func facts(person: Person, trainingClass c: TrainingClass, details: EnrolmentDetails, catalogue: QualificationCatalogue,
                       today: CalendarDate, on db: any Database) async throws -> EnrolmentFacts {
-        let existing = try await Enrolment.query(on: db).filter(\.$person.$id == person.id!)
+        let existing = try await Enrolment.query(on: db).filter(\.$person.$id == person.requireID())
             .filter(\.$qualificationCode == c.qualificationCode).with(\.$trainingClass).all()
-        let taken = try await EnrolmentCounts.taken(classIDs: [c.id!], on: db)[c.id!] ?? 0
-        let certificate = try await validCertificate(personID: person.id!, qualification: c.qualificationCode, on: db)
+        let taken = try await EnrolmentCounts.taken(classIDs: [c.requireID()], on: db)[c.requireID()] ?? 0
+        let certificate = try await validCertificate(personID: person.requireID(), qualification: c.qualificationCode, on: db)
         let province = QualificationCatalogue.provinceCode(of: c.regionCode)
         let rule = catalogue.terms(for: c.qualificationCode, province: province, on: today)?.eligibility ?? EligibilityRule()
         let birth = person.birthDate.flatMap(CalendarDate.init(iso:)) ?? today
@@ -40,7 +40,7 @@ enum EnrolmentService {
             birthDate: birth, education: person.education.flatMap(Education.init(label:)),
             yearsOfExperience: details.experience(on: today) ?? person.workStartDate.flatMap(CalendarDate.init(iso:)).map { $0.age(on: today) },
             hasMedicalCheck: details.hasMedicalCheck, hasHealthCommitment: details.hasHealthCommitment,
-            blacklistedUntil: try await suspendedUntil(personID: person.id!, on: db))
+            blacklistedUntil: try await suspendedUntil(personID: person.requireID(), on: db))
         return EnrolmentFacts(
             classType: c.classType, classState: c.state, deadline: c.deadline, capacity: c.capacity, enrolled: taken,
             personApproved: person.status == .approved,
@@ -62,7 +62,7 @@ enum EnrolmentService {
         // enrolments into one class are counted one after another and the last place goes once
         // (SQLite has one writer at a time anyway).
         if let sql = db as? any SQLDatabase {
-            try await sql.update(TrainingClass.schema).set("capacity", to: SQLColumn("capacity")).where("id", .equal, c.id!).run()
+            try await sql.update(TrainingClass.schema).set("capacity", to: SQLColumn("capacity")).where("id", .equal, c.requireID()).run()
         }
         let today = CalendarDate.today(now: req.now)
         let facts = try await facts(person: person, trainingClass: c, details: details, catalogue: catalogue, today: today, on: db)
@@ -72,8 +72,8 @@ enum EnrolmentService {
         let state: EnrolmentState
         do { state = try EnrolmentWorkflow.submit(EnrolmentContext(kind: kind, suspended: false)) } catch { throw Refusal(reasons: [error.message]) }
         let e = Enrolment()
-        e.$trainingClass.id = c.id!
-        e.$person.id = person.id!
+        e.$trainingClass.id = try c.requireID()
+        e.$person.id = try person.requireID()
         e.qualificationCode = c.qualificationCode
         e.regionCode = person.regionCode
         e.kind = kind
@@ -111,7 +111,7 @@ enum EnrolmentService {
             .filter(\.$classType == c.classType).limit(20).all()
         guard let required = courses.map(\.requiredHours).max() else { return nil }
         let seconds = try await CourseProgress.query(on: db).filter(\.$person.$id == e.$person.id)
-            .filter(\.$course.$id ~~ courses.map { $0.id! }).all().map(\.seconds).max() ?? 0
+            .filter(\.$course.$id ~~ courses.map { try $0.requireID() }).all().map(\.seconds).max() ?? 0
         return StudyProgress(creditedSeconds: seconds, requiredHours: required)
     }
 

@@ -56,15 +56,15 @@ enum TrainingClassRoutes {
         if let state { query = query.filter(\.$state == state) }
         let qualification = req.queryText("qualification")
         if let qualification { query = query.filter(\.$qualificationCode == qualification) }
-        let page = try await query.sort(\.$startDate, .descending).sort(\.$id).with(\.$institution).paginate(req.pageRequest())
+        let page = try await query.sort(\.$startDate, .descending).sort(\.$id).with(\.$institution).page(for: req)
         let catalogue = try await CatalogueStore.load(on: req.db)
         let counts = try await EnrolmentCounts.taken(classIDs: page.items.compactMap(\.id), on: req.db)
         let mayEnrol = user.may(.enrolPeople) || user.may(.enrolSchoolStudents)
-        let rows = page.items.map { c in
+        let rows = try page.items.map { c in
             Row(code: c.code, name: c.name, type: c.classType.label,
                 qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
                 institution: c.institution.name, dates: "\(c.startDate) 至 \(c.endDate)", deadline: c.enrolmentDeadline,
-                places: "\(counts[c.id!] ?? 0) / \(c.capacity)", fee: c.feeLabel, state: c.state.label, stateKey: c.state.rawValue,
+                places: "\(counts[try c.requireID()] ?? 0) / \(c.capacity)", fee: c.feeLabel, state: c.state.label, stateKey: c.state.rawValue,
                 href: SiteURL.trainingClass(c.id).link,
                 enrolHref: c.state == .published ? (mayEnrol ? SiteURL.classEnrol(c.id).link
                                                     : user.may(.enrolSelf) ? SiteURL.enrolSelfClass(c.id).link : nil) : nil)
@@ -165,7 +165,7 @@ enum TrainingClassRoutes {
         if let deadline, deadline < CalendarDate.today(now: req.now) { form.errors.add("deadline", "报名截止日期不能早于今天") }
         if form.place.isEmpty { form.errors.add("place", "请填写培训地点") } else if form.place.count > 120 { form.errors.add("place", "地点不超过 120 个字") }
         let capacity = Int(form.capacity)
-        if capacity == nil || !(1...2000).contains(capacity!) { form.errors.add("capacity", "名额须为 1–2000 的整数") }
+        if !(1...2000).contains(capacity ?? 0) { form.errors.add("capacity", "名额须为 1–2000 的整数") }
         let fee = Money.parseFen(form.fee)
         if fee == nil { form.errors.add("fee", "培训费须为不小于 0 的金额，最多两位小数") }
         guard form.errors.isEmpty, let type, let institution, let start, let end, let deadline, let capacity, let fee else { return nil }
@@ -190,7 +190,7 @@ enum TrainingClassRoutes {
             typeOptions: TrainingClassType.publishable(by: user.role == .systemAdmin ? .association : user.role)
                 .map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.classType) },
             qualificationOptions: catalogue.types.map { .init(value: $0.code, label: "\($0.name)（\($0.scheme.label)）", selected: $0.code == form.qualification) },
-            institutionOptions: institutions.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == form.institution) }),
+            institutionOptions: institutions.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: try $0.requireID().uuidString == form.institution) }),
             status: status)
     }
 
@@ -213,7 +213,7 @@ enum TrainingClassRoutes {
         let c = TrainingClass()
         c.code = "PX" + CalendarDate.today(now: req.now).iso.replacingOccurrences(of: "-", with: "") + String(Tokens.digits(4))
         c.$publisher.id = publisherID
-        apply(v, form, to: c)
+        try apply(v, form, to: c)
         c.state = .draft
         try await req.db.transaction { db in
             try await c.create(on: db)
@@ -225,11 +225,11 @@ enum TrainingClassRoutes {
     }
 
     /// The form's checked values onto the class (new or draft).
-    static func apply(_ v: Validated, _ form: Form, to c: TrainingClass) {
+    static func apply(_ v: Validated, _ form: Form, to c: TrainingClass) throws {
         c.name = form.name
         c.classType = v.type
         c.qualificationCode = form.qualification
-        c.$institution.id = v.institution.id!
+        c.$institution.id = try v.institution.requireID()
         c.regionCode = v.institution.regionCode
         c.startDate = v.start.iso
         c.endDate = v.end.iso
@@ -263,7 +263,7 @@ enum TrainingClassRoutes {
         guard let v = try await validate(&form, req, user, catalogue: catalogue) else {
             return try await renderForm(req, user, form: form, action: .trainingClass(c.id), isNew: false, status: .unprocessableEntity)
         }
-        apply(v, form, to: c)
+        try apply(v, form, to: c)
         try await req.db.transaction { db in
             try await c.save(on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "class.update", targetType: "class",
@@ -276,7 +276,7 @@ enum TrainingClassRoutes {
     static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await editable(req, user)
         guard let event = req.field("event").flatMap(TrainingClassEvent.init(rawValue:)) else { throw Abort(.badRequest, reason: "未知的操作") }
-        let checkedIn = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.id!)
+        let checkedIn = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID())
             .filter(\.$state ~~ [.inTraining, .trainingRecorded, .trained]).count()
         do {
             c.state = try TrainingClassWorkflow.transition(c.state, event, checkedIn: event == .cancel ? checkedIn : 0)
@@ -337,19 +337,19 @@ enum TrainingClassRoutes {
             ("名额", "\(c.capacity) 人"), ("培训费", c.feeLabel), ("报到", c.institutionChecksIn ? "由培训机构办理" : "由协会办理"),
         ]
         // Counts by state inside the account's scope only.
-        let visible = try await Enrolment.query(on: req.db).scoped(to: user.scope).filter(\.$trainingClass.$id == c.id!)
+        let visible = try await Enrolment.query(on: req.db).scoped(to: user.scope).filter(\.$trainingClass.$id == c.requireID())
             .field(\.$state).all()
         var byState: [EnrolmentState: Int] = [:]
         for e in visible { byState[e.state, default: 0] += 1 }
-        let counts = EnrolmentState.allCases.compactMap { s -> StateCount? in
+        let counts = try EnrolmentState.allCases.compactMap { s -> StateCount? in
             guard let n = byState[s] else { return nil }
-            return StateCount(label: s.label, count: n, href: SiteURL.enrolments.link + "?class=\(c.id!.uuidString)&state=\(s.rawValue)")
+            return StateCount(label: s.label, count: n, href: SiteURL.enrolments.link + "?class=\(try c.requireID().uuidString)&state=\(s.rawValue)")
         }
         let mayPublish = user.may(.manageClasses) && (try? TrainingClassWorkflow.checkPublisher(user.role, type: c.classType)) != nil
         let isOwnInstitution = user.organizationID == c.$institution.id
         let open = c.state == .published
         return try await req.render("training/class", title: c.name, DetailModel(
-            id: c.id!.uuidString,
+            id: c.requireID().uuidString,
             fields: fields.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
             state: c.state.label, stateKey: c.state.rawValue, counts: counts,
             events: mayPublish ? TrainingClassWorkflow.events(from: c.state).map { .init(event: $0.rawValue, label: $0.label, danger: $0 == .cancel) } : [],
@@ -358,7 +358,7 @@ enum TrainingClassRoutes {
             batchHref: open && user.may(.enrolPeople) ? SiteURL.classEnrolBatch(c.id).link : nil,
             selfEnrolHref: open && user.may(.enrolSelf) ? SiteURL.enrolSelfClass(c.id).link : nil,
             resultsHref: user.may(.recordTrainingResults) && isOwnInstitution ? SiteURL.classResults(c.id).link : nil,
-            enrolmentsHref: SiteURL.enrolments.link + "?class=\(c.id!.uuidString)"))
+            enrolmentsHref: SiteURL.enrolments.link + "?class=\(c.requireID().uuidString)"))
     }
 }
 

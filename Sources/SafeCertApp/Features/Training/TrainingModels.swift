@@ -31,7 +31,7 @@ final class TrainingClass: Model, @unchecked Sendable {
 
     init() {}
 
-    var deadline: CalendarDate { CalendarDate(iso: enrolmentDeadline) ?? CalendarDate(year: 1970, month: 1, day: 1)! }
+    var deadline: CalendarDate { CalendarDate(iso: enrolmentDeadline) ?? .earliest }
     var feeLabel: String { Money.yuan(feeFen) }
 
     var auditSummary: String {
