@@ -58,5 +58,6 @@ extension Application {
         asyncCommands.use(TOTPCommand(), as: "totp")
         asyncCommands.use(PermissionsCommand(), as: "permissions")
         asyncCommands.use(BenchCommand(), as: "bench")
+        asyncCommands.use(RouteTableCommand(), as: "route-table")
     }
 }

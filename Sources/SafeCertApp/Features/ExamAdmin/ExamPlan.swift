@@ -47,6 +47,8 @@ final class ExamPlanRoom: Model, @unchecked Sendable {
     @Field(key: "centre_id") var centreID: UUID
     /// The room's number in the plan (the ticket number's two digits), fixed when it is added.
     @OptionalField(key: "position") var position: Int?
+    /// When the room's exam centre submitted its candidates' results.
+    @OptionalField(key: "results_submitted_at") var resultsSubmittedAt: Date?
     init() {}
 }
 

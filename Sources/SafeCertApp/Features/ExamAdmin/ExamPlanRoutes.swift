@@ -467,12 +467,33 @@ enum ExamPlanRoutes {
             try await req.flash(.error, error.message)
             return req.redirect(back)
         }
+        let centre = ExamResultRoutes.actingCentre(user)
+        var submission: ExamCentreResults.Submission?
+        if let centre {
+            let (centres, submitted) = try await ExamResultRoutes.centres(of: plan, on: req.db)
+            do throws(ExamCentreResultsError) {
+                if name == "start" || name == "finish", !ExamCentreResults.mayRunByHand(centre: centre, centres: centres) {
+                    throw .sharedPlanRunsOnSchedule
+                }
+                if name == "submit_results" {
+                    submission = try ExamCentreResults.submit(centre: centre, centres: centres, submitted: submitted, state: plan.state)
+                }
+            } catch {
+                try await req.flash(.error, error.message)
+                return req.redirect(back)
+            }
+        }
         if name == "submit_results" {
-            let problems = try await ExamResultRoutes.submissionProblems(plan, on: req.db)
+            let problems = try await ExamResultRoutes.submissionProblems(plan, centre: centre, on: req.db)
             if !problems.isEmpty {
                 try await req.flash(.error, "不能提交考试结果：" + problems.prefix(10).joined(separator: "；") + (problems.count > 10 ? "……共 \(problems.count) 处" : ""))
                 return req.redirect(back)
             }
+        }
+        if let centre, case .centreSubmitted(let waiting) = submission {
+            try await ExamResultRoutes.markSubmitted(plan, centre: centre, user: user, req: req, waitingFor: waiting)
+            try await req.flash(.success, "已提交本考核点的考试结果，等待其他 \(waiting) 个考核点提交")
+            return req.redirect(back)
         }
         let before = plan.state
         plan.state = transition.state
@@ -480,6 +501,13 @@ enum ExamPlanRoutes {
         let published = try await req.db.transaction { db -> (passed: Int, failed: Int, absent: Int)? in
             var published: (passed: Int, failed: Int, absent: Int)?
             if name == "finish" { try await ExamScheduler.markAbsentAtFinish(plan, on: db) }
+            if name == "submit_results", let centre {
+                try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == centre)
+                    .set(\.$resultsSubmittedAt, to: req.now).update()
+            }
+            if name == "return_results" {
+                try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).set(\.$resultsSubmittedAt, to: nil).update()
+            }
             if name == "approve_results" {
                 published = try await ExamResultRoutes.publish(plan, user: user, req: req, on: db)
             }

@@ -18,8 +18,6 @@ enum ExamResultRoutes {
         routes.page(.examResultsExport, .viewExamResults, use: export)
     }
 
-    static let entryStates: Set<ExamPlanState> = [.inProgress, .finished]
-
     static func terms(_ plan: ExamPlanRecord, _ catalogue: QualificationCatalogue) -> QualificationTerms? {
         catalogue.terms(for: plan.qualificationCode, province: QualificationCatalogue.provinceCode(of: plan.regionCode),
                         on: CalendarDate.today(now: plan.startAt))
@@ -75,10 +73,35 @@ enum ExamResultRoutes {
         return r
     }
 
-    /// Whether the exam centre may enter this plan's scores: its own rooms, the exam running or over.
+    /// The exam centre an account answers for (nil for everyone else, who sees the whole plan).
+    static func actingCentre(_ user: CurrentUser) -> UUID? {
+        user.role == .examCentre ? user.organizationID : nil
+    }
+
+    /// The plan's candidates, with their room joined; for an exam centre only those seated in its
+    /// own rooms — in a plan shared by several centres each answers for its own candidates.
+    static func candidates(of plan: ExamPlanRecord, centre: UUID?, on db: any Database) throws -> QueryBuilder<ExamCandidate> {
+        let query = try ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$room)
+        guard let centre else { return query }
+        return query.filter(ExamRoom.self, \.$centre.$id == centre)
+    }
+
+    /// The centres with rooms in the plan, and those that have submitted their results.
+    static func centres(of plan: ExamPlanRecord, on db: any Database) async throws -> (all: Set<UUID>, submitted: Set<UUID>) {
+        let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).limit(1_000).all()
+        return (Set(links.map(\.centreID)), Set(links.filter { $0.resultsSubmittedAt != nil }.map(\.centreID)))
+    }
+
+    /// Whether the exam centre may enter this plan's scores: its own rooms, the exam running or
+    /// over, and its results not yet submitted.
     static func mayEnter(_ plan: ExamPlanRecord, _ user: CurrentUser, on db: any Database) async throws -> Bool {
-        guard user.role == .examCentre, entryStates.contains(plan.state), let org = user.organizationID else { return false }
-        return try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == org).count() > 0
+        guard let centre = actingCentre(user) else { return false }
+        return try await mayEnter(plan, centre: centre, on: db)
+    }
+
+    static func mayEnter(_ plan: ExamPlanRecord, centre: UUID, on db: any Database) async throws -> Bool {
+        let (all, submitted) = try await centres(of: plan, on: db)
+        return ExamCentreResults.mayEnter(centre: centre, centres: all, submitted: submitted, state: plan.state)
     }
 
     // MARK: One plan's results
@@ -130,7 +153,7 @@ enum ExamResultRoutes {
                            problems: [String], status: HTTPStatus = .ok) async throws -> Response {
         let catalogue = try await CatalogueStore.load(on: req.db)
         guard let terms = terms(plan, catalogue) else { throw Abort(.conflict, reason: "资格类型目录中没有该资格的考试规则") }
-        let page = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person).join(parent: \.$room)
+        let page = try await candidates(of: plan, centre: actingCentre(user), on: req.db).join(parent: \.$person)
             .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).page(for: req, per: 100)
         let sits = try await subjects(for: page.items, plan: plan, terms: terms, on: req.db)
         let kinds = terms.subjects.map(\.kind).filter { kind in sits.values.contains { $0.contains { $0.kind == kind } } }
@@ -150,7 +173,11 @@ enum ExamResultRoutes {
                 outcome: outcome.map { ExamResultRoutes.label($0) } ?? "待录入", outcomeKey: outcome?.rawValue ?? "pending", error: errors[try c.requireID()])
         }
         let editable = try await mayEnter(plan, user, on: req.db)
-        let events = ExamPlanRoutes.allowed(plan, user, now: req.now).filter { ["submit_results", "approve_results", "return_results", "finish"].contains($0.0) }
+        var events = ExamPlanRoutes.allowed(plan, user, now: req.now).filter { ["submit_results", "approve_results", "return_results", "finish"].contains($0.0) }
+        if let centre = actingCentre(user) {
+            let shared = !ExamCentreResults.mayRunByHand(centre: centre, centres: try await centres(of: plan, on: req.db).all)
+            events = events.filter { ($0.0 != "submit_results" || editable) && ($0.0 != "finish" || !shared) }
+        }
         return try await req.render("exams/results", title: "考试结果 \(plan.serial)", PlanResultsModel(
             planHref: SiteURL.examPlan(plan.id).link, serial: plan.serial, state: plan.state.label, stateKey: plan.state.rawValue,
             subjects: kinds.map(\.label), rows: rows,
@@ -187,7 +214,10 @@ enum ExamResultRoutes {
             entries[id, default: [:]][kind] = TextNormalization.trimmed(TextNormalization.foldFullWidth(value))
             entered[key] = value
         }
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ Array(entries.keys)).all()
+        let candidates = try await candidates(of: plan, centre: actingCentre(user), on: req.db).filter(\.$id ~~ Array(entries.keys)).all()
+        guard candidates.count == entries.count else {
+            throw Abort(.notFound, reason: "提交的成绩中有不在本考核点考场的考生，未保存任何成绩")
+        }
         let rows = try candidates.map { c in
             ScoreEntry(candidate: c, label: "准考证号 \(c.ticketNumber)", texts: entries[try c.requireID()] ?? [:])
         }
@@ -258,7 +288,7 @@ enum ExamResultRoutes {
         let writer = XLSXWriter(sheetName: "成绩", columns: ScoreImportTemplate.Column.allCases.map {
             XLSXColumn(title: $0.title, width: $0 == .ticketNumber || $0 == .idNumber ? 24 : 12)
         })
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person)
+        let candidates = try await candidates(of: plan, centre: actingCentre(user), on: req.db).join(parent: \.$person)
             .sort(\.$ticketNumber).limit(5_000).all()
         for c in candidates {
             let p = try c.joined(Person.self)
@@ -272,12 +302,12 @@ enum ExamResultRoutes {
 
     /// Parsed rows of an uploaded score sheet matched to the plan's candidates, or the problems
     /// by row and column.
-    static func match(_ rows: [(label: String, row: ScoreImportTemplate.Row)], plan: ExamPlanRecord,
+    static func match(_ rows: [(label: String, row: ScoreImportTemplate.Row)], plan: ExamPlanRecord, centre: UUID?,
                       on db: any Database) async throws -> ([ScoreEntry], [String]) {
         var problems: [String] = []
         var seen: [String: String] = [:]
         let tickets = rows.map(\.row.ticketNumber)
-        let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$ticketNumber ~~ tickets)
+        let candidates = try await candidates(of: plan, centre: centre, on: db).filter(\.$ticketNumber ~~ tickets)
             .join(parent: \.$person).all()
         let byTicket = Dictionary(candidates.map { ($0.ticketNumber, $0) }, uniquingKeysWith: { a, _ in a })
         var entries: [ScoreEntry] = []
@@ -288,7 +318,7 @@ enum ExamResultRoutes {
             }
             seen[row.ticketNumber] = label
             guard let c = byTicket[row.ticketNumber] else {
-                problems.append("\(label)，准考证号：\(row.ticketNumber) 不是本考试计划的考生")
+                problems.append("\(label)，准考证号：\(row.ticketNumber) 不是本考试计划\(centre == nil ? "" : "在本考核点考场")的考生")
                 continue
             }
             if try c.joined(Person.self).idNumber != TextNormalizationBridge.idNumber(row.idNumber) {
@@ -326,7 +356,7 @@ enum ExamResultRoutes {
             problems.append("请选择填好的成绩导入表（.xlsx）")
         }
         if rows.isEmpty && problems.isEmpty { problems.append("表格中没有填写任何成绩") }
-        let (entries, matchProblems) = try await match(rows, plan: plan, on: req.db)
+        let (entries, matchProblems) = try await match(rows, plan: plan, centre: actingCentre(user), on: req.db)
         problems += matchProblems
         if problems.isEmpty {
             let errors = try await apply(entries, plan: plan, user: user, req: req, source: "导入成绩表")
@@ -340,12 +370,23 @@ enum ExamResultRoutes {
         return req.redirect(.examPlanResults(plan.id))
     }
 
+    /// One centre of a shared plan submits its rooms' results; the plan waits for the others.
+    static func markSubmitted(_ plan: ExamPlanRecord, centre: UUID, user: CurrentUser, req: Request, waitingFor: Int) async throws {
+        try await req.db.transaction { db in
+            try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == centre)
+                .set(\.$resultsSubmittedAt, to: req.now).update()
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-results.submit-centre", targetType: "exam-plan",
+                                   targetID: plan.id?.uuidString,
+                                   summary: "\(plan.serial) 本考核点考试结果已提交，等待其他 \(waitingFor) 个考核点", at: req.now)
+        }
+    }
+
     /// The problems that stop submission: every candidate who passed the identity check needs a
     /// result in each subject they sit.
-    static func submissionProblems(_ plan: ExamPlanRecord, on db: any Database) async throws -> [String] {
+    static func submissionProblems(_ plan: ExamPlanRecord, centre: UUID?, on db: any Database) async throws -> [String] {
         let catalogue = try await CatalogueStore.load(on: db)
         guard let terms = terms(plan, catalogue) else { return ["资格类型目录中没有该资格的考试规则"] }
-        let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).limit(20_000).all()
+        let candidates = try await candidates(of: plan, centre: centre, on: db).limit(20_000).all()
         if candidates.isEmpty { return ["考试计划没有考生"] }
         let sits = try await subjects(for: candidates, plan: plan, terms: terms, on: db)
         var problems: [String] = []
@@ -538,11 +579,12 @@ extension ExamResultRoutes {
         let org = try req.apiOrganization()
         guard org.kind == .examCentre else { throw Abort(.forbidden, reason: "只有考核点的接口密钥可以上传成绩") }
         let serial = req.parameters.get("serial") ?? ""
+        let centre = try org.requireID()
         guard let plan = try await ExamPlanRecord.query(on: req.db).filter(\.$serial == serial).filter(\.$state != .deleted).first(),
-              try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == org.requireID()).count() > 0
+              try await centres(of: plan, on: req.db).all.contains(centre)
         else { throw Abort(.notFound, reason: "未找到本考核点的考试计划 \(serial)") }
-        guard entryStates.contains(plan.state) else {
-            throw Abort(.conflict, reason: "考试计划当前状态为「\(plan.state.label)」，不能上传成绩")
+        guard try await mayEnter(plan, centre: centre, on: req.db) else {
+            throw Abort(.conflict, reason: "考试计划当前状态为「\(plan.state.label)」或本考核点已提交考试结果，不能上传成绩")
         }
         guard let body = try? req.content.decode(APIScores.self), !body.scores.isEmpty, body.scores.count <= 5_000 else {
             throw Abort(.badRequest, reason: "请求体应为 {\"scores\": [{\"ticketNumber\", \"idNumber\", \"theory\", \"practical\"}]}，1–5000 条")
@@ -557,7 +599,7 @@ extension ExamResultRoutes {
             case .row(let r): rows.append(("第 \(i + 1) 条", r))
             }
         }
-        let (entries, matchProblems) = try await match(rows, plan: plan, on: req.db)
+        let (entries, matchProblems) = try await match(rows, plan: plan, centre: centre, on: req.db)
         problems += matchProblems
         let actor = AuditActor(accountID: nil, name: "接口密钥（\(org.name)）", organizationID: org.id, organizationName: org.name, ip: req.clientIP)
         if problems.isEmpty {
