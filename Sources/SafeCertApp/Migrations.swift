@@ -20,6 +20,7 @@ enum SafeCertMigrations {
         CreateExamRoom(),
         CreateExamPlan(),
         CreateExamDay(),
+        AddExamPlanRoomPosition(),
         AddExamPlanRoomResultsSubmitted(),
     ]
 }

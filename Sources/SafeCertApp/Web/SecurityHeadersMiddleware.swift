@@ -24,9 +24,29 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if request.application.settings.secureCookies {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
         }
-        if response.headers.contentType == .html {
+        // Pages and downloads carry personal data: nothing but the static assets is cached.
+        if !response.headers.contains(name: .cacheControl), !Self.isStaticAsset(request.url.path) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
+        Self.dropBrokenHeaders(response)
         return response
+    }
+
+    static let staticPrefixes = ["/css/", "/js/", "/images/", "/fonts/"]
+
+    static func isStaticAsset(_ path: String) -> Bool {
+        staticPrefixes.contains { path.hasPrefix($0) } || path == "/favicon.ico"
+    }
+
+    /// A header value with a line break would end the header and start another: such a value
+    /// never leaves (a redirect falls back to the home page).
+    static func dropBrokenHeaders(_ response: Response) {
+        let broken = response.headers.filter { _, value in
+            value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+        }.map(\.name)
+        for name in Set(broken) {
+            response.headers.remove(name: name)
+            if name.lowercased() == "location" { response.headers.replaceOrAdd(name: .location, value: "/") }
+        }
     }
 }

@@ -169,7 +169,9 @@ enum ExamDayRoutes {
                     .encodeResponse(status: ok ? .ok : .unprocessableEntity, for: req)
             }
             try await req.flash(ok ? .success : .error, ([message] + reasons).joined(separator: "："))
-            return req.redirect(to: SiteURL.identity.path + "?plan=\(input.plan)&room=\(input.room)")
+            let chosen = [("plan", UUID(uuidString: input.plan)), ("room", UUID(uuidString: input.room))]
+                .compactMap { name, id in id.map { "\(name)=\($0.uuidString)" } }
+            return req.redirect(to: SiteURL.identity.path + (chosen.isEmpty ? "" : "?" + chosen.joined(separator: "&")))
         }
         guard let plan = choice.plan, let room = choice.room, let schedule = plan.schedule else {
             return try await answer(false, "请选择本考点的考试计划和考场")

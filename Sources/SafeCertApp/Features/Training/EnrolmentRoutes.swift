@@ -327,12 +327,7 @@ enum EnrolmentRoutes {
         if done > 0 { try await req.flash(.success, "\(label)：已处理 \(done) 人") }
         if !refused.isEmpty { try await req.flash(.error, "以下人员未处理——" + refused.prefix(20).joined(separator: "；")) }
         if rows.isEmpty { try await req.flash(.error, "所选报名不存在或不在您的管辖范围内") }
-        return req.redirect(to: backLink(req), redirectType: .normal)
-    }
-
-    static func backLink(_ req: Request) -> String {
-        if let back = req.field("back"), back.hasPrefix("/"), !back.hasPrefix("//") { return back }
-        return SiteURL.enrolments.link
+        return req.redirect(back: req.field("back"), fallback: .enrolments)
     }
 
     static func reason(_ req: Request) -> String { req.field("reason") ?? "" }
