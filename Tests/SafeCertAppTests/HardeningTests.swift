@@ -82,4 +82,17 @@ import VaporTesting
             #expect(response.headers.first(name: .cacheControl) == "no-store", "\(path)")
         }
     }
+
+    @Test("a photo needs the right to view the person, scoped like the person")
+    func photos() async throws {
+        try await withSafeCert { t in
+            let person = try #require(try await Person.query(on: t.db).filter(\.$hasPhoto == true).with(\.$employer).first())
+            for admin in ["sysadmin", "secadmin", "auditor"] {
+                let client = try await t.loggedIn(admin)
+                #expect(try await client.get("/people/\(person.id!)/photo.jpg").status == .forbidden, "\(admin)")
+                #expect(try await client.get("/people/\(person.id!)/thumbnail.jpg").status == .forbidden, "\(admin)")
+            }
+            #expect(try await t.loggedIn("province").get("/people/\(person.id!)/photo.jpg").status == .ok)
+        }
+    }
 }

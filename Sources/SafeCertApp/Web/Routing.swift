@@ -17,6 +17,16 @@ extension RoutesBuilder {
         return route
     }
 
+    /// A page for whoever holds any of `permissions` (the handler scopes the record itself).
+    @discardableResult
+    func page(_ url: SiteURL, anyOf permissions: [Permission], use handler: @escaping UserHandler) -> Route {
+        let route = on(.GET, url.components) { req in
+            try await handler(req, try req.authorize(anyOf: permissions))
+        }
+        route.userInfo["permission"] = permissions.map(\.rawValue).joined(separator: "|")
+        return route
+    }
+
     @discardableResult
     func action(_ url: SiteURL, _ permission: Permission, maxBody: ByteCount = "64kb", use handler: @escaping UserHandler) -> Route {
         let route = on(.POST, url.components, body: .collect(maxSize: maxBody)) { req in
@@ -50,6 +60,12 @@ extension RoutesBuilder {
 extension Request {
     /// The logged-in user if they hold the permission: otherwise to the login page (not logged
     /// in), to the password page (first login), or 403.
+    func authorize(anyOf permissions: [Permission]) throws -> CurrentUser {
+        let user = try authorize(.viewHome)
+        guard permissions.contains(where: user.may) else { throw Abort(.forbidden) }
+        return user
+    }
+
     func authorize(_ permission: Permission) throws -> CurrentUser {
         guard let user = currentUser else {
             if method == .GET { throw Abort.redirect(to: SiteURL.login.path) }

@@ -195,3 +195,9 @@ public enum PermissionTable {
         return lines.joined(separator: "\n")
     }
 }
+
+extension Permission {
+    /// Who may see a person's photo: whoever may see the person's record (scoped like the person).
+    /// Not the administrators, whose work is the system, not the people in it.
+    public static let personPhotoViewers: [Permission] = [.viewPeople, .manageOwnProfile, .viewEnrolments]
+}

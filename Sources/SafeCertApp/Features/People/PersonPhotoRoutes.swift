@@ -9,8 +9,8 @@ import ZIPFoundation
 /// them) matched to people, with a report of matched, unmatched and refused files.
 enum PersonPhotoRoutes {
     static func register(_ routes: any RoutesBuilder) {
-        routes.page(.personPhoto(nil), .viewHome) { req, user in try await serve(req, user, thumbnail: false) }
-        routes.page(.personThumbnail(nil), .viewHome) { req, user in try await serve(req, user, thumbnail: true) }
+        routes.page(.personPhoto(nil), anyOf: Permission.personPhotoViewers) { req, user in try await serve(req, user, thumbnail: false) }
+        routes.page(.personThumbnail(nil), anyOf: Permission.personPhotoViewers) { req, user in try await serve(req, user, thumbnail: true) }
         routes.action(.personPhoto(nil), .registerPeople, maxBody: "3mb", use: upload)
         routes.page(.peoplePhotos, .importPeople, use: showBatch)
         routes.action(.peoplePhotos, .importPeople, maxBody: "200mb", use: uploadBatch)
