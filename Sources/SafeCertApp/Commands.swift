@@ -59,5 +59,6 @@ extension Application {
         asyncCommands.use(PermissionsCommand(), as: "permissions")
         asyncCommands.use(BenchCommand(), as: "bench")
         asyncCommands.use(RouteTableCommand(), as: "route-table")
+        asyncCommands.use(AuditCommand(), as: "audit")
     }
 }

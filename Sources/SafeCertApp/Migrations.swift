@@ -22,5 +22,6 @@ enum SafeCertMigrations {
         CreateExamDay(),
         AddExamPlanRoomPosition(),
         AddExamPlanRoomResultsSubmitted(),
+        AddAuditChain(),
     ]
 }

@@ -112,8 +112,8 @@ import VaporTesting
         try await withSafeCert(seed: false) { t in
             let known = Set(Permission.allCases.map(\.rawValue)).union(["public", "api-key"])
             for route in t.app.routes.all {
-                let declared = route.userInfo["permission"] as? String
-                #expect(declared.map(known.contains) == true, "\(route.method) \(route.path.string) declares no permission")
+                let declared = (route.userInfo["permission"] as? String)?.split(separator: "|").map(String.init)
+                #expect(declared.map { !$0.isEmpty && $0.allSatisfy(known.contains) } == true, "\(route.method) \(route.path.string) declares no permission")
             }
         }
     }

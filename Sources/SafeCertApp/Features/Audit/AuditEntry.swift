@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SafeCertCore
 import SQLKit
 
 /// One line of the append-only audit log. There is no route that edits or deletes entries,
@@ -18,7 +19,30 @@ final class AuditEntry: Model, @unchecked Sendable {
     @OptionalField(key: "target_id") var targetID: String?
     @Field(key: "summary") var summary: String
     @Field(key: "ip") var ip: String
+    /// The place in the hash chain (`AuditChain`): sequence number, the previous entry's hash and this one's.
+    @OptionalField(key: "sequence") var sequence: Int64?
+    @OptionalField(key: "previous_hash") var previousHash: String?
+    @OptionalField(key: "hash") var hash: String?
 
+    init() {}
+
+    var chainFields: AuditChain.Fields {
+        AuditChain.Fields(sequence: sequence ?? 0, previous: previousHash ?? "", atMilliseconds: Audit.milliseconds(at),
+                          accountID: accountID?.uuidString ?? "", actor: actor, organizationID: organizationID?.uuidString ?? "",
+                          organizationName: organizationName, action: action, targetType: targetType, targetID: targetID ?? "",
+                          summary: summary, ip: ip)
+    }
+}
+
+/// The newest entry of the chain; its row is locked while an entry is appended, so entries get
+/// their sequence numbers one at a time even with several app instances.
+final class AuditChainHead: Model, @unchecked Sendable {
+    static let schema = "audit_chain_head"
+    static let name = "audit"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "sequence") var sequence: Int64
+    @Field(key: "hash") var hash: String
     init() {}
 }
 
@@ -101,7 +125,41 @@ enum Audit {
         entry.targetID = targetID
         entry.summary = String(summary.prefix(4000))
         entry.ip = actor.ip
+        if db.inTransaction {
+            try await append(entry, on: db)
+        } else {
+            try await db.transaction { try await append(entry, on: $0) }
+        }
+    }
+
+    /// Stored times keep whole milliseconds, so the hash reads back the time it was made with.
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    /// Links the entry to the head of the chain and moves the head; inside a transaction.
+    private static func append(_ entry: AuditEntry, on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase {
+            // Takes the head row's write lock first (PostgreSQL row lock, SQLite write lock).
+            try await sql.update(AuditChainHead.schema).set("sequence", to: SQLColumn("sequence"))
+                .where("name", .equal, AuditChainHead.name).run()
+        }
+        let head = try await AuditChainHead.query(on: db).filter(\.$name == AuditChainHead.name).first() ?? {
+            let head = AuditChainHead()
+            head.name = AuditChainHead.name
+            head.sequence = 0
+            head.hash = AuditChain.genesis
+            return head
+        }()
+        entry.at = Date(timeIntervalSince1970: Double(milliseconds(entry.at)) / 1000)
+        entry.sequence = head.sequence + 1
+        entry.previousHash = head.hash
+        let hash = AuditChain.hash(entry.chainFields)
+        entry.hash = hash
         try await entry.create(on: db)
+        head.sequence += 1
+        head.hash = hash
+        try await head.save(on: db)
     }
 
     static let actionLabels: [String: String] = [
