@@ -33,10 +33,12 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         // libqrencode (QR codes on admission tickets), from Debian.
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // zlib's raw inflate and CRC-32, from Debian: ZIP archives read under byte limits.
+        .systemLibrary(name: "CZlibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Documents in and out: images, XLSX, PDF, QR codes, admission tickets (PDF, DOCX). Nothing about the database.
         .target(
             name: "SafeCertDocuments",
-            dependencies: ["SafeCertCore", "CTurboJPEG", "CPangoCairo", "CQREncode", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["SafeCertCore", "CTurboJPEG", "CPangoCairo", "CQREncode", "CZlibInflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // The Vapor application, organised by feature.
         .target(

@@ -5,7 +5,7 @@
 set -euo pipefail
 mode="${1:-run}"
 
-packages=(ca-certificates curl sqlite3 pkg-config libturbojpeg0-dev libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-cjk)
+packages=(ca-certificates curl sqlite3 pkg-config libturbojpeg0-dev libcairo2-dev libpango1.0-dev libqrencode-dev zlib1g-dev fonts-noto-cjk)
 if [ "$mode" = "test" ]; then
   packages+=(postgresql chromium chromium-driver libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils zbar-tools)
 fi

@@ -23,5 +23,6 @@ enum SafeCertMigrations {
         AddExamPlanRoomPosition(),
         AddExamPlanRoomResultsSubmitted(),
         AddAuditChain(),
+        AddImportJobSubject(),
     ]
 }

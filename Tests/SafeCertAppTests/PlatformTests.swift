@@ -82,7 +82,8 @@ import VaporTesting
             let before = try await AuditEntry.query(on: t.db).count()
             let web = try await t.loggedIn("association")
             #expect(try await t.auditCount("login.success") == 1)
-            _ = try await web.post("/organizations", ["name": "吉林某建筑学校", "kind": "school", "region_code": "220200"])
+            _ = try await web.post("/organizations", ["name": "吉林某建筑学校", "kind": "school", "region_code": "220200",
+                                                       "credit_code": CreditCode.generate(region: "220200", serial: 9, type: "12").value])
             try await web.post("/logout")
             #expect(try await t.auditCount("organization.create") == 1)
             #expect(try await t.auditCount("logout") == 1)

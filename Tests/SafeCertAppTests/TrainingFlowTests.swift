@@ -151,10 +151,12 @@ extension TestApp {
             let page = try await enterprise.get("/enrolments/\(zhao.id!)")
             #expect(!page.body.string.contains("data-testid=\"cancel\""))
 
-            // Check-in: the institution can't (the association does this class), the association can.
+            // Check-in: the institution can't (the association does this class), the association can
+            // once the class has opened (开班).
             try await institution.postPairs("/enrolments/check-in", ids)
             #expect(try await Enrolment.query(on: t.db).filter(\.$state == .inTraining).count() == 0)
             let association = try await t.loggedIn("association")
+            try await association.post("/classes/\(c.id!)/state", ["event": "start"])
             try await association.postPairs("/enrolments/check-in", ids)
             #expect(try await Enrolment.query(on: t.db).filter(\.$state == .inTraining).count() == 3)
 
@@ -246,10 +248,10 @@ extension TestApp {
         try await withSafeCert { t in
             let c = try await t.trainingClass(code: t.initialClassCode)
             let association = try await t.loggedIn("association")
-            let zhang = try await t.person(named: "张伟")
-            let r = try await association.post("/classes/\(c.id!)/enrol", ["id_number": zhang.idNumber, "name": "张伟", "medical_check": "1"])
+            let liu = try await t.person(named: "刘洋")
+            let r = try await association.post("/classes/\(c.id!)/enrol", ["id_number": liu.idNumber, "name": "刘洋", "medical_check": "1"])
             #expect(r.status == .seeOther)
-            let e = try await t.enrolment(of: "张伟")
+            let e = try await t.enrolment(of: "刘洋")
             #expect(e.state == .confirmed)
             #expect(e.kind == .school)
             #expect(e.paymentNotice != nil)
@@ -262,11 +264,15 @@ extension TestApp {
             second.place = "长春"; second.capacity = 5; second.feeFen = 0; second.institutionChecksIn = false; second.state = .published
             try await second.create(on: t.db)
             let group = try await t.loggedIn("group")
+            let zhang = try await t.person(named: "张伟")
+            #expect(try await group.post("/classes/\(c.id!)/enrol", ["id_number": zhang.idNumber, "name": "张伟", "medical_check": "1"]).status == .seeOther)
+            let first = try await t.enrolment(of: "张伟")
             let dup = try await group.post("/classes/\(second.id!)/enrol", ["id_number": zhang.idNumber, "name": "张伟", "medical_check": "1"])
             #expect(dup.status == .unprocessableEntity)
-            #expect(group.lastBody.contains("已报名同一资格的培训班「低压电工作业取证培训班（第 1 期）」，当前处于「已确认」阶段"))
+            #expect(group.lastBody.contains("已报名同一资格的培训班「低压电工作业取证培训班（第 1 期）」，当前处于「待确认」阶段"))
             // Eligibility reasons are named: no medical check for special operations.
-            try await association.post("/enrolments/\(e.id!)/cancel", ["reason": "录入错误"])
+            try await group.post("/enrolments/\(first.id!)/cancel", ["reason": "录入错误"])
+            #expect(try await Enrolment.find(first.id, on: t.db)?.state == .cancelled)
             let noCheck = try await group.post("/classes/\(second.id!)/enrol", ["id_number": zhang.idNumber, "name": "张伟"])
             #expect(noCheck.status == .unprocessableEntity)
             #expect(group.lastBody.contains("缺少体检合格证明"))

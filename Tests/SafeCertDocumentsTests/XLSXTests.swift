@@ -353,7 +353,8 @@ struct XLSXTests {
         #expect(SpreadsheetError.tooManyRows(10).message.contains("10"))
 
         #expect(throws: SpreadsheetError.fileTooLarge(maximumBytes: 300)) {
-            try XLSXReader(source: .bytes(data), rowLimit: 100, maximumPartBytes: 300).rows()
+            try XLSXReader(source: .bytes(data), rowLimit: 100,
+                           limits: ZIPLimits(maximumEntryBytes: 300, maximumTotalBytes: 100_000, maximumEntries: 100)).rows()
         }
 
         // Excel often leaves an empty, formatted row far down; the three value rows are what count.

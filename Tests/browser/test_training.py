@@ -70,6 +70,14 @@ def test_batch_enrolment_to_review(server, browser):
     submit(browser, "[data-testid=batch-submit]")
     assert "已报名 3 人" in browser.find_element(By.CSS_SELECTOR, "[data-testid=batch-enrolled]").text
     screenshot(browser, "enrol-batch")
+    # 李娜 is enrolled too (before the class opens), so the online course for the qualification is hers to study.
+    open_class(browser, server, "低压电工作业取证培训班")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=enrol]").click()
+    browser.find_element(By.NAME, "id_number").send_keys("220104199007080422")
+    browser.find_element(By.NAME, "name").send_keys("李娜")
+    browser.find_element(By.NAME, "medical_check").click()
+    submit(browser, "[data-testid=submit-enrol]")
+    assert "待确认" in browser.find_element(By.CSS_SELECTOR, "[data-testid=enrolment-state]").text
     logout(browser)
 
     # The home authority confirms all three.
@@ -83,8 +91,15 @@ def test_batch_enrolment_to_review(server, browser):
     screenshot(browser, "enrolments-confirmed")
     logout(browser)
 
-    # The association checks them in (select all).
+    # The association opens the class (开班: check-in waits for it or the start date) and checks
+    # them in (select all); nothing ticked shows the list again with the message.
     login(browser, server, "association")
+    browser.get(server.base + "/enrolments?state=confirmed")
+    bulk(browser, "报到")
+    assert "请先勾选要处理的报名" in browser.find_element(By.CSS_SELECTOR, "[data-testid=bulk-error]").text
+    screenshot(browser, "enrolments-nothing-ticked")
+    open_class(browser, server, "低压电工作业取证培训班")
+    submit(browser, "[data-testid=class-start]")
     browser.get(server.base + "/enrolments?state=confirmed")
     browser.find_element(By.CSS_SELECTOR, "input[data-select-all]").click()
     bulk(browser, "报到")
@@ -124,14 +139,6 @@ def test_batch_enrolment_to_review(server, browser):
     assert "培训合格" in states["赵敏"] and "培训合格" in states["周杰"]
     assert "已退回企业" in states["孙磊"] and "考勤记录不全" in states["孙磊"]
     screenshot(browser, "enrolments-enterprise")
-    # 李娜 is enrolled too, so the online course for the qualification is hers to study.
-    open_class(browser, server, "低压电工作业取证培训班")
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=enrol]").click()
-    browser.find_element(By.NAME, "id_number").send_keys("220104199007080422")
-    browser.find_element(By.NAME, "name").send_keys("李娜")
-    browser.find_element(By.NAME, "medical_check").click()
-    submit(browser, "[data-testid=submit-enrol]")
-    assert "待确认" in browser.find_element(By.CSS_SELECTOR, "[data-testid=enrolment-state]").text
     logout(browser)
 
 

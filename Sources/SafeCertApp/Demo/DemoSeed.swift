@@ -64,6 +64,12 @@ enum DemoSeed {
               phone: "13900000013", employer: "长春安达建筑工程有限公司"),
     ]
 
+    /// A student of 吉林交通职业技术学院, registered by 长春安全生产培训学校: the person 院校报名 is for.
+    static let students: [DemoPerson] = [
+        .init(name: "刘洋", idNumber: IDNumber.generate(region: "220104", birth: CalendarDate(year: 2004, month: 5, day: 16)!, sequence: 27),
+              phone: "13900000021", employer: "吉林交通职业技术学院"),
+    ]
+
     /// A plain portrait-shaped picture (a head on a coloured ground), standing in for a real photo.
     static func demoPhoto(hue: Int, width: Int, height: Int) throws -> Data {
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
@@ -98,9 +104,10 @@ enum DemoSeed {
         try await db.transaction { db in
             func org(_ name: String, _ kind: OrganizationKind, _ level: AuthorityLevel? = nil, region: String,
                      credit: Int? = nil, group: Bool = false, parent: Organization? = nil) async throws -> Organization {
+                // A school is a public institution (事业单位): its code starts with 12.
                 let organization = Organization(
                     name: name, kind: kind, authorityLevel: level, regionCode: region,
-                    creditCode: credit.map { CreditCode.generate(region: region, serial: $0).value },
+                    creditCode: credit.map { CreditCode.generate(region: region, serial: $0, type: kind == .school ? "12" : "91").value },
                     isGroup: group, parentID: parent?.id)
                 organization.contactPerson = "联系人"
                 organization.contactPhone = "0431-88880000"
@@ -120,6 +127,7 @@ enum DemoSeed {
                 try await org("长春市安全生产考核点", .examCentre, region: "220100", credit: 31),
                 try await org("吉林市安全生产考核点", .examCentre, region: "220200", credit: 32),
                 try await org("吉林建工职业技术学院", .school, region: "220100", credit: 41),
+                try await org("吉林交通职业技术学院", .school, region: "220100", credit: 42),
             ] { byName[o.name] = o }
             let group = try await org("吉林建工集团有限公司", .enterprise, region: "220100", credit: 51, group: true)
             byName[group.name] = group
@@ -134,10 +142,13 @@ enum DemoSeed {
                 try await account.create(on: db)
             }
             var seeded: [String: Person] = [:]
-            for demo in people + employees {
+            for demo in people + employees + students {
                 let employer = byName[demo.employer]
                 let person = try Person(identity: demo.idNumber, name: demo.name, phone: demo.phone,
                                     regionCode: employer?.regionCode ?? "220100", employerID: employer?.id)
+                if students.contains(where: { $0.name == demo.name }) {
+                    person.$registeredBy.id = byName["长春安全生产培训学校"]?.id
+                }
                 person.status = .approved
                 person.education = "高中/中专/技校"
                 person.workStartDate = "2012-07-01"

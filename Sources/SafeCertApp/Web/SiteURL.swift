@@ -112,6 +112,9 @@ enum SiteURL: Sendable, Equatable {
     case examCandidatesExport
     case examPlanImport(UUID?)
     case examPlanImportTemplate
+    /// One candidate import's report (paginated problems) and its 下载问题行.
+    case candidateImport(UUID?)
+    case candidateImportErrors(UUID?)
     case examPlanResults(UUID?)
     case examPlanResultsImport(UUID?)
     case examPlanResultsTemplate(UUID?)
@@ -159,6 +162,7 @@ enum SiteURL: Sendable, Equatable {
              .studyLesson(let id), .studyStart(let id), .studySnapshotImage(let id), .apiEnrolmentPayment(let id),
              .examRoom(let id), .examRoomEdit(let id), .examPlan(let id), .examPlanState(let id), .examPlanRemove(let id), .examPlanPlace(let id), .examPlanEditCandidate(let id),
              .examPlanTickets(let id), .ticket(let id), .ticketWithdraw(let id), .examPlanImport(let id), .examPlanResults(let id),
+             .candidateImport(let id), .candidateImportErrors(let id),
              .examPlanResultsImport(let id), .examPlanResultsTemplate(let id), .identityLivePhoto(let id), .identityImage(let id),
              .examSessionApply(let id), .examSessionRemove(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
@@ -275,6 +279,8 @@ enum SiteURL: Sendable, Equatable {
         case .examCandidatesExport: ["exam-candidates", "export.xlsx"]
         case .examPlanImport: ["exam-plans", ":id", "import"]
         case .examPlanImportTemplate: ["exam-plans", "import-template.xlsx"]
+        case .candidateImport: ["exam-candidate-imports", ":id"]
+        case .candidateImportErrors: ["exam-candidate-imports", ":id", "errors.xlsx"]
         case .examPlanResults: ["exam-plans", ":id", "results"]
         case .examPlanResultsImport: ["exam-plans", ":id", "results", "import"]
         case .examPlanResultsTemplate: ["exam-plans", ":id", "results", "template.xlsx"]

@@ -56,7 +56,8 @@ public enum CandidateImportTemplate {
         "4. 人员类型填 A、B 或 C（通信“三类人员”）；其他资格可不填。",
         "5. 统一社会信用代码如填写，须与考生登记的工作单位一致。",
         "6. 考场填本计划的考场名称；不填时按顺序安排到有空位的考场。",
-        "7. 须在考试开始 48 小时之前导入。出错的行逐条列出行号、列名和原因，其余行照常导入；改正后可整表重新导入，已导入的考生不会重复导入。",
+        "7. 须在考试开始 48 小时之前导入。出错的行逐条列出行号、列名和原因（每行的全部问题一次列出，可下载问题行），其余行照常导入；改正后可整表重新导入，已导入的考生不会重复导入。",
+        "8. " + TemplateExample.note,
     ]
 
     public struct Row: Sendable, Hashable {
@@ -74,9 +75,17 @@ public enum CandidateImportTemplate {
         case invalid([RowIssue])
     }
 
-    public static func parse(_ cells: [ImportCell]) -> Outcome {
+    /// One row read in full: every cell judged, every problem listed, and what could be read
+    /// kept (an empty ID number or name where it couldn't) for the checks against the register.
+    public struct Reading: Sendable, Equatable {
+        public var row: Row
+        public var issues: [RowIssue]
+    }
+
+    /// nil for an empty row or the template's example row.
+    public static func read(_ cells: [ImportCell]) -> Reading? {
         func text(_ c: Column) -> String? { ImportText.text(cells, c.rawValue) }
-        if Column.allCases.allSatisfy({ text($0) == nil }) { return .empty }
+        if Column.allCases.allSatisfy({ text($0) == nil }) || TemplateExample.isExample(cells) { return nil }
         var issues: [RowIssue] = []
         let number = ImportText.idNumber(cells, Column.idNumber.rawValue, title: Column.idNumber.plainTitle, into: &issues)
         let name = text(.name) ?? ""
@@ -98,8 +107,14 @@ public enum CandidateImportTemplate {
                 issues.append(RowIssue(column: Column.phone.plainTitle, reason: error.message))
             }
         }
-        guard issues.isEmpty else { return .invalid(issues) }
-        return .row(Row(idNumber: number, name: name, category: category, creditCode: credit, phone: phone, room: text(.room)))
+        return Reading(row: Row(idNumber: number, name: name, category: category, creditCode: credit, phone: phone, room: text(.room)),
+                       issues: issues)
+    }
+
+    public static func parse(_ cells: [ImportCell]) -> Outcome {
+        guard let reading = read(cells) else { return .empty }
+        guard reading.issues.isEmpty else { return .invalid(reading.issues) }
+        return .row(reading.row)
     }
 }
 

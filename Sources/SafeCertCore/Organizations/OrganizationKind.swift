@@ -21,9 +21,14 @@ public enum OrganizationKind: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// Only enterprises are identified by a Unified Social Credit Code as a matter of rule;
-    /// other kinds may record one.
-    public var requiresCreditCode: Bool { self == .enterprise }
+    /// Enterprises and schools are identified by their Unified Social Credit Code (a school, a
+    /// 事业单位, holds a code starting with 1; people name their employer by it); other kinds may
+    /// record one.
+    public var requiresCreditCode: Bool { self == .enterprise || self == .school }
+
+    /// Whose people the registry keeps: an enterprise's employees and a school's students
+    /// (seed 001 院校人员). A person's employer is one of these.
+    public var employsPeople: Bool { self == .enterprise || self == .school }
 }
 
 /// The level of an authority; it decides the breadth of its region.

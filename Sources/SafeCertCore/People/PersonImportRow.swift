@@ -10,6 +10,24 @@ public enum ImportCell: Sendable, Equatable {
     case date(CalendarDate)
 }
 
+/// The example row each import template shows under its header: marked by a cell that begins
+/// with "示例" (the name "示例：张三", the remark "示例行…"), and skipped by every import, so an
+/// untouched template imports nobody and reports nothing. Real values never begin so: names,
+/// ID numbers, codes and phone numbers can't, and a remark or résumé that did would be odd.
+public enum TemplateExample {
+    public static let marker = "示例"
+
+    public static func isExample(_ cells: [ImportCell]) -> Bool {
+        cells.contains { cell in
+            guard case .text(let raw) = cell else { return false }
+            return TextNormalization.trimmed(TextNormalization.foldFullWidth(raw)).hasPrefix(marker)
+        }
+    }
+
+    /// The note every template's notes sheet carries.
+    public static let note = "第 2 行为填写示例（以“示例”开头），导入时自动跳过，可保留或删除。"
+}
+
 /// One problem of one row: the column's title and the reason.
 public struct RowIssue: Sendable, Equatable, Codable {
     public let column: String
@@ -50,6 +68,7 @@ public enum PersonImportTemplate {
         "5. 所在单位统一社会信用代码：企业导入本单位人员时可不填；培训机构导入时必须填写已登记企业的代码。",
         "6. 参加工作日期格式如 2015-03-01。",
         "7. 已导入的人员再次导入不会重复登记，也不会被修改；改正错误行后可整表重新导入。",
+        "8. " + TemplateExample.note,
     ]
 
     public enum Outcome: Sendable, Equatable {

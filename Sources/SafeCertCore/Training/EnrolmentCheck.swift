@@ -40,10 +40,24 @@ public struct EnrolmentFacts: Sendable {
     public var applicant: Applicant
     public var rule: EligibilityRule
     public var today: CalendarDate
+    /// 院校报名: the enrolment skips the authority's confirmation.
+    public var schoolEnrolment: Bool
+    /// The kind and name of the person's employer (a school for students), nil when none.
+    public var employer: Employer?
+
+    public struct Employer: Sendable, Hashable {
+        public var kind: OrganizationKind
+        public var name: String
+
+        public init(kind: OrganizationKind, name: String) {
+            self.kind = kind
+            self.name = name
+        }
+    }
 
     public init(classType: TrainingClassType, classState: TrainingClassState, deadline: CalendarDate, capacity: Int, enrolled: Int,
                 personApproved: Bool, existing: [ExistingEnrolment], certificate: HeldCertificate?, applicant: Applicant,
-                rule: EligibilityRule, today: CalendarDate) {
+                rule: EligibilityRule, today: CalendarDate, schoolEnrolment: Bool = false, employer: Employer? = nil) {
         self.classType = classType
         self.classState = classState
         self.deadline = deadline
@@ -55,6 +69,8 @@ public struct EnrolmentFacts: Sendable {
         self.applicant = applicant
         self.rule = rule
         self.today = today
+        self.schoolEnrolment = schoolEnrolment
+        self.employer = employer
     }
 }
 
@@ -69,6 +85,7 @@ public enum EnrolmentCheck {
             return [error.message]
         }
         var reasons: [String] = []
+        if facts.schoolEnrolment, let refusal = SchoolEnrolmentRule.refusal(employer: facts.employer) { reasons.append(refusal) }
         if !facts.personApproved { reasons.append("人员信息尚未审批通过，不能报名") }
         if let same = facts.existing.first(where: \.sameClass) {
             reasons.append("已报名本培训班，当前处于「\(same.state.label)」阶段")
@@ -100,5 +117,21 @@ public enum EnrolmentCheck {
             reasons.append(EligibilityFailure.suspended(until: until).message)
         }
         return reasons
+    }
+}
+
+/// 院校报名 (seed 001: 培训机构用户可为院校人员进行报名，此过程无需报名确认; 协会可以为院校人员进行
+/// 整体报名): the skipped confirmation is for a school's own students only. Anyone else — an
+/// enterprise's employee, a person registered without a unit — is enrolled the ordinary way and
+/// confirmed by their home authority.
+public enum SchoolEnrolmentRule {
+    public static func refusal(employer: EnrolmentFacts.Employer?) -> String? {
+        guard let employer else {
+            return "院校报名仅限院校学生：该人员未登记所在院校，请按普通报名提交（由管理部门确认）"
+        }
+        guard employer.kind == .school else {
+            return "院校报名仅限院校学生：该人员的单位「\(employer.name)」是\(employer.kind.label)，不是院校，请按普通报名提交（由管理部门确认）"
+        }
+        return nil
     }
 }

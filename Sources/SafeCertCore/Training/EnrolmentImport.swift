@@ -79,7 +79,9 @@ public enum EnrolmentImportTemplate {
         "3. 证件号码列请设为“文本”格式，否则 Excel 会丢失 18 位号码的末几位。",
         "4. 健康承诺、体检合格填“是”或“否”；资格要求体检的，须填“是”。",
         "5. 照片：与表格一同上传，文件名为“证件号码.jpg”（或打包为 .zip）；已有登记照片的人员可不传。",
-        "6. 任何一行有错误时整表不报名；请按错误报告改正后重新上传。",
+        "6. 任何一行有错误时整表不报名；错误报告一次列出每一行的全部问题，请改正后重新上传。",
+        "7. 院校报名（院校学生，免管理部门确认）：勾选“院校报名”后上传；表中人员须为院校登记的学生。",
+        "8. " + TemplateExample.note,
     ]
 
     public struct Row: Sendable, Hashable {
@@ -94,9 +96,21 @@ public enum EnrolmentImportTemplate {
         case invalid([RowIssue])
     }
 
-    public static func parse(_ cells: [ImportCell], today: CalendarDate) -> Outcome {
+    /// One row read in full: every cell judged, every problem listed; the values that could be
+    /// read are kept (an empty string, or a detail left out, where they couldn't), so the caller
+    /// can still look the person up and report the rest of the row's problems at once.
+    public struct Reading: Sendable, Equatable {
+        public var idNumber: String
+        public var name: String
+        /// The details that could be read; complete only when `issues` is empty.
+        public var details: EnrolmentDetails
+        public var issues: [RowIssue]
+    }
+
+    /// nil for an empty row or the template's example row.
+    public static func read(_ cells: [ImportCell], today: CalendarDate) -> Reading? {
         func text(_ column: Column) -> String? { ImportText.text(cells, column.rawValue) }
-        if Column.allCases.allSatisfy({ text($0) == nil }) { return .empty }
+        if Column.allCases.allSatisfy({ text($0) == nil }) || TemplateExample.isExample(cells) { return nil }
         var issues: [RowIssue] = []
         func issue(_ column: Column, _ reason: String) { issues.append(RowIssue(column: column.plainTitle, reason: reason)) }
 
@@ -121,7 +135,13 @@ public enum EnrolmentImportTemplate {
         let columnFor = ["work_start_date": Column.workStartDate, "years_in_trade": .yearsInTrade, "resume": .resume,
                          "employer_opinion": .employerOpinion]
         for p in problems { issue(columnFor[p.field] ?? .idNumber, p.message) }
-        guard issues.isEmpty, let details else { return .invalid(issues) }
-        return .row(Row(idNumber: number, name: name, details: details))
+        return Reading(idNumber: number, name: name,
+                       details: details ?? EnrolmentDetails(hasHealthCommitment: health, hasMedicalCheck: medical), issues: issues)
+    }
+
+    public static func parse(_ cells: [ImportCell], today: CalendarDate) -> Outcome {
+        guard let reading = read(cells, today: today) else { return .empty }
+        guard reading.issues.isEmpty else { return .invalid(reading.issues) }
+        return .row(Row(idNumber: reading.idNumber, name: reading.name, details: reading.details))
     }
 }

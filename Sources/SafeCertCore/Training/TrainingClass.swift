@@ -236,3 +236,72 @@ public enum TrainingStepRules {
         role == .trainingInstitution && isClassInstitution
     }
 }
+
+/// The class's own steps after enrolment (seed 001: 开班 → 报名 → 报名确认 → 报到 → 录入成绩 →
+/// 成绩确认; seed 000: 管理培训结果 records the training that took place).
+public enum TrainingStep: String, Sendable, CaseIterable {
+    /// 报到: the trainee arrives.
+    case checkIn
+    /// 录入培训结果 (and submitting them).
+    case recordResults
+    /// 培训结果审核.
+    case reviewResults
+
+    public var label: String {
+        switch self {
+        case .checkIn: "报到"
+        case .recordResults: "录入培训结果"
+        case .reviewResults: "审核培训结果"
+        }
+    }
+}
+
+public enum TrainingStepTimingError: Error, Sendable, Equatable, CustomStringConvertible {
+    case classNotHeld(TrainingClassState, TrainingStep)
+    case notStarted(start: CalendarDate, TrainingStep)
+    case ended(end: CalendarDate)
+    case finished
+
+    public var message: String {
+        switch self {
+        case .classNotHeld(let state, let step): "培训班状态为「\(state.label)」，不能\(step.label)"
+        case .notStarted(let start, let step): "培训班 \(start.iso) 开班，开班后才能\(step.label)"
+        case .ended(let end): "培训班已于 \(end.iso) 结束，不能再报到"
+        case .finished: "培训班已结束，不能再报到"
+        }
+    }
+
+    public var description: String { message }
+}
+
+/// When the class's dates and state allow its steps. 报到 happens while the class is held: from
+/// its start date to its end date, or whenever it has been opened (开班, state running). Results
+/// and their review describe training that took place, so they wait for the class to start (by
+/// date or by 开班) and stay open after it ends. A draft or cancelled class has none of these.
+public enum TrainingStepTiming {
+    public static func check(_ step: TrainingStep, state: TrainingClassState, start: CalendarDate, end: CalendarDate,
+                             today: CalendarDate) throws(TrainingStepTimingError) {
+        switch state {
+        case .draft, .cancelled:
+            throw .classNotHeld(state, step)
+        case .running:
+            return
+        case .finished:
+            if step == .checkIn { throw .finished }
+        case .published, .enrolmentClosed:
+            if today < start { throw .notStarted(start: start, step) }
+            if step == .checkIn, today > end { throw .ended(end: end) }
+        }
+    }
+
+    /// The refusal as a sentence, or nil when the step is allowed.
+    public static func refusal(_ step: TrainingStep, state: TrainingClassState, start: CalendarDate, end: CalendarDate,
+                               today: CalendarDate) -> String? {
+        do {
+            try check(step, state: state, start: start, end: end, today: today)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+}

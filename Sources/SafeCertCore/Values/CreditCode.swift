@@ -60,14 +60,16 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
         return alphabet[(31 - sum % 31) % 31]
     }
 
-    /// A valid code for demo data: "91" (enterprise under market regulation) + region +
-    /// an organisation code whose own GB 11714 check digit is correct + the MOD 31 check.
-    /// - Precondition: `region` is 6 digits and `serial` is non-negative.
-    public static func generate(region: String, serial: Int) -> CreditCode {
+    /// A valid code for demo data: the registration authority and organisation type ("91", an
+    /// enterprise under market regulation; "12", a public institution such as a school) + region
+    /// + an organisation code whose own GB 11714 check digit is correct + the MOD 31 check.
+    /// - Precondition: `region` is 6 digits, `serial` is non-negative and `type` two code characters.
+    public static func generate(region: String, serial: Int, type: String = "91") -> CreditCode {
         precondition(region.count == 6 && region.allSatisfy(TextNormalization.isASCIIDigit), "region must be 6 digits")
         precondition(serial >= 0, "serial must be non-negative")
+        precondition(type.count == 2 && type.allSatisfy { alphabetValues[$0] != nil }, "type must be two code characters")
         let body = TextNormalization.zeroPadded(serial % 100_000_000, width: 8)
-        let first17 = "91" + region + body + String(organizationCodeCheckCharacter(for: body))
+        let first17 = type + region + body + String(organizationCodeCheckCharacter(for: body))
         guard let check = checkCharacter(for: first17) else {
             preconditionFailure("generated credit code body is outside the alphabet: \(first17)")
         }

@@ -12,8 +12,11 @@ public enum SpreadsheetError: Error, Sendable, Equatable, LocalizedError, Custom
     case unreadableFile
     /// More rows holding values than the reader was allowed to return (the header row counts).
     case tooManyRows(Int)
-    /// One part of the package inflates to more than this many bytes: refuse before it exhausts memory.
+    /// One part of the package, or all parts read together, inflate to more than this many bytes:
+    /// refused as soon as the bytes coming out of the inflater pass it.
     case fileTooLarge(maximumBytes: Int)
+    /// The package lists more parts than any workbook has: refuse before reading them all.
+    case tooManyParts(maximum: Int)
     /// `rows(sheet:)` was asked for a sheet the workbook does not have.
     case sheetNotFound(String)
     /// The writer could not assemble the zip package.
@@ -33,6 +36,8 @@ public enum SpreadsheetError: Error, Sendable, Equatable, LocalizedError, Custom
             return "文件行数过多：每个文件最多 \(limit) 行（含表头），请拆分后分批上传"
         case .fileTooLarge(let maximumBytes):
             return "文件内容过大（解压后超过 \(maximumBytes / (1024 * 1024)) MB），请拆分后分批上传"
+        case .tooManyParts(let maximum):
+            return "文件内部包含的部件过多（超过 \(maximum) 个），不是正常的 Excel 文件，请用模板重新填写后上传"
         case .sheetNotFound(let name):
             return "文件中找不到名为“\(name)”的工作表，请使用模板填写"
         case .writeFailed:

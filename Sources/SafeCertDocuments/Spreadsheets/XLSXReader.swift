@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 // MARK: - Values
 
@@ -59,8 +58,8 @@ public struct XLSXRow: Sendable, Equatable {
 public struct XLSXReader: Sendable {
     /// Rows holding values that `rows(sheet:)` accepts before refusing the file (header included).
     public static let defaultRowLimit = 200_000
-    /// A single package part (sheet, shared strings) may not inflate to more than this.
-    public static let defaultMaximumPartBytes = 256 * 1024 * 1024
+    /// What the package may inflate to: per part, in total, and how many parts it may list.
+    public static let defaultLimits = ZIPLimits.spreadsheet
 
     struct SheetReference: Sendable {
         let name: String
@@ -78,24 +77,27 @@ public struct XLSXReader: Sendable {
     private let dateStyleFlags: [Bool]
     private let usesDate1904: Bool
     private let rowLimit: Int
-    private let maximumPartBytes: Int
+    private let limits: ZIPLimits
+    /// Bytes inflated while opening (workbook, relationships, shared strings, styles): the sheet
+    /// read later shares the total budget with them.
+    private let inflatedAtOpen: Int
 
     public var sheetNames: [String] { sheets.map(\.name) }
 
     public init(url: URL, rowLimit: Int = XLSXReader.defaultRowLimit) throws(SpreadsheetError) {
-        try self.init(source: .file(url), rowLimit: rowLimit, maximumPartBytes: Self.defaultMaximumPartBytes)
+        try self.init(source: .file(url), rowLimit: rowLimit, limits: Self.defaultLimits)
     }
 
     public init(data: Data, rowLimit: Int = XLSXReader.defaultRowLimit) throws(SpreadsheetError) {
-        try self.init(source: .bytes(data), rowLimit: rowLimit, maximumPartBytes: Self.defaultMaximumPartBytes)
+        try self.init(source: .bytes(data), rowLimit: rowLimit, limits: Self.defaultLimits)
     }
 
-    init(source: Source, rowLimit: Int, maximumPartBytes: Int) throws(SpreadsheetError) {
+    init(source: Source, rowLimit: Int, limits: ZIPLimits) throws(SpreadsheetError) {
         self.source = source
         self.rowLimit = rowLimit
-        self.maximumPartBytes = maximumPartBytes
+        self.limits = limits
 
-        let package = try XLSXPackage(source: source, maximumPartBytes: maximumPartBytes)
+        var package = try XLSXPackage(source: source, limits: limits)
         let workbookPath = try package.workbookPath()
         guard let workbookXML = try package.bytes(at: workbookPath) else { throw .notXLSX }
         let workbook = XLSXPartParsers.workbook(workbookXML)
@@ -122,6 +124,7 @@ public struct XLSXReader: Sendable {
             .map(XLSXPartParsers.sharedStrings) ?? []
         dateStyleFlags = try package.bytes(at: target(typeSuffix: "/styles", fallback: "styles.xml"))
             .map(XLSXPartParsers.dateStyleFlags) ?? []
+        inflatedAtOpen = package.inflatedBytes
     }
 
     /// The rows of the named sheet, or of the first sheet when `sheet` is nil.
@@ -137,7 +140,7 @@ public struct XLSXReader: Sendable {
             reference = sheets[0]
         }
 
-        let package = try XLSXPackage(source: source, maximumPartBytes: maximumPartBytes)
+        var package = try XLSXPackage(source: source, limits: limits, alreadyInflated: inflatedAtOpen)
         guard let sheetXML = try package.bytes(at: reference.partPath) else { throw .damaged }
         let content = XLSXSheetContent(
             sheetXML: sheetXML,
@@ -496,96 +499,69 @@ enum XLSXDates {
 
 // MARK: - Package access
 
-/// The zip container of a workbook: sniffs the format, indexes the entries and inflates parts.
+/// The zip container of a workbook: sniffs the format, indexes the entries and inflates parts
+/// under `ZIPLimits` (never more than the limits, whatever the headers declare).
 struct XLSXPackage {
-    private let archive: Archive
-    private let entries: [String: Entry]
-    private let maximumPartBytes: Int
+    private var archive: BoundedZIPReader
 
-    init(source: XLSXReader.Source, maximumPartBytes: Int) throws(SpreadsheetError) {
-        self.maximumPartBytes = maximumPartBytes
-        let header: Data
+    init(source: XLSXReader.Source, limits: ZIPLimits, alreadyInflated: Int = 0) throws(SpreadsheetError) {
+        let data: Data
         switch source {
         case .file(let url):
-            guard let handle = try? FileHandle(forReadingFrom: url) else { throw .unreadableFile }
-            header = (try? handle.read(upToCount: 8)) ?? Data()
-            try? handle.close()
-        case .bytes(let data):
-            header = data.prefix(8)
+            guard let contents = try? Data(contentsOf: url, options: .mappedIfSafe) else { throw .unreadableFile }
+            data = contents
+        case .bytes(let bytes):
+            data = bytes
         }
-        let magic = [UInt8](header)
+        let magic = [UInt8](data.prefix(8))
         if magic.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             // An OLE compound file: either a legacy .xls or an xlsx encrypted with a password.
-            throw Self.isEncryptedPackage(source) ? .passwordProtected : .notXLSX
+            throw Self.isEncryptedPackage(data) ? .passwordProtected : .notXLSX
         }
         guard magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) else { throw .notXLSX }
-
         do {
-            switch source {
-            case .file(let url): archive = try Archive(url: url, accessMode: .read)
-            case .bytes(let data): archive = try Archive(data: data, accessMode: .read)
-            }
+            archive = try BoundedZIPReader(data: data, limits: limits, alreadyInflated: alreadyInflated)
         } catch {
-            throw .damaged
+            throw Self.spreadsheetError(error)
         }
-        var entries: [String: Entry] = [:]
-        for entry in archive where entry.type == .file {
-            entries[Self.normalizedKey(entry.path)] = entry
+    }
+
+    var inflatedBytes: Int { archive.inflatedBytes }
+
+    static func spreadsheetError(_ error: ZIPError) -> SpreadsheetError {
+        switch error {
+        case .entryTooLarge(_, let maximum), .tooLargeInTotal(let maximum): return .fileTooLarge(maximumBytes: maximum)
+        case .tooManyEntries(let maximum): return .tooManyParts(maximum: maximum)
+        case .notZIP, .damaged, .unsupported: return .damaged
         }
-        self.entries = entries
     }
 
     /// Encrypted OOXML keeps an "EncryptionInfo" stream; its directory name is UTF-16LE.
-    private static func isEncryptedPackage(_ source: XLSXReader.Source) -> Bool {
-        let data: Data?
-        switch source {
-        case .file(let url): data = try? Data(contentsOf: url, options: .mappedIfSafe)
-        case .bytes(let bytes): data = bytes
-        }
+    private static func isEncryptedPackage(_ data: Data) -> Bool {
         let marker = Data("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-        return data?.range(of: marker) != nil
-    }
-
-    private static func normalizedKey(_ path: String) -> String {
-        var key = path.replacingOccurrences(of: "\\", with: "/")
-        while key.hasPrefix("/") { key.removeFirst() }
-        return key.lowercased()
+        return data.range(of: marker) != nil
     }
 
     /// The main workbook part named by the package relationships, usually xl/workbook.xml.
-    func workbookPath() throws(SpreadsheetError) -> String {
+    mutating func workbookPath() throws(SpreadsheetError) -> String {
         if let rootRelationships = try bytes(at: "_rels/.rels") {
             let relationships = XLSXPartParsers.relationships(rootRelationships)
             if let main = relationships.first(where: { $0.type.hasSuffix("/officeDocument") }) {
                 let path = Self.resolve(main.target, against: "")
-                if entries[Self.normalizedKey(path)] != nil { return path }
+                if archive.file(at: path) != nil { return path }
             }
         }
         return "xl/workbook.xml"
     }
 
     /// The inflated part, or nil when the package has no such part.
-    func bytes(at path: String) throws(SpreadsheetError) -> [UInt8]? {
-        guard let entry = entries[Self.normalizedKey(path)] else { return nil }
-        guard entry.uncompressedSize <= UInt64(maximumPartBytes) else {
-            throw .fileTooLarge(maximumBytes: maximumPartBytes)
-        }
-        struct PartTooLarge: Error {}
+    mutating func bytes(at path: String) throws(SpreadsheetError) -> [UInt8]? {
+        guard let entry = archive.file(at: path) else { return nil }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(entry.uncompressedSize))
-        let limit = maximumPartBytes
         do {
-            // ZIPFoundation's CRC on Linux is a byte-wise Swift loop that doubles the inflate time;
-            // a damaged deflate stream still fails to inflate.
-            _ = try archive.extract(entry, bufferSize: 256 * 1024, skipCRC32: true) { chunk in
-                // The size in the zip header may lie (zip bombs); count what really comes out.
-                guard bytes.count + chunk.count <= limit else { throw PartTooLarge() }
-                bytes.append(contentsOf: chunk)
-            }
-        } catch is PartTooLarge {
-            throw .fileTooLarge(maximumBytes: maximumPartBytes)
+            try archive.extract(entry) { chunk in bytes.append(contentsOf: chunk) }
         } catch {
-            throw .damaged
+            throw Self.spreadsheetError(error)
         }
         return bytes
     }

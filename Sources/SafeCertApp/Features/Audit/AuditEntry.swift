@@ -180,7 +180,7 @@ enum Audit {
         "enrolment.update": "报名状态变更", "enrolment.export": "导出报名名单",
         "exam-plan.create": "制定考试计划", "exam-plan.submit": "提交考试计划", "exam-plan.approve": "审核通过考试计划",
         "exam-plan.return": "退回考试计划", "exam-plan.delete": "删除考试计划", "exam-plan.start": "开始考试", "exam-plan.finish": "结束考试",
-        "exam-plan.remove-candidates": "移出考生", "exam-results.submit-centre": "考核点提交本考点考试结果", "exam-plan.tickets": "打印考试计划准考证", "exam-plan.place": "手动分配考生", "exam-candidates.export": "导出考生名单", "exam-room.create": "新增考场", "exam-room.update": "修改考场", "exam-room.disable": "停用考场", "exam-room.enable": "启用考场",
+        "exam-plan.remove-candidates": "移出考生", "exam-results.submit-centre": "考核点提交本考点考试结果", "exam-plan.tickets": "打印考试计划准考证", "exam-plan.place": "手动分配考生", "exam-plan.import": "导入考生信息", "exam-candidates.export": "导出考生名单", "exam-room.create": "新增考场", "exam-room.update": "修改考场", "exam-room.disable": "停用考场", "exam-room.enable": "启用考场",
         "course.create": "新建课程", "lesson.create": "新增课时", "study.snapshot": "学习抓拍",
         "person.register": "录入人员", "person.update": "修改人员", "person.approve": "审批通过", "person.return": "退回",
         "person.cancel": "注销人员", "person.change-request": "申请变更", "person.change-approve": "变更通过",

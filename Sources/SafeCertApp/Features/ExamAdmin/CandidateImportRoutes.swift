@@ -4,8 +4,9 @@ import SafeCertCore
 import SafeCertDocuments
 import Vapor
 
-/// 导入考生信息 (seed 004): template, upload, a report of every failed row by row, column and
-/// reason; the good rows are imported and a corrected file re-imported adds only the new ones.
+/// 导入考生信息 (seed 004): template, upload, a report of every problem of every row by row,
+/// column and reason (in pages, with 下载问题行 as an .xlsx to correct and upload again); the good
+/// rows are imported and a corrected file re-imported adds only the new ones.
 /// Until 48 hours before the start: on a draft by the institution or the authority, and after
 /// approval by the owning authority (seed 004 imports into approved batches).
 enum CandidateImportRoutes {
@@ -13,12 +14,35 @@ enum CandidateImportRoutes {
         routes.page(.examPlanImport(nil), .importCandidates, use: page)
         routes.action(.examPlanImport(nil), .importCandidates, maxBody: "10mb", use: upload)
         routes.page(.examPlanImportTemplate, .importCandidates, use: template)
+        routes.page(.candidateImport(nil), .importCandidates, use: report)
+        routes.page(.candidateImportErrors(nil), .importCandidates, use: errors)
     }
+
+    static let jobKind = "exam-candidates"
+    static let maximumRows = 5_000
+    /// Problems a report page shows; thousands of refused rows are read a page at a time.
+    static let problemsPerPage = 100
+    /// Imported and skipped rows a report lists by name (the rest are counted).
+    static let listedRows = 200
 
     struct Problem: Encodable, Sendable {
         let row: String
         let column: String
         let reason: String
+    }
+
+    struct Report: Encodable, Sendable {
+        let imported: Int
+        let skipped: Int
+        let problems: Int
+        let problemRows: Int
+        let importedRows: [String]
+        let skippedRows: [String]
+        let moreImported: Int
+        let moreSkipped: Int
+        let pageProblems: [Problem]
+        let pagination: Pagination
+        let errorsHref: String?
     }
 
     struct Model: Encodable, Sendable {
@@ -27,11 +51,13 @@ enum CandidateImportRoutes {
         let action: String
         let templateHref: String
         let notes: [String]
-        let submitted: Bool
-        let imported: [String]
-        let skipped: [String]
-        let problems: [Problem]
         let blocked: String?
+        /// A refusal of the whole upload (no file, not an .xlsx, blocked).
+        let failure: Problem?
+        let notice: String?
+        let report: Report?
+        /// The report's problem pages (the shared pager reads `page.pagination`).
+        let pagination: Pagination?
     }
 
     static func editCheck(_ plan: ExamPlanRecord, _ user: CurrentUser, now: Date) -> String? {
@@ -44,12 +70,13 @@ enum CandidateImportRoutes {
         }
     }
 
-    static func render(_ req: Request, _ plan: ExamPlanRecord, _ user: CurrentUser, submitted: Bool = false, imported: [String] = [],
-                       skipped: [String] = [], problems: [Problem] = [], status: HTTPStatus = .ok) async throws -> Response {
+    static func render(_ req: Request, _ plan: ExamPlanRecord, _ user: CurrentUser, failure: Problem? = nil, notice: String? = nil,
+                       report: Report? = nil, status: HTTPStatus = .ok) async throws -> Response {
         try await req.render("exams/import", title: "导入考生信息 \(plan.serial)", Model(
             serial: plan.serial, planHref: SiteURL.examPlan(plan.id).link, action: SiteURL.examPlanImport(plan.id).link,
-            templateHref: SiteURL.examPlanImportTemplate.link, notes: CandidateImportTemplate.notes, submitted: submitted,
-            imported: imported, skipped: skipped, problems: problems, blocked: editCheck(plan, user, now: req.now)), status: status)
+            templateHref: SiteURL.examPlanImportTemplate.link, notes: CandidateImportTemplate.notes,
+            blocked: editCheck(plan, user, now: req.now), failure: failure, notice: notice, report: report,
+            pagination: report.flatMap { $0.problems > 0 ? $0.pagination : nil }), status: status)
     }
 
     static func page(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -60,7 +87,7 @@ enum CandidateImportRoutes {
         let writer = XLSXWriter(sheetName: "考生信息", columns: CandidateImportTemplate.Column.allCases.map {
             XLSXColumn(title: $0.title, width: $0 == .idNumber || $0 == .creditCode ? 24 : 16)
         })
-        writer.append(["11010519491231002X", "张三", "A", "91220101MA0000000X", "13800000000", ""])
+        writer.append(["11010519491231002X", "示例：张三", "A", "91220101MA0000000X", "13800000000", ""])
         writer.addNoteSheet(name: "填写说明", lines: CandidateImportTemplate.notes)
         return xlsxResponse(try writer.finish(), fileName: "考生信息导入模板.xlsx")
     }
@@ -68,93 +95,193 @@ enum CandidateImportRoutes {
     static func upload(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let plan = try await ExamPlanRoutes.findPlan(req, user)
         if let blocked = editCheck(plan, user, now: req.now) {
-            return try await render(req, plan, user, submitted: true, problems: [Problem(row: "-", column: "-", reason: blocked)], status: .conflict)
+            return try await render(req, plan, user, failure: Problem(row: "-", column: "-", reason: blocked), status: .conflict)
         }
-        var problems: [Problem] = []
-        var rows: [(Int, CandidateImportTemplate.Row)] = []
-        if let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 {
-            do {
-                let reader = try XLSXReader(data: Data(file.data.readableBytesView))
-                for row in try reader.rows() where row.number > 1 {
-                    switch CandidateImportTemplate.parse(row.cells.map(PeopleImporter.importCell)) {
-                    case .empty: continue
-                    case .invalid(let issues): problems += issues.map { Problem(row: "第 \(row.number) 行", column: $0.column, reason: $0.reason) }
-                    case .row(let r): rows.append((row.number, r))
-                    }
-                    if rows.count > 5_000 {
-                        problems.append(Problem(row: "第 \(row.number) 行", column: "-", reason: "一次最多导入 5000 名考生"))
-                        break
-                    }
+        guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
+            return try await render(req, plan, user, failure: Problem(row: "-", column: "文件", reason: "请选择填好的考生信息表（.xlsx）"),
+                                    status: .unprocessableEntity)
+        }
+        let data = Data(file.data.readableBytesView)
+        var outcomes: [ImportRowProblem] = []
+        var readings: [(Int, CandidateImportTemplate.Reading)] = []
+        do {
+            let reader = try XLSXReader(data: data)
+            for row in try reader.rows() where row.number > 1 {
+                guard let reading = CandidateImportTemplate.read(row.cells.map(PeopleImporter.importCell)) else { continue }
+                if readings.count == maximumRows {
+                    outcomes.append(ImportRowProblem(row: row.number, kind: .invalid, column: "-",
+                                                     reason: "一次最多导入 \(maximumRows) 名考生，此行起未导入，请拆分后分批上传"))
+                    break
                 }
-            } catch {
-                problems.append(Problem(row: "-", column: "文件", reason: "「\(file.filename)」：\(error.message)"))
+                readings.append((row.number, reading))
             }
-        } else {
-            problems.append(Problem(row: "-", column: "文件", reason: "请选择填好的考生信息表（.xlsx）"))
+        } catch {
+            return try await render(req, plan, user, failure: Problem(row: "-", column: "文件", reason: "「\(file.filename)」：\(error.message)"),
+                                    status: .unprocessableEntity)
         }
-        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
-        let roomIndex = try await ExamPlanRoutes.roomNumbers(plan.requireID(), on: req.db)
+        if readings.isEmpty && outcomes.isEmpty {
+            return try await render(req, plan, user, notice: "表格中没有要导入的考生（示例行不导入），未导入任何考生")
+        }
+        outcomes = try await importRows(readings, into: plan, user: user, req: req) + outcomes
+        let job = ImportJob()
+        job.kind = jobKind
+        job.fileName = String(file.filename.prefix(200))
+        job.file = data
+        job.status = .done
+        job.totalRows = readings.count
+        job.processedRows = readings.count
+        job.savedRows = outcomes.filter { $0.kind == .imported }.count
+        job.skippedRows = outcomes.filter { $0.kind == .skipped }.count
+        job.invalidRows = Set(outcomes.filter { $0.kind == .invalid }.map(\.row)).count
+        job.problems = String(decoding: try JSONEncoder().encode(Array(outcomes.prefix(ImportJob.maxStoredProblems))), as: UTF8.self)
+        job.finishedAt = req.now
+        job.accountID = user.accountID
+        guard let organizationID = user.organizationID else { throw Abort(.forbidden) }
+        job.$organization.id = organizationID
+        job.subjectID = try plan.requireID()
+        let problemCount = outcomes.filter { $0.kind == .invalid }.count
+        try await req.db.transaction { db in
+            try await job.create(on: db)
+            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.import", targetType: "exam-plan", targetID: plan.id?.uuidString,
+                                   summary: "导入考生：成功 \(job.savedRows) 人，已在名单中 \(job.skippedRows) 人，失败 \(job.invalidRows) 行（\(problemCount) 处）",
+                                   at: req.now)
+        }
+        return try await render(req, plan, user, report: try report(of: job, page: 1),
+                                status: problemCount == 0 ? .ok : .unprocessableEntity)
+    }
+
+    /// Judges every row in order — its format, the person, their training, the room — and
+    /// reports all of a row's problems together; a row without any is seated at once.
+    static func importRows(_ readings: [(Int, CandidateImportTemplate.Reading)], into plan: ExamPlanRecord, user: CurrentUser,
+                           req: Request) async throws -> [ImportRowProblem] {
+        let planID = try plan.requireID()
+        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == planID).with(\.$room).all()
+        let roomIndex = try await ExamPlanRoutes.roomNumbers(planID, on: req.db)
         var used: [UUID: Set<Int>] = [:]
-        for c in try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).field(\.$id).field(\.$room.$id).field(\.$seatNumber).all() {
+        for c in try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == planID).field(\.$id).field(\.$room.$id).field(\.$seatNumber).all() {
             used[c.$room.id, default: []].insert(c.seatNumber)
         }
-        let inPlan = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).all(\.$person.$id))
+        let inPlan = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == planID).all(\.$person.$id))
         let prefix = Region.scopePrefix(of: plan.regionCode)
-        var imported: [String] = []
-        var skipped: [String] = []
+        var outcomes: [ImportRowProblem] = []
         var seen: [String: Int] = [:]
-        for (number, r) in rows {
-            let label = "第 \(number) 行"
-            func fail(_ column: CandidateImportTemplate.Column, _ reason: String) { problems.append(Problem(row: label, column: column.plainTitle, reason: reason)) }
+        for (number, reading) in readings {
+            let r = reading.row
+            var issues = reading.issues
+            func fail(_ column: CandidateImportTemplate.Column, _ reason: String) { issues.append(RowIssue(column: column.plainTitle, reason: reason)) }
+            func finish(_ kind: ImportRowProblem.Kind? = nil, _ reason: String = "") {
+                if let kind { outcomes.append(ImportRowProblem(row: number, kind: kind, column: "", reason: reason)) }
+                outcomes += issues.map { ImportRowProblem(row: number, kind: .invalid, column: $0.column, reason: $0.reason) }
+            }
+            var chosen: [ExamPlanRoom] = links
+            if let name = r.room {
+                chosen = links.filter { $0.room.name == name }
+                if chosen.isEmpty { fail(.room, "「\(name)」不是本考试计划的考场") }
+            }
+            guard !r.idNumber.isEmpty else { finish(); continue }
             let id = TextNormalizationBridge.idNumber(r.idNumber)
-            if let first = seen[id] { fail(.idNumber, "与第 \(first) 行重复"); continue }
+            if let first = seen[id] { fail(.idNumber, "与第 \(first) 行重复"); finish(); continue }
             seen[id] = number
             guard let person = try await Person.query(on: req.db).filter(\.$idNumber == id).first() else {
-                fail(.idNumber, "未找到该证件号码的登记人员"); continue
+                fail(.idNumber, "未找到该证件号码的登记人员"); finish(); continue
             }
-            if person.name != r.name { fail(.name, "姓名「\(r.name)」与登记的「\(person.name)」不一致"); continue }
-            if inPlan.contains(try person.requireID()) { skipped.append("\(label) \(person.name)"); continue }
+            if !r.name.isEmpty, person.name != r.name { fail(.name, "姓名「\(r.name)」与登记的「\(person.name)」不一致") }
+            if inPlan.contains(try person.requireID()) {
+                if issues.isEmpty { finish(.skipped, "\(person.name)：已在考生名单中，未重复导入") } else { finish() }
+                continue
+            }
             if let code = r.creditCode {
                 var employer: Organization?
                 if let employerID = person.$employer.id { employer = try await Organization.find(employerID, on: req.db) }
-                if employer?.creditCode != code { fail(.creditCode, "与考生登记的工作单位（\(employer?.name ?? "无")）的统一社会信用代码不一致"); continue }
+                if employer?.creditCode != code { fail(.creditCode, "与考生登记的工作单位（\(employer?.name ?? "无")）的统一社会信用代码不一致") }
             }
-            guard let e = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
+            let enrolment = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
                 .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
-                .filter(\.$regionCode =~ prefix).first() else {
-                fail(.idNumber, "不是本辖区该资格培训合格、待安排考试的人员"); continue
-            }
+                .filter(\.$regionCode =~ prefix).first()
+            if enrolment == nil { fail(.idNumber, "不是本辖区该资格培训合格、待安排考试的人员") }
+            guard issues.isEmpty, let e = enrolment else { finish(); continue }
             // The named room, or the first with a free seat.
-            let choices = r.room.map { name in links.filter { $0.room.name == name } } ?? links
-            if let name = r.room, choices.isEmpty { fail(.room, "「\(name)」不是本考试计划的考场"); continue }
-            guard let link = try choices.first(where: {
+            guard let link = try chosen.first(where: {
                       try !$0.room.disabled && SeatAssignment.firstFreeSeat(taken: used[try $0.room.requireID()] ?? [], capacity: $0.room.capacity) != nil
                   }),
                   let seat = SeatAssignment.firstFreeSeat(taken: used[try link.room.requireID()] ?? [], capacity: link.room.capacity) else {
-                fail(.room, "考场已满"); continue
+                fail(.room, "考场已满"); finish(); continue
             }
             do {
                 try await req.db.transaction { db in
                     try await ExamPlanRoutes.seatCandidate(e, plan: plan, roomID: link.room.requireID(), roomNumber: roomIndex[link.room.requireID()] ?? 1, number: seat,
                                                            note: "导入考生", user: user, req: req, on: db)
-                    if let c = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$person.$id == person.requireID()).first() {
+                    if let c = try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$person.$id == person.requireID()).first() {
                         c.personCategory = r.category
                         c.phone = r.phone
                         try await c.save(on: db)
                     }
                 }
                 used[try link.room.requireID(), default: []].insert(seat)
-                imported.append("\(label) \(person.name) → \(link.room.name) \(Seat<UUID>.label(seat))")
+                finish(.imported, "\(person.name) → \(link.room.name) \(Seat<UUID>.label(seat))")
             } catch let error as AbortError {
                 fail(.idNumber, error.reason)
+                finish()
             } catch let error as any DatabaseError where error.isConstraintFailure {
-                skipped.append("\(label) \(person.name)")
+                finish(.skipped, "\(person.name)：已在考生名单中，未重复导入")
             }
         }
-        if rows.isEmpty && problems.isEmpty { problems.append(Problem(row: "-", column: "文件", reason: "表格中没有填写任何考生")) }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-plan.import", targetType: "exam-plan", targetID: plan.id?.uuidString,
-                               summary: "导入考生：成功 \(imported.count) 人，已在名单中 \(skipped.count) 人，失败 \(problems.count) 处", at: req.now)
-        return try await render(req, plan, user, submitted: true, imported: imported, skipped: skipped, problems: problems,
-                                status: problems.isEmpty ? .ok : .unprocessableEntity)
+        return outcomes
+    }
+
+    /// One page of a stored import's report.
+    static func report(of job: ImportJob, page requested: Int) throws -> Report {
+        let outcomes = job.decodedProblems
+        let problems = outcomes.filter { $0.kind == .invalid }
+        let imported = outcomes.filter { $0.kind == .imported }
+        let skipped = outcomes.filter { $0.kind == .skipped }
+        let pageCount = max(1, (problems.count + problemsPerPage - 1) / problemsPerPage)
+        let page = min(max(1, requested), pageCount)
+        let slice = problems.dropFirst((page - 1) * problemsPerPage).prefix(problemsPerPage)
+        func line(_ o: ImportRowProblem) -> String { "第 \(o.row) 行 \(o.reason)" }
+        return Report(
+            imported: job.savedRows, skipped: job.skippedRows, problems: problems.count, problemRows: job.invalidRows,
+            importedRows: imported.prefix(listedRows).map(line), skippedRows: skipped.prefix(listedRows).map(line),
+            moreImported: max(0, imported.count - listedRows), moreSkipped: max(0, skipped.count - listedRows),
+            pageProblems: slice.map { Problem(row: "第 \($0.row) 行", column: $0.column, reason: $0.reason) },
+            pagination: Pagination(metadata: PageMetadata(page: page, per: problemsPerPage, total: problems.count),
+                                   path: SiteURL.candidateImport(job.id).link, filters: []),
+            errorsHref: problems.isEmpty ? nil : SiteURL.candidateImportErrors(job.id).link)
+    }
+
+    /// The import, if this organisation made it, into a plan the account still sees.
+    static func ownJob(_ req: Request, _ user: CurrentUser) async throws -> (ImportJob, ExamPlanRecord) {
+        guard let job = try await ImportJob.query(on: req.db).filter(\.$id == (try req.idParameter()))
+                .filter(\.$kind == jobKind).filter(\.$organization.$id == (user.organizationID ?? UUID())).first(),
+              let planID = job.subjectID,
+              let plan = try await ExamPlanRoutes.scoped(req, user).filter(\.$id == planID).first()
+        else { throw Abort(.notFound) }
+        return (job, plan)
+    }
+
+    static func report(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let (job, plan) = try await ownJob(req, user)
+        return try await render(req, plan, user, report: try report(of: job, page: req.queryInt("page") ?? 1))
+    }
+
+    /// 下载问题行: the refused rows as they were uploaded, with the row number and every problem.
+    static func errors(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let (job, _) = try await ownJob(req, user)
+        let problems = Dictionary(grouping: job.decodedProblems.filter { $0.kind == .invalid }, by: \.row)
+        let data: Data = try await req.application.threadPool.runIfActive {
+            let columns = CandidateImportTemplate.Column.allCases.map { XLSXColumn(title: $0.title, width: $0 == .idNumber ? 24 : 16) }
+                + [XLSXColumn(title: "行号", width: 8), XLSXColumn(title: "问题", width: 60)]
+            let writer = XLSXWriter(sheetName: "未导入的行", columns: columns)
+            let reader = try XLSXReader(data: job.file)
+            for row in try reader.rows() where row.number > 1 {
+                guard let issues = problems[row.number] else { continue }
+                var values = CandidateImportTemplate.Column.allCases.map { row[$0.rawValue].text }
+                values.append(String(row.number))
+                values.append(issues.map { $0.column.isEmpty || $0.column == "-" ? $0.reason : "\($0.column)：\($0.reason)" }.joined(separator: "；"))
+                writer.append(values)
+            }
+            return try writer.finish()
+        }
+        return xlsxResponse(data, fileName: "导入问题-\(job.fileName)")
     }
 }

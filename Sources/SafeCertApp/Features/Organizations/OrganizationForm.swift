@@ -87,7 +87,7 @@ struct OrganizationForm: Encodable, Sendable {
         }
         var parsed: CreditCode?
         if creditCode.isEmpty {
-            if requiresCreditCode { errors.add("credit_code", "企业必须填写统一社会信用代码") }
+            if requiresCreditCode { errors.add("credit_code", "企业和院校必须填写统一社会信用代码") }
         } else {
             do { parsed = try CreditCode.parse(creditCode) }
             catch { errors.add("credit_code", error.message) }

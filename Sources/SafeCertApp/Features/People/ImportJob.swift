@@ -36,6 +36,8 @@ final class ImportJob: Model, @unchecked Sendable {
     @OptionalField(key: "finished_at") var finishedAt: Date?
     @Field(key: "account_id") var accountID: UUID
     @Parent(key: "organization_id") var organization: Organization
+    /// What the rows were imported into (the exam plan of a candidate import); nil for people.
+    @OptionalField(key: "subject_id") var subjectID: UUID?
 
     static let maxStoredProblems = 20_000
 
@@ -46,9 +48,10 @@ final class ImportJob: Model, @unchecked Sendable {
     }
 }
 
-/// One reported row: refused (invalid) or left alone because the person is already registered.
+/// One reported row: refused (invalid), left alone because the person is already registered
+/// (or already a candidate), or — for the candidate import, which lists them — imported.
 struct ImportRowProblem: Codable, Sendable {
-    enum Kind: String, Codable, Sendable { case invalid, skipped }
+    enum Kind: String, Codable, Sendable { case invalid, skipped, imported }
     let row: Int
     let kind: Kind
     let column: String

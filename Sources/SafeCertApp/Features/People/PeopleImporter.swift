@@ -87,6 +87,7 @@ struct PeopleImporter {
                 continue
             }
             let cells = row.cells.map(Self.importCell)
+            if TemplateExample.isExample(cells) { continue }
             switch PersonImportTemplate.parse(cells, today: today) {
             case .empty:
                 continue
@@ -267,7 +268,7 @@ struct EmployerResolver: Sendable {
     mutating func resolve(_ creditCode: String?, on db: any Database) async throws -> Outcome {
         let own = Employer(id: try importer.requireID(), regionCode: importer.regionCode)
         guard let code = creditCode else {
-            return importer.kind == .enterprise ? .success(own) : .failure("培训机构导入须填写所在单位的统一社会信用代码")
+            return importer.kind == .enterprise ? .success(own) : .failure("培训机构录入人员须填写所在单位（企业或院校）的统一社会信用代码")
         }
         if code == importer.creditCode, importer.kind == .enterprise { return .success(own) }
         if let cached = cache[code] {
@@ -278,15 +279,15 @@ struct EmployerResolver: Sendable {
         }
         let result: Result<Employer, Refusal>
         if let org = try await Organization.query(on: db).filter(\.$creditCode == code).filter(\.$deleted == false).first() {
-            if org.kind != .enterprise {
-                result = .failure(Refusal(reason: "「\(org.name)」不是企业"))
+            if !org.kind.employsPeople {
+                result = .failure(Refusal(reason: "「\(org.name)」是\(org.kind.label)，人员的所在单位应为企业或院校"))
             } else if importer.kind == .enterprise, !branchIDs.contains(try org.requireID()) {
                 result = .failure(Refusal(reason: "企业只能导入本单位（集团含分公司）的人员"))
             } else {
                 result = .success(Employer(id: try org.requireID(), regionCode: org.regionCode))
             }
         } else {
-            result = .failure(Refusal(reason: "统一社会信用代码 \(code) 未登记，请先由管理部门录入该企业"))
+            result = .failure(Refusal(reason: "统一社会信用代码 \(code) 未登记，请先由管理部门（院校由协会或管理部门）录入该单位"))
         }
         cache[code] = result
         switch result {

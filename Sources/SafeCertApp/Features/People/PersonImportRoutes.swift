@@ -36,7 +36,7 @@ enum PersonImportRoutes {
 
     static func renderShow(_ req: Request, _ user: CurrentUser, error: String?, status: HTTPStatus) async throws -> Response {
         let jobs = try await ImportJob.query(on: req.db).filter(\.$organization.$id == (user.organizationID ?? UUID()))
-            .field(\.$id).field(\.$fileName).field(\.$status).field(\.$savedRows).field(\.$skippedRows).field(\.$invalidRows).field(\.$createdAt)
+            .filter(\.$kind == "people").field(\.$id).field(\.$fileName).field(\.$status).field(\.$savedRows).field(\.$skippedRows).field(\.$invalidRows).field(\.$createdAt)
             .sort(\.$createdAt, .descending).limit(20).all()
         return try await req.render("people/import", title: "批量导入人员", ShowModel(
             jobs: jobs.map { JobRow(fileName: $0.fileName, status: $0.status.label, saved: $0.savedRows, skipped: $0.skippedRows,
@@ -49,7 +49,7 @@ enum PersonImportRoutes {
         let writer = XLSXWriter(sheetName: "人员信息", columns: PersonImportTemplate.Column.allCases.map {
             XLSXColumn(title: $0.title, width: $0 == .idNumber || $0 == .employerCreditCode ? 24 : 14)
         })
-        writer.append(["张三", "居民身份证", "11010519491231002X", "13800138000", "汉族", "本科", "", "2015-03-01", "示例行，导入前请删除"])
+        writer.append(["示例：张三", "居民身份证", "11010519491231002X", "13800138000", "汉族", "本科", "", "2015-03-01", "示例行，导入时自动跳过"])
         writer.addNoteSheet(name: "填写说明", lines: PersonImportTemplate.notes)
         let data = try writer.finish()
         return xlsxResponse(data, fileName: "人员导入模板.xlsx")
@@ -104,7 +104,7 @@ enum PersonImportRoutes {
 
     static func ownJob(_ req: Request, _ user: CurrentUser) async throws -> ImportJob {
         guard let job = try await ImportJob.query(on: req.db).filter(\.$id == (try req.idParameter()))
-            .filter(\.$organization.$id == (user.organizationID ?? UUID())).first() else { throw Abort(.notFound) }
+            .filter(\.$organization.$id == (user.organizationID ?? UUID())).filter(\.$kind == "people").first() else { throw Abort(.notFound) }
         return job
     }
 

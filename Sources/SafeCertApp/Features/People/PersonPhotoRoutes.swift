@@ -3,7 +3,6 @@ import Foundation
 import SafeCertCore
 import SafeCertDocuments
 import Vapor
-import ZIPFoundation
 
 /// The 1-inch photo (seed 002): one upload per person, or many `身份证号.jpg` files (or a ZIP of
 /// them) matched to people, with a report of matched, unmatched and refused files.
@@ -28,35 +27,49 @@ enum PersonPhotoRoutes {
         return Response(status: .ok, headers: headers, body: .init(data: thumbnail ? photo.thumbnail : photo.jpeg))
     }
 
-    /// Checks a photo and stores it (and its thumbnail) for the person; the caller has checked access.
-    static func store(_ data: Data, for person: Person, on db: any Database, threadPool: NIOThreadPool) async throws -> Result<JPEGInfo, PhotoError> {
-        let checked: Result<(JPEGInfo, Data), PhotoError> = try await threadPool.runIfActive {
+    /// A photo that passed the 1-inch rule, with its thumbnail, ready to be saved.
+    struct CheckedPhoto: Sendable {
+        let jpeg: Data
+        let thumbnail: Data
+        let info: JPEGInfo
+    }
+
+    /// Decodes and checks a photo on the thread pool and makes its thumbnail; writes nothing.
+    static func check(_ data: Data, threadPool: NIOThreadPool) async throws -> Result<CheckedPhoto, PhotoError> {
+        try await threadPool.runIfActive {
             do {
                 let info = try IDPhotoRule().check(data)
                 let thumb = try JPEG.thumbnail(data, maxWidth: thumbnailBox.width * 2, maxHeight: thumbnailBox.height * 2)
-                return .success((info, thumb))
+                return .success(CheckedPhoto(jpeg: data, thumbnail: thumb, info: info))
             } catch let error as PhotoError {
                 return .failure(error)
             } catch {
                 return .failure(.codecFailure(reason: String(describing: error)))
             }
         }
-        switch checked {
+    }
+
+    /// Writes a checked photo for the person on `db` (the caller's transaction).
+    static func save(_ photo: CheckedPhoto, for person: Person, on db: any Database) async throws {
+        let record = try await PersonPhoto.query(on: db).filter(\.$person.$id == person.requireID()).first() ?? PersonPhoto()
+        record.jpeg = photo.jpeg
+        record.thumbnail = photo.thumbnail
+        record.width = photo.info.width
+        record.height = photo.info.height
+        record.$person.id = try person.requireID()
+        try await record.save(on: db)
+        person.hasPhoto = true
+        try await person.save(on: db)
+    }
+
+    /// Checks a photo and stores it (and its thumbnail) for the person; the caller has checked access.
+    static func store(_ data: Data, for person: Person, on db: any Database, threadPool: NIOThreadPool) async throws -> Result<JPEGInfo, PhotoError> {
+        switch try await check(data, threadPool: threadPool) {
         case .failure(let error):
             return .failure(error)
-        case .success(let (info, thumb)):
-            try await db.transaction { db in
-                let photo = try await PersonPhoto.query(on: db).filter(\.$person.$id == person.requireID()).first() ?? PersonPhoto()
-                photo.jpeg = data
-                photo.thumbnail = thumb
-                photo.width = info.width
-                photo.height = info.height
-                photo.$person.id = try person.requireID()
-                try await photo.save(on: db)
-                person.hasPhoto = true
-                try await person.save(on: db)
-            }
-            return .success(info)
+        case .success(let photo):
+            try await db.transaction { db in try await save(photo, for: person, on: db) }
+            return .success(photo.info)
         }
     }
 
@@ -96,22 +109,24 @@ enum PersonPhotoRoutes {
 
     /// Files named by ID number; a ZIP is opened and its JPEGs taken the same way.
     static func uploadBatch(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        var files: [(String, Data)] = []
-        let uploads = (try? req.content.get([File].self, at: "photos")) ?? []
-        for upload in uploads where upload.data.readableBytes > 0 {
-            let data = Data(upload.data.readableBytesView)
-            if upload.filename.lowercased().hasSuffix(".zip") || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-                files += try unzipPhotos(data, name: upload.filename)
-            } else {
-                files.append((upload.filename, data))
-            }
-        }
         var model = BatchModel(submitted: true)
-        if files.isEmpty {
+        let uploads: PhotoUploads
+        switch try await uploadedPhotos(req, field: "photos") {
+        case .failure(let refusal):
+            model.refused.append(BatchRow(file: refusal.archive, outcome: refusal.message + "；未保存任何照片", person: nil))
+            return try await req.render("people/photos", title: "批量上传照片", model,
+                                       status: refusal.isTooLarge ? .payloadTooLarge : .unprocessableEntity)
+        case .success(let found):
+            uploads = found
+        }
+        for name in uploads.oversized {
+            model.refused.append(BatchRow(file: fileBaseName(name), outcome: oversizedMessage, person: nil))
+        }
+        if uploads.files.isEmpty && uploads.oversized.isEmpty {
             model.refused.append(BatchRow(file: "-", outcome: "请选择照片文件（身份证号.jpg）或其压缩包（.zip）", person: nil))
             return try await req.render("people/photos", title: "批量上传照片", model, status: .unprocessableEntity)
         }
-        for (name, data) in files.prefix(5_000) {
+        for (name, data) in uploads.files {
             let base = fileBaseName(name)
             guard let number = idNumber(fromFileName: name) else {
                 model.refused.append(BatchRow(file: base, outcome: "文件名应为“证件号码.jpg”", person: nil))
@@ -135,6 +150,48 @@ enum PersonPhotoRoutes {
         return try await req.render("people/photos", title: "批量上传照片", model)
     }
 
+    static var oversizedMessage: String {
+        "照片文件过大：解压后超过 \(ZIPLimits.photos.maximumEntryBytes / (1024 * 1024)) MB，未读取"
+    }
+
+    /// The photos of one form field: plain files as sent, ZIPs opened under `ZIPLimits.photos`
+    /// (one budget for all of them) on the thread pool. At most `maximumFiles` files in all.
+    struct PhotoUploads: Sendable {
+        var files: [(String, Data)] = []
+        var oversized: [String] = []
+    }
+
+    static let maximumFiles = 5_000
+
+    static func uploadedPhotos(_ req: Request, field: String) async throws -> Result<PhotoUploads, PhotoArchive.Refusal> {
+        var result = PhotoUploads()
+        var archives: [(name: String, data: Data)] = []
+        for upload in (try? req.content.get([File].self, at: field)) ?? [] where upload.data.readableBytes > 0 {
+            let data = Data(upload.data.readableBytesView)
+            if PhotoArchive.isZIP(name: upload.filename, data: data) {
+                archives.append((upload.filename, data))
+            } else {
+                result.files.append((upload.filename, data))
+            }
+        }
+        if !archives.isEmpty {
+            let archives = archives
+            let opened: Result<PhotoArchive.Contents, PhotoArchive.Refusal> = try await req.application.threadPool.runIfActive {
+                do throws(PhotoArchive.Refusal) { return .success(try PhotoArchive.extract(archives)) } catch { return .failure(error) }
+            }
+            switch opened {
+            case .failure(let refusal): return .failure(refusal)
+            case .success(let contents):
+                result.files += contents.photos.map { ($0.path, $0.data) }
+                result.oversized = contents.oversized
+            }
+        }
+        if result.files.count > maximumFiles {
+            return .failure(PhotoArchive.Refusal(archive: "照片", reason: .tooManyEntries(maximum: maximumFiles)))
+        }
+        return .success(result)
+    }
+
     /// "dir/220102198503120318.JPG" → "220102198503120318.JPG".
     static func fileBaseName(_ name: String) -> String { name.split(separator: "/").last.map(String.init) ?? name }
 
@@ -144,25 +201,5 @@ enum PersonPhotoRoutes {
         let stem = base.replacingOccurrences(of: ".jpeg", with: "", options: [.caseInsensitive, .anchored, .backwards])
             .replacingOccurrences(of: ".jpg", with: "", options: [.caseInsensitive, .anchored, .backwards])
         return stem == base || stem.isEmpty ? nil : TextNormalizationBridge.idNumber(stem)
-    }
-
-    static func unzipPhotos(_ data: Data, name: String) throws -> [(String, Data)] {
-        guard let archive = try? Archive(data: data, accessMode: .read) else {
-            throw Abort(.unprocessableEntity, reason: "压缩包「\(name)」无法打开，请使用 ZIP 格式")
-        }
-        var files: [(String, Data)] = []
-        var total = 0
-        for entry in archive where entry.type == .file {
-            let lower = entry.path.lowercased()
-            guard lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg"), !entry.path.contains("__MACOSX") else { continue }
-            total += Int(entry.uncompressedSize)
-            guard total < 500 * 1024 * 1024, files.count < 5_000 else {
-                throw Abort(.payloadTooLarge, reason: "压缩包「\(name)」解压后过大（最多 5000 张、500 MB）")
-            }
-            var content = Data()
-            _ = try archive.extract(entry, skipCRC32: false) { content.append($0) }
-            files.append((entry.path, content))
-        }
-        return files
     }
 }

@@ -480,8 +480,8 @@ enum PersonRoutes {
         }
         let code = (try? CreditCode.parse(req.field("credit_code") ?? ""))?.value
         guard let code, let org = try await Organization.query(on: req.db).filter(\.$creditCode == code)
-            .filter(\.$kind == .enterprise).filter(\.$deleted == false).first() else {
-            try await req.flash(.error, "新单位：未找到该统一社会信用代码对应的企业")
+            .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.employsPeople)).filter(\.$deleted == false).first() else {
+            try await req.flash(.error, "新单位：未找到该统一社会信用代码对应的企业或院校")
             return req.redirect(.person(person.id))
         }
         let old = try await person.$employer.get(on: req.db)?.name ?? "个人注册"

@@ -11,9 +11,11 @@ enum EnrolRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.classEnrol(nil), .viewClasses, use: showSingle)
         routes.action(.classEnrol(nil), .viewClasses, use: enrolSingle)
-        routes.page(.classEnrolBatch(nil), .enrolPeople, use: showBatch)
-        routes.action(.classEnrolBatch(nil), .enrolPeople, maxBody: "200mb", use: enrolBatch)
-        routes.page(.enrolmentTemplate, .enrolPeople, use: template)
+        // Enterprises and institutions enrol with enrolPeople, the association its school students
+        // (院校整体报名): the handlers check the channel.
+        routes.page(.classEnrolBatch(nil), .viewClasses, use: showBatch)
+        routes.action(.classEnrolBatch(nil), .viewClasses, maxBody: "200mb", use: enrolBatch)
+        routes.page(.enrolmentTemplate, .viewClasses, use: template)
         routes.page(.enrolSelf, .enrolSelf, use: selfClasses)
         routes.page(.enrolSelfClass(nil), .enrolSelf, use: showSelf)
         routes.action(.enrolSelfClass(nil), .enrolSelf, maxBody: "6mb", use: enrolSelf)
@@ -85,7 +87,7 @@ enum EnrolRoutes {
         guard !channels.isEmpty else { throw Abort(.forbidden) }
         return try await req.render("training/enrol", title: "培训报名", SingleModel(
             className: c.name, classType: c.classType.label, classHref: SiteURL.trainingClass(c.id).link,
-            action: SiteURL.classEnrol(c.id).link, batchHref: user.may(.enrolPeople) ? SiteURL.classEnrolBatch(c.id).link : nil,
+            action: SiteURL.classEnrol(c.id).link, batchHref: SiteURL.classEnrolBatch(c.id).link,
             form: form, refusals: refusals, offerSchool: channels.contains(.school) && channels.count > 1,
             onlySchool: channels == [.school]), status: status)
     }
@@ -148,143 +150,207 @@ enum EnrolRoutes {
         let classHref: String
         let action: String
         let templateHref: String
-        let problems: [BatchProblem]
-        let enrolled: [String]
-        let submitted: Bool
+        var problems: [BatchProblem] = []
+        var enrolled: [String] = []
+        var submitted = false
+        var notice: String?
+        /// 院校报名 offered as a choice (the institution), or the only way (the association).
+        var offerSchool = false
+        var onlySchool = false
+        var school = false
+    }
+
+    static func batchModel(_ req: Request, _ user: CurrentUser, _ c: TrainingClass) -> BatchModel {
+        let channels = channels(for: user)
+        return BatchModel(className: c.name, classHref: SiteURL.trainingClass(c.id).link, action: SiteURL.classEnrolBatch(c.id).link,
+                          templateHref: SiteURL.enrolmentTemplate.link,
+                          offerSchool: channels.contains(.school) && channels.count > 1, onlySchool: channels == [.school])
     }
 
     static func showBatch(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await openClass(req, user)
-        return try await req.render("training/enrol-batch", title: "批量报名", BatchModel(
-            className: c.name, classHref: SiteURL.trainingClass(c.id).link, action: SiteURL.classEnrolBatch(c.id).link,
-            templateHref: SiteURL.enrolmentTemplate.link, problems: [], enrolled: [], submitted: false))
+        guard !channels(for: user).isEmpty else { throw Abort(.forbidden) }
+        return try await req.render("training/enrol-batch", title: "批量报名", batchModel(req, user, c))
     }
 
     static func template(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        guard !channels(for: user).isEmpty else { throw Abort(.forbidden) }
         let writer = XLSXWriter(sheetName: "批量报名", columns: EnrolmentImportTemplate.Column.allCases.map {
             XLSXColumn(title: $0.title, width: $0 == .idNumber ? 24 : $0 == .resume ? 40 : 16)
         })
-        writer.append(["11010519491231002X", "张三", "2015-03-01", "8", "是", "是", "2015 年至今在本单位从事电工作业", "同意报名"])
+        writer.append(["11010519491231002X", "示例：张三", "2015-03-01", "8", "是", "是", "2015 年至今在本单位从事电工作业", "同意报名"])
         writer.addNoteSheet(name: "填写说明", lines: EnrolmentImportTemplate.notes)
         return xlsxResponse(try writer.finish(), fileName: "批量报名模板.xlsx")
     }
 
-    /// Judges every row and every photo first; enrols only when all are right, in one
-    /// transaction, so a file with an error leaves nothing half-done.
+    /// A row of the file that passed every check, with the photo to save for it (if one came).
+    struct AcceptedRow: Sendable {
+        let number: Int
+        let person: Person
+        let details: EnrolmentDetails
+        let photo: PersonPhotoRoutes.CheckedPhoto?
+    }
+
+    /// Decides everything first — every row's format, person, photo and eligibility, all of a
+    /// row's problems together, rows in order — and only when nothing is wrong writes the photos
+    /// and the enrolments in one transaction, so a refused file changes nothing at all.
     static func enrolBatch(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await openClass(req, user)
-        var problems: [BatchProblem] = []
+        let channels = channels(for: user)
+        guard !channels.isEmpty else { throw Abort(.forbidden) }
+        var model = batchModel(req, user, c)
+        model.submitted = true
+        model.school = channels == [.school] || (channels.contains(.school) && req.field("school") != nil)
+        let channel: EnrolmentService.Channel = model.school ? .school : channels.first { $0 != .school } ?? .school
+        guard channels.contains(channel) else { throw Abort(.forbidden) }
+
+        var fileProblems: [BatchProblem] = []
+        var rowProblems: [Int: [BatchProblem]] = [:]
+        func problem(_ row: Int, _ column: String, _ reason: String) {
+            rowProblems[row, default: []].append(BatchProblem(row: "第 \(row) 行", column: column, reason: reason))
+        }
         guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
-            problems.append(.init(row: "-", column: "文件", reason: "请选择填好的批量报名表（.xlsx）"))
-            return try await batchFailed(req, c, problems)
+            model.problems = [.init(row: "-", column: "文件", reason: "请选择填好的批量报名表（.xlsx）")]
+            return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
         }
-        // Photos named by ID number, or a ZIP of them.
+        // Photos named by ID number, or a ZIP of them (opened under the photo limits).
+        let uploads: PersonPhotoRoutes.PhotoUploads
+        switch try await PersonPhotoRoutes.uploadedPhotos(req, field: "photos") {
+        case .failure(let refusal):
+            model.problems = [.init(row: "-", column: "照片", reason: refusal.message + "；未报名任何人员")]
+            return try await req.render("training/enrol-batch", title: "批量报名", model,
+                                       status: refusal.isTooLarge ? .payloadTooLarge : .unprocessableEntity)
+        case .success(let found):
+            uploads = found
+        }
         var photos: [String: Data] = [:]
-        for upload in (try? req.content.get([File].self, at: "photos")) ?? [] where upload.data.readableBytes > 0 {
-            let data = Data(upload.data.readableBytesView)
-            let files = upload.filename.lowercased().hasSuffix(".zip") || data.starts(with: [0x50, 0x4B, 0x03, 0x04])
-                ? try PersonPhotoRoutes.unzipPhotos(data, name: upload.filename) : [(upload.filename, data)]
-            for (name, content) in files {
-                guard let number = PersonPhotoRoutes.idNumber(fromFileName: name) else {
-                    problems.append(.init(row: "-", column: "照片", reason: "「\(PersonPhotoRoutes.fileBaseName(name))」：文件名应为“证件号码.jpg”"))
-                    continue
-                }
-                photos[number] = content
-            }
+        var oversized: Set<String> = []
+        for name in uploads.oversized {
+            if let number = PersonPhotoRoutes.idNumber(fromFileName: name) { oversized.insert(number) }
+            else { fileProblems.append(.init(row: "-", column: "照片", reason: "「\(PersonPhotoRoutes.fileBaseName(name))」：文件名应为“证件号码.jpg”")) }
         }
+        for (name, content) in uploads.files {
+            guard let number = PersonPhotoRoutes.idNumber(fromFileName: name) else {
+                fileProblems.append(.init(row: "-", column: "照片", reason: "「\(PersonPhotoRoutes.fileBaseName(name))」：文件名应为“证件号码.jpg”"))
+                continue
+            }
+            photos[number] = content
+        }
+
         let today = CalendarDate.today(now: req.now)
-        var rows: [(Int, EnrolmentImportTemplate.Row)] = []
+        var readings: [(Int, EnrolmentImportTemplate.Reading)] = []
         do {
             let reader = try XLSXReader(data: Data(file.data.readableBytesView))
             for row in try reader.rows() where row.number > 1 {
-                switch EnrolmentImportTemplate.parse(row.cells.map(PeopleImporter.importCell), today: today) {
-                case .empty: continue
-                case .invalid(let issues):
-                    problems += issues.map { .init(row: "第 \(row.number) 行", column: $0.column, reason: $0.reason) }
-                case .row(let r):
-                    rows.append((row.number, r))
-                }
-                if rows.count > 2_000 {
-                    problems.append(.init(row: "第 \(row.number) 行", column: "-", reason: "一次最多报名 2000 人"))
+                guard let reading = EnrolmentImportTemplate.read(row.cells.map(PeopleImporter.importCell), today: today) else { continue }
+                if readings.count == maximumBatchRows {
+                    fileProblems.append(.init(row: "第 \(row.number) 行", column: "-", reason: "一次最多报名 \(maximumBatchRows) 人，请拆分后分批上传"))
                     break
                 }
+                readings.append((row.number, reading))
             }
         } catch {
-            problems.append(.init(row: "-", column: "文件", reason: "「\(file.filename)」：\(error.message)"))
-            return try await batchFailed(req, c, problems)
+            model.problems = [.init(row: "-", column: "文件", reason: "「\(file.filename)」：\(error.message)")]
+            return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
         }
-        if rows.isEmpty && problems.isEmpty { problems.append(.init(row: "-", column: "文件", reason: "表格中没有填写任何人员")) }
+        if readings.isEmpty && fileProblems.isEmpty {
+            model.notice = "表格中没有要报名的人员（示例行不会报名），未报名任何人员"
+            return try await req.render("training/enrol-batch", title: "批量报名", model)
+        }
+
+        // The class first: closed or past its deadline, no row can join, and that is said once.
+        var classOpen = true
+        do {
+            try TrainingClassWorkflow.checkEnrolmentOpen(state: c.state, deadline: c.deadline, capacity: Int.max, enrolled: 0, on: today)
+        } catch {
+            classOpen = false
+            fileProblems.append(.init(row: "-", column: "培训班", reason: error.message))
+        }
+        let catalogue = try await CatalogueStore.load(on: req.db)
+        var taken = try await EnrolmentCounts.taken(classIDs: [c.requireID()], on: req.db)[c.requireID()] ?? 0
         var seen: [String: Int] = [:]
-        var people: [(Int, Person, EnrolmentImportTemplate.Row)] = []
-        for (number, r) in rows {
-            let id = TextNormalizationBridge.idNumber(r.idNumber)
+        var accepted: [AcceptedRow] = []
+        for (number, reading) in readings {
+            for issue in reading.issues { problem(number, issue.column, issue.reason) }
+            guard !reading.idNumber.isEmpty else { continue }
+            let id = TextNormalizationBridge.idNumber(reading.idNumber)
             if let first = seen[id] {
-                problems.append(.init(row: "第 \(number) 行", column: "证件号码", reason: "与第 \(first) 行重复"))
+                problem(number, "证件号码", "与第 \(first) 行重复")
                 continue
             }
             seen[id] = number
             guard let person = try await Person.query(on: req.db).filter(\.$idNumber == id).scoped(to: user.scope).first() else {
-                problems.append(.init(row: "第 \(number) 行", column: "证件号码", reason: "未在本单位登记的人员中找到该证件号码"))
+                problem(number, "证件号码", "未在本单位登记的人员中找到该证件号码")
                 continue
             }
-            if person.name != r.name {
-                problems.append(.init(row: "第 \(number) 行", column: "姓名", reason: "姓名「\(r.name)」与登记的「\(person.name)」不一致"))
-                continue
+            if !reading.name.isEmpty, person.name != reading.name {
+                problem(number, "姓名", "姓名「\(reading.name)」与登记的「\(person.name)」不一致")
             }
-            if let photo = photos[id] {
-                let check: PhotoError? = try await req.application.threadPool.runIfActive {
-                    do { _ = try IDPhotoRule().check(photo); return nil } catch let e as PhotoError { return e } catch { return .codecFailure(reason: "\(error)") }
+            var checked: PersonPhotoRoutes.CheckedPhoto?
+            if oversized.contains(id) {
+                problem(number, "照片", "\(id).jpg：\(PersonPhotoRoutes.oversizedMessage)")
+            } else if let photo = photos[id] {
+                switch try await PersonPhotoRoutes.check(photo, threadPool: req.application.threadPool) {
+                case .failure(let error): problem(number, "照片", "\(id).jpg：\(error.message)")
+                case .success(let ok): checked = ok
                 }
-                if let check { problems.append(.init(row: "第 \(number) 行", column: "照片", reason: "\(id).jpg：\(check.message)")); continue }
             } else if !person.hasPhoto {
-                problems.append(.init(row: "第 \(number) 行", column: "照片", reason: "缺少一寸照片：请一同上传“\(id).jpg”"))
-                continue
+                problem(number, "照片", "缺少一寸照片：请一同上传“\(id).jpg”")
             }
-            people.append((number, person, r))
-        }
-        guard problems.isEmpty else { return try await batchFailed(req, c, problems) }
-        // Photos first (each in its own small transaction; all were checked above), then the
-        // enrolments in one transaction.
-        for (_, person, _) in people {
-            if let photo = photos[person.idNumber] {
-                _ = try await PersonPhotoRoutes.store(photo, for: person, on: req.db, threadPool: req.application.threadPool)
+            if classOpen {
+                let facts = try await EnrolmentService.facts(
+                    person: person, trainingClass: c,
+                    details: reading.details,
+                    catalogue: catalogue, today: today, school: channel == .school, enrolled: taken, on: req.db)
+                for reason in EnrolmentCheck.refusals(facts) { problem(number, person.name, reason) }
+            }
+            if rowProblems[number] == nil {
+                accepted.append(AcceptedRow(number: number, person: person, details: reading.details, photo: checked))
+                taken += 1
             }
         }
-        let catalogue = try await CatalogueStore.load(on: req.db)
-        let accepted = people
-        let channel: EnrolmentService.Channel = user.role == .trainingInstitution ? .institution : .enterprise
+        guard fileProblems.isEmpty && rowProblems.isEmpty else {
+            model.problems = fileProblems + rowProblems.keys.sorted().flatMap { rowProblems[$0] ?? [] }
+            return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
+        }
+        let rows = accepted
         do {
             let names = try await req.db.transaction { db -> [String] in
                 var names: [String] = []
                 var refusals: [BatchProblem] = []
-                for (number, person, r) in accepted {
-                    let employer = try await person.$employer.get(on: db)
+                for row in rows {
+                    if let photo = row.photo {
+                        try await PersonPhotoRoutes.save(photo, for: row.person, on: db)
+                        try await Audit.record(on: db, actor: req.auditActor(user), action: "person.photo", targetType: "person",
+                                               targetID: row.person.id?.uuidString,
+                                               summary: "批量报名上传照片 \(photo.info.width)×\(photo.info.height)", at: req.now)
+                    }
+                    let employer = try await row.person.$employer.get(on: db)
                     do {
-                        try await EnrolmentService.enrol(person: person, into: c, channel: channel, details: r.details, employerName: employer?.name,
-                                                         employerCreditCode: employer?.creditCode, by: user, req: req, catalogue: catalogue, on: db)
-                        names.append(person.name)
+                        try await EnrolmentService.enrol(person: row.person, into: c, channel: channel, details: row.details,
+                                                         employerName: employer?.name, employerCreditCode: employer?.creditCode,
+                                                         by: user, req: req, catalogue: catalogue, on: db)
+                        names.append(row.person.name)
                     } catch let refusal as EnrolmentService.Refusal {
-                        refusals += refusal.reasons.map { .init(row: "第 \(number) 行", column: "\(person.name)", reason: $0) }
+                        // Decided above; only a concurrent change gets here.
+                        refusals += refusal.reasons.map { .init(row: "第 \(row.number) 行", column: row.person.name, reason: $0) }
                     }
                 }
                 if !refusals.isEmpty { throw BatchRefused(problems: refusals) }
+                try await Audit.record(on: db, actor: req.auditActor(user), action: "enrolment.batch", targetType: "class",
+                                       targetID: c.id?.uuidString,
+                                       summary: "批量报名「\(c.name)」：\(names.count) 人" + (channel == .school ? "（院校报名）" : ""), at: req.now)
                 return names
             }
-            try await Audit.record(on: req.db, actor: req.auditActor(user), action: "enrolment.batch", targetType: "class",
-                                   targetID: c.id?.uuidString, summary: "批量报名「\(c.name)」：\(names.count) 人", at: req.now)
-            return try await req.render("training/enrol-batch", title: "批量报名", BatchModel(
-                className: c.name, classHref: SiteURL.trainingClass(c.id).link, action: SiteURL.classEnrolBatch(c.id).link,
-                templateHref: SiteURL.enrolmentTemplate.link, problems: [], enrolled: names, submitted: true))
+            model.enrolled = names
+            return try await req.render("training/enrol-batch", title: "批量报名", model)
         } catch let refused as BatchRefused {
-            return try await batchFailed(req, c, refused.problems)
+            model.problems = refused.problems
+            return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
         }
     }
 
-    static func batchFailed(_ req: Request, _ c: TrainingClass, _ problems: [BatchProblem]) async throws -> Response {
-        try await req.render("training/enrol-batch", title: "批量报名", BatchModel(
-            className: c.name, classHref: SiteURL.trainingClass(c.id).link, action: SiteURL.classEnrolBatch(c.id).link,
-            templateHref: SiteURL.enrolmentTemplate.link, problems: problems, enrolled: [], submitted: true), status: .unprocessableEntity)
-    }
+    static let maximumBatchRows = 2_000
 
     struct BatchRefused: Error {
         let problems: [BatchProblem]

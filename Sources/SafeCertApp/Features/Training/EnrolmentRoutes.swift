@@ -40,6 +40,8 @@ enum EnrolmentRoutes {
         let reason: String?
         let hours: String
         let href: String
+        /// Ticked when the page is shown again after a refused bulk action.
+        let checked: Bool
     }
 
     struct BulkAction: Encodable, Sendable {
@@ -60,6 +62,9 @@ enum EnrolmentRoutes {
         let stateOptions: [OrganizationForm.Option]
         let bulk: [BulkAction]
         let exportParts: [OrganizationForm.Option]
+        /// Why the bulk action just sent did nothing, shown above the list that was ticked.
+        let error: String?
+        let reason: String
     }
 
     struct Filters {
@@ -112,6 +117,13 @@ enum EnrolmentRoutes {
     }
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        try await renderList(req, user)
+    }
+
+    /// The list as its query asks; after a refused bulk action also the ticked rows, the typed
+    /// reason and the message.
+    static func renderList(_ req: Request, _ user: CurrentUser, ticked: Set<UUID> = [], reason: String = "", error: String? = nil,
+                           status: HTTPStatus = .ok) async throws -> Response {
         let (query, filters) = filtered(req, user)
         let name = filters.name, number = filters.number, state = filters.state, classID = filters.classID
         let page = try await query.sort(\.$createdAt, .descending).sort(\.$id).page(for: req)
@@ -124,7 +136,7 @@ enum EnrolmentRoutes {
                        qualification: catalogue.type(code: e.qualificationCode)?.name ?? e.qualificationCode,
                        channel: e.channelLabel, state: e.state.label, stateKey: e.state.rawValue, paid: e.paid,
                        reason: e.stateReason, hours: e.trainingHours.map { hoursLabel($0) } ?? "",
-                       href: SiteURL.enrolment(e.id).link)
+                       href: SiteURL.enrolment(e.id).link, checked: ticked.contains(try e.requireID()))
         }
         var bulk: [BulkAction] = []
         if user.may(.confirmEnrolments) {
@@ -149,7 +161,22 @@ enum EnrolmentRoutes {
                                    filters: [("name", name), ("id_number", number), ("state", state?.rawValue), ("class", classID?.uuidString)]),
             name: name ?? "", idNumber: number ?? "", classID: classID?.uuidString ?? "", className: className,
             stateOptions: EnrolmentState.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
-            bulk: bulk, exportParts: ExportParts.options(path: SiteURL.enrolmentsExport.path, filters: filters.pairs, total: page.metadata.total)))
+            bulk: bulk, exportParts: ExportParts.options(path: SiteURL.enrolmentsExport.path, filters: filters.pairs, total: page.metadata.total),
+            error: error, reason: reason), status: status)
+    }
+
+    /// A bulk action refused before it did anything (nothing ticked, no reason): the list the user
+    /// came from again — its filters and page read from `back`, the ticked rows still ticked —
+    /// with the message, as a 422 instead of a bare error page. From an enrolment's own page the
+    /// message goes back to that page.
+    static func reshowList(_ req: Request, _ user: CurrentUser, ticked: [UUID], error: String) async throws -> Response {
+        let back = URI(string: backLink(req))
+        guard back.path == SiteURL.enrolments.path else {
+            try await req.flash(.error, error)
+            return req.redirect(to: backLink(req), redirectType: .normal)
+        }
+        req.url = back
+        return try await renderList(req, user, ticked: Set(ticked), reason: reason(req), error: error, status: .unprocessableEntity)
     }
 
     static func hoursLabel(_ hours: Double) -> String {
@@ -191,7 +218,7 @@ enum EnrolmentRoutes {
             pairs.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) }
         }
         let institution = try await Organization.find(c.$institution.id, on: req.db)
-        let acts = permissions(user, e, c)
+        let acts = permissions(user, e, c, today: CalendarDate.today(now: req.now))
         return try await req.render("training/enrolment", title: "报名详情", DetailModel(
             id: e.requireID().uuidString,
             person: rows([("姓名", person.name), ("证件号码", full ? person.idNumber : Masking.idNumber(person.idNumber)),
@@ -257,7 +284,7 @@ enum EnrolmentRoutes {
     /// Which buttons the page offers: the same rules the actions check.
     struct Acts { var cancel = false, resubmit = false, confirm = false, payment = false, checkIn = false, review = false }
 
-    static func permissions(_ user: CurrentUser, _ e: Enrolment, _ c: TrainingClass) -> Acts {
+    static func permissions(_ user: CurrentUser, _ e: Enrolment, _ c: TrainingClass, today: CalendarDate) -> Acts {
         var a = Acts()
         let registrant = isRegistrant(user, e)
         let authority = user.may(.confirmEnrolments) && user.scope.includes(regionCode: e.regionCode)
@@ -266,8 +293,8 @@ enum EnrolmentRoutes {
         a.resubmit = registrant && (e.state == .refused || e.state == .returnedToEnterprise)
         a.confirm = authority && e.state == .submitted
         a.payment = mayRecordPayment(user, c) && !e.paid && e.state != .cancelled && e.state != .refused && e.state != .submitted
-        a.checkIn = mayCheckIn(user, c) && e.state == .confirmed
-        a.review = mayReview(user, e) && e.state == .trainingRecorded
+        a.checkIn = mayCheckIn(user, c) && e.state == .confirmed && c.refusal(.checkIn, today: today) == nil
+        a.review = mayReview(user, e) && e.state == .trainingRecorded && c.refusal(.reviewResults, today: today) == nil
         return a
     }
 
@@ -297,20 +324,31 @@ enum EnrolmentRoutes {
 
     // MARK: Bulk steps
 
-    /// The selected enrolments, inside the scope, with their classes.
-    static func selected(_ req: Request, _ user: CurrentUser) async throws -> [Enrolment] {
+    /// The ticked ids as sent (well-formed ones only).
+    static func tickedIDs(_ req: Request) -> [UUID] {
         let raw = (try? req.content.get([String].self, at: "ids")) ?? req.field("ids").map { [$0] } ?? []
-        let ids = raw.compactMap(UUID.init(uuidString:))
-        guard !ids.isEmpty else { throw Abort(.badRequest, reason: "请先勾选要处理的报名") }
-        guard ids.count <= 500 else { throw Abort(.badRequest, reason: "一次最多处理 500 条") }
-        return try await Enrolment.query(on: req.db).scoped(to: user.scope).filter(\.$id ~~ ids).with(\.$person).all()
+        return raw.compactMap(UUID.init(uuidString:))
+    }
+
+    static let maximumSelection = 500
+
+    /// Why the selection can't be processed at all, or nil.
+    static func selectionProblem(_ ids: [UUID]) -> String? {
+        if ids.isEmpty { return "请先勾选要处理的报名" }
+        if ids.count > maximumSelection { return "一次最多处理 \(maximumSelection) 条，请减少勾选后重试" }
+        return nil
     }
 
     /// Runs one step over the selection in one transaction; rows the rule refuses are named in
-    /// the message and left as they were.
-    static func bulk(_ req: Request, _ user: CurrentUser, label: String,
+    /// the message and left as they were. Nothing ticked (or too many, or `refusal` says why not)
+    /// shows the list again with the message.
+    static func bulk(_ req: Request, _ user: CurrentUser, label: String, refusal: String? = nil,
                      step: @escaping @Sendable (Enrolment, TrainingClass, any Database) async throws -> String?) async throws -> Response {
-        let rows = try await selected(req, user)
+        let ids = tickedIDs(req)
+        if let problem = selectionProblem(ids) ?? refusal {
+            return try await reshowList(req, user, ticked: ids, error: problem)
+        }
+        let rows = try await Enrolment.query(on: req.db).scoped(to: user.scope).filter(\.$id ~~ ids).with(\.$person).all()
         let (done, refused) = try await req.db.transaction { db -> (Int, [String]) in
             var refused: [String] = []
             var done = 0
@@ -335,8 +373,8 @@ enum EnrolmentRoutes {
     static func confirm(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let decision = req.field("decision")
         let reason = reason(req)
-        if decision == "refuse" && reason.isEmpty { throw Abort(.unprocessableEntity, reason: "不予确认须填写原因") }
-        return try await bulk(req, user, label: decision == "refuse" ? "不予确认" : "确认报名") { e, _, db in
+        let missing = decision == "refuse" && reason.isEmpty ? "不予确认须填写原因" : nil
+        return try await bulk(req, user, label: decision == "refuse" ? "不予确认" : "确认报名", refusal: missing) { e, _, db in
             // The home authority only: the person's region, wherever the class is held.
             guard user.scope.includes(regionCode: e.regionCode) else { return "不属于本辖区人员，应由其所在省的管理部门确认" }
             let event: EnrolmentEvent = decision == "refuse" ? .refuse(reason: reason) : .confirm
@@ -368,8 +406,10 @@ enum EnrolmentRoutes {
     }
 
     static func checkIn(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        try await bulk(req, user, label: "报到") { e, c, db in
+        let today = CalendarDate.today(now: req.now)
+        return try await bulk(req, user, label: "报到") { e, c, db in
             guard mayCheckIn(user, c) else { return c.institutionChecksIn ? "本班由培训机构办理报到" : "本班由协会办理报到" }
+            if let refusal = c.refusal(.checkIn, today: today) { return refusal }
             return try await EnrolmentService.apply(.checkIn, to: e, actor: .authority, user: user, req: req, on: db)
         }
     }
@@ -377,9 +417,11 @@ enum EnrolmentRoutes {
     static func review(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let decision = req.field("decision")
         let reason = reason(req)
-        if decision == "return" && reason.isEmpty { throw Abort(.unprocessableEntity, reason: "退回须填写原因") }
-        return try await bulk(req, user, label: decision == "return" ? "退回企业" : "审核通过") { e, _, db in
+        let missing = decision == "return" && reason.isEmpty ? "退回企业须填写原因" : nil
+        let today = CalendarDate.today(now: req.now)
+        return try await bulk(req, user, label: decision == "return" ? "退回企业" : "审核通过", refusal: missing) { e, c, db in
             guard mayReview(user, e) else { return "不属于本辖区人员" }
+            if let refusal = c.refusal(.reviewResults, today: today) { return refusal }
             let event: EnrolmentEvent = decision == "return" ? .reviewReturn(reason: reason) : .reviewPass
             return try await EnrolmentService.apply(event, to: e, actor: .authority, user: user, req: req, on: db)
         }
@@ -435,6 +477,9 @@ enum EnrolmentRoutes {
         let action: String
         let submitAction: String
         let pendingSubmit: Int
+        /// Why results can't be recorded yet (the class hasn't started), or why the save was refused.
+        let blocked: String?
+        let error: String?
     }
 
     static func ownClass(_ req: Request, _ user: CurrentUser) async throws -> TrainingClass {
@@ -457,8 +502,10 @@ enum EnrolmentRoutes {
         try await renderResults(req, user, errors: [:], status: .ok)
     }
 
-    static func renderResults(_ req: Request, _ user: CurrentUser, errors: [UUID: String], status: HTTPStatus) async throws -> Response {
+    static func renderResults(_ req: Request, _ user: CurrentUser, errors: [UUID: String], error: String? = nil,
+                              status: HTTPStatus) async throws -> Response {
         let c = try await ownClass(req, user)
+        let blocked = c.refusal(.recordResults, today: CalendarDate.today(now: req.now))
         let page = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID())
             .filter(\.$state ~~ [.inTraining, .trainingRecorded, .trained, .returnedToEnterprise])
             .join(parent: \.$person).sort(Person.self, \.$name).sort(\.$id).page(for: req)
@@ -469,22 +516,30 @@ enum EnrolmentRoutes {
             return ResultRow(id: try e.requireID().uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), state: e.state.label,
                              hours: e.trainingHours.map(hoursLabel) ?? "", passed: e.trainingPassed == true,
                              failed: e.trainingPassed == false, remarks: e.trainingRemarks ?? "", error: errors[try e.requireID()],
-                             editable: e.state == .inTraining)
+                             editable: e.state == .inTraining && blocked == nil)
         }
         return try await req.render("training/results", title: "录入培训结果", ResultsModel(
             className: c.name, classHref: SiteURL.trainingClass(c.id).link,
             requiredHours: try await requiredHours(c, on: req.db, today: CalendarDate.today(now: req.now)),
             rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.classResults(c.id).link, filters: []),
-            action: SiteURL.classResults(c.id).link, submitAction: SiteURL.classResultsSubmit(c.id).link, pendingSubmit: pending),
+            action: SiteURL.classResults(c.id).link, submitAction: SiteURL.classResultsSubmit(c.id).link,
+            pendingSubmit: blocked == nil ? pending : 0, blocked: blocked, error: error),
             status: status)
     }
 
     /// Saves what was typed (not yet submitted): hours_ID, result_ID (pass/fail), remarks_ID.
     static func saveResults(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await ownClass(req, user)
-        let required = try await requiredHours(c, on: req.db, today: CalendarDate.today(now: req.now))
-        let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
-        guard !ids.isEmpty, ids.count <= 500 else { throw Abort(.badRequest, reason: "没有要保存的学员") }
+        let today = CalendarDate.today(now: req.now)
+        if let refusal = c.refusal(.recordResults, today: today) {
+            return try await renderResults(req, user, errors: [:], error: refusal, status: .conflict)
+        }
+        let required = try await requiredHours(c, on: req.db, today: today)
+        let ids = tickedIDs(req)
+        if ids.isEmpty || ids.count > maximumSelection {
+            return try await renderResults(req, user, errors: [:], error: ids.isEmpty ? "没有要保存的学员" : "一次最多保存 \(maximumSelection) 人",
+                                           status: .unprocessableEntity)
+        }
         let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID()).filter(\.$id ~~ ids)
             .filter(\.$state == .inTraining).all()
         var errors: [UUID: String] = [:]
@@ -522,6 +577,10 @@ enum EnrolmentRoutes {
     /// 提交: every recorded result of the class goes on — a pass to review, a fail back to the enterprise.
     static func submitResults(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await ownClass(req, user)
+        if let refusal = c.refusal(.recordResults, today: CalendarDate.today(now: req.now)) {
+            try await req.flash(.error, refusal)
+            return req.redirect(.classResults(c.id))
+        }
         let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID()).filter(\.$state == .inTraining)
             .filter(\.$trainingPassed != nil).all()
         guard !rows.isEmpty else {

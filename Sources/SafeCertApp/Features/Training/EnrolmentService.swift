@@ -27,11 +27,15 @@ enum EnrolmentService {
             .filter(\.$status == "valid").sort(\.$expiresOn, .descending).first()
     }
 
+    /// `enrolled`: the places taken, when the caller has counted them (a batch counts once and
+    /// adds the rows before this one); `school`: 院校报名, for students only.
     static func facts(person: Person, trainingClass c: TrainingClass, details: EnrolmentDetails, catalogue: QualificationCatalogue,
-                      today: CalendarDate, on db: any Database) async throws -> EnrolmentFacts {
+                      today: CalendarDate, school: Bool = false, enrolled: Int? = nil, on db: any Database) async throws -> EnrolmentFacts {
         let existing = try await Enrolment.query(on: db).filter(\.$person.$id == person.requireID())
             .filter(\.$qualificationCode == c.qualificationCode).with(\.$trainingClass).all()
-        let taken = try await EnrolmentCounts.taken(classIDs: [c.requireID()], on: db)[c.requireID()] ?? 0
+        let taken: Int
+        if let enrolled { taken = enrolled } else { taken = try await EnrolmentCounts.taken(classIDs: [c.requireID()], on: db)[c.requireID()] ?? 0 }
+        let employer = try await person.$employer.get(on: db)
         let certificate = try await validCertificate(personID: person.requireID(), qualification: c.qualificationCode, on: db)
         let province = QualificationCatalogue.provinceCode(of: c.regionCode)
         let rule = catalogue.terms(for: c.qualificationCode, province: province, on: today)?.eligibility ?? EligibilityRule()
@@ -49,7 +53,8 @@ enum EnrolmentService {
                 guard let issued = cert.issued, let expires = cert.expires else { return nil }
                 return .init(number: cert.number, issued: issued, expires: expires)
             },
-            applicant: applicant, rule: rule, today: today)
+            applicant: applicant, rule: rule, today: today, schoolEnrolment: school,
+            employer: employer.map { .init(kind: $0.kind, name: $0.name) })
     }
 
     /// Checks and writes one enrolment; throws `Refusal` with every reason.
@@ -65,7 +70,8 @@ enum EnrolmentService {
             try await sql.update(TrainingClass.schema).set("capacity", to: SQLColumn("capacity")).where("id", .equal, c.requireID()).run()
         }
         let today = CalendarDate.today(now: req.now)
-        let facts = try await facts(person: person, trainingClass: c, details: details, catalogue: catalogue, today: today, on: db)
+        let facts = try await facts(person: person, trainingClass: c, details: details, catalogue: catalogue, today: today,
+                                    school: channel == .school, on: db)
         let reasons = EnrolmentCheck.refusals(facts)
         if !reasons.isEmpty { throw Refusal(reasons: reasons) }
         let kind: EnrolmentKind = channel == .school ? .school : .standard

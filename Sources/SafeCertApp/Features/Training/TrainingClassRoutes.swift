@@ -355,7 +355,7 @@ enum TrainingClassRoutes {
             events: mayPublish ? TrainingClassWorkflow.events(from: c.state).map { .init(event: $0.rawValue, label: $0.label, danger: $0 == .cancel) } : [],
             canEdit: mayPublish && c.state == .draft, editHref: SiteURL.classEdit(c.id).link, stateAction: SiteURL.classState(c.id).link,
             enrolHref: open && (user.may(.enrolPeople) || user.may(.enrolSchoolStudents)) ? SiteURL.classEnrol(c.id).link : nil,
-            batchHref: open && user.may(.enrolPeople) ? SiteURL.classEnrolBatch(c.id).link : nil,
+            batchHref: open && (user.may(.enrolPeople) || user.may(.enrolSchoolStudents)) ? SiteURL.classEnrolBatch(c.id).link : nil,
             selfEnrolHref: open && user.may(.enrolSelf) ? SiteURL.enrolSelfClass(c.id).link : nil,
             resultsHref: user.may(.recordTrainingResults) && isOwnInstitution ? SiteURL.classResults(c.id).link : nil,
             enrolmentsHref: SiteURL.enrolments.link + "?class=\(c.requireID().uuidString)"))

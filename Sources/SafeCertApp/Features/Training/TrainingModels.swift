@@ -32,6 +32,12 @@ final class TrainingClass: Model, @unchecked Sendable {
     init() {}
 
     var deadline: CalendarDate { CalendarDate(iso: enrolmentDeadline) ?? .earliest }
+
+    /// Why the class's state and dates don't allow `step` today (TrainingStepTiming), or nil.
+    func refusal(_ step: TrainingStep, today: CalendarDate) -> String? {
+        TrainingStepTiming.refusal(step, state: state, start: CalendarDate(iso: startDate) ?? .earliest,
+                                   end: CalendarDate(iso: endDate) ?? .earliest, today: today)
+    }
     var feeLabel: String { Money.yuan(feeFen) }
 
     var auditSummary: String {
