@@ -129,5 +129,13 @@ enum Audit {
         "person.change-return": "变更退回", "person.change-unit": "变更单位", "person.transfer-request": "申请调入",
         "person.import": "批量导入", "person.photo": "上传照片", "person.photo-batch": "批量上传照片",
         "person.self-register": "个人注册", "person.contact": "修改联系方式", "organization.delete": "注销单位",
+        "person.export": "导出人员信息", "person.review-export": "导出待审批人员",
+        "exam-plan.edit": "修改考试计划", "exam-plan.edit-candidate": "修改考生", "exam-plan.import": "导入考生信息",
+        "exam-plan.submit_results": "提交考试结果", "exam-plan.approve_results": "审核通过考试结果", "exam-plan.return_results": "退回考试结果",
+        "exam-session.publish": "发布考场", "exam-session.apply": "申请考场", "exam-session.remove": "删除考场申请",
+        "exam.identity-checked": "实名认证通过", "exam.identity-refused": "实名认证未通过", "exam.live-photo": "现场拍照",
+        "exam.incident": "考场记录", "exam.submitted": "考生交卷",
+        "exam-results.enter": "录入考试成绩", "exam-results.template": "下载成绩导入表", "exam-results.export": "导出考试结果",
+        "exam-people.view": "查询人员考试信息",
     ]
 }

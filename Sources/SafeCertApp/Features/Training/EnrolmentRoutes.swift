@@ -343,7 +343,7 @@ enum EnrolmentRoutes {
         if decision == "refuse" && reason.isEmpty { throw Abort(.unprocessableEntity, reason: "不予确认须填写原因") }
         return try await bulk(req, user, label: decision == "refuse" ? "不予确认" : "确认报名") { e, _, db in
             // The home authority only: the person's region, wherever the class is held.
-            guard user.scope.includes(regionCode: e.regionCode) else { return "不属于本辖区人员，应由其所在省的管理部门确认" }
+            guard user.scope.includes(regionCode: e.regionCode) else { return EnrolmentCheck.outsideHomeRegion(personRegion: e.regionCode) }
             let event: EnrolmentEvent = decision == "refuse" ? .refuse(reason: reason) : .confirm
             return try await EnrolmentService.apply(event, to: e, actor: .authority, user: user, req: req, on: db)
         }
