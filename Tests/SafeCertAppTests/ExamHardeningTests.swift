@@ -42,6 +42,37 @@ import VaporTesting
         }
     }
 
+    @Test("the room chosen on 实名认证 stays chosen: 正在考试 opens on it, not on the plan's first room")
+    func chosenRoomIsKept() async throws {
+        try await withSafeCert { t in
+            _ = try await t.trainedEmployees()
+            let plan = try await t.approvedPlan(count: 1)
+            let site = try await t.room("电工实操场地")
+            let link = ExamPlanRoom()
+            link.$plan.id = plan.id!
+            link.$room.id = site.id!
+            link.centreID = site.$centre.id
+            link.position = 2
+            try await link.create(on: t.db)
+            let centre = try await t.loggedIn("centre")
+            // Without a choice the first room by name is shown.
+            let first = try await centre.get("/live?plan=\(plan.id!)").body.string
+            #expect(first.contains("<option value=\"\(site.id!)\" selected>"))
+            let room = try await t.room("第一机考室")
+            let identity = try await centre.get("/identity?plan=\(plan.id!)&room=\(room.id!)")
+            let cookie = try #require(identity.headers[.setCookie].first { $0.hasPrefix(ExamDayRoutes.roomCookie + "=") })
+            let pair = String(cookie.split(separator: ";")[0])
+            var headers = HTTPHeaders()
+            headers.add(name: .cookie, value: pair)
+            let live = try await centre.get("/live?plan=\(plan.id!)", headers: headers).body.string
+            #expect(live.contains("<option value=\"\(room.id!)\" selected>"))
+            // A remembered room of another plan, or one this centre doesn't have, isn't taken.
+            var other = HTTPHeaders()
+            other.add(name: .cookie, value: "\(ExamDayRoutes.roomCookie)=\(UUID().uuidString):\(room.id!)")
+            #expect(try await centre.get("/live?plan=\(plan.id!)", headers: other).body.string.contains("<option value=\"\(site.id!)\" selected>"))
+        }
+    }
+
     @Test("deleting a draft plan goes back to the plan list with a message, not to the deleted plan")
     func deleteRedirectsToTheList() async throws {
         try await withSafeCert { t in

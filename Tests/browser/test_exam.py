@@ -47,6 +47,13 @@ def test_exam_from_plan_to_published_result(server, browser):
     # The institution drafts but does not submit.
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=plan-submit]")
     screenshot(browser, "exam-plan-draft")
+    # 修改考试计划 while in draft: the form keeps the plan's values; saving returns to the plan.
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=plan-edit]").click()
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=edit-duration]").get_attribute("value") == "60"
+    screenshot(browser, "exam-plan-edit")
+    submit(browser, "[data-testid=save-plan]")
+    assert browser.current_url == plan_url, browser.find_element(By.TAG_NAME, "main").text
+    assert "已修改考试计划" in browser.find_element(By.TAG_NAME, "main").text
     logout(browser)
 
     login(browser, server, "changchun")
@@ -99,20 +106,33 @@ def test_exam_from_plan_to_published_result(server, browser):
     with open(server.card_file, "w", encoding="utf-8") as f:
         json.dump({"idNumber": LI_NA, "name": "李娜", "validUntil": "2036-07-08", "photo": card_photo}, f, ensure_ascii=False)
 
+    def chosen_room():
+        return browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-room] option:checked").text
+
     def choose_room(name):
+        if chosen_room() == name:
+            return
         old = browser.find_element(By.TAG_NAME, "html")
         browser.find_element(By.XPATH, f"//select[@data-testid='identity-room']/option[normalize-space()='{name}']").click()
         wait_for_new_page(browser, old)
-        chosen = browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-room] option:checked").text
-        assert chosen == name, chosen
+        assert chosen_room() == name, chosen_room()
 
+    # Which of the plan's two rooms holds 李娜 (the draw decides); choosing a room reloads its list.
+    rooms = [o.text for o in browser.find_elements(By.CSS_SELECTOR, "[data-testid=identity-room] option")]
+    assert len(rooms) == 2, rooms
+    hers = None
+    for name in rooms:
+        choose_room(name)
+        if "李娜" in browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-table]").text:
+            hers = name
+    empty = next(name for name in rooms if name != hers)
     # The room chosen is the room read into: 李娜 is not on the empty room's list.
-    choose_room("第一机考室")
+    choose_room(empty)
     result = browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-result]")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=read-card]").click()
     WebDriverWait(browser, 15).until(lambda d: "未通过" in result.text or "通过" in result.text)
     assert "不在本考场的考生名单中" in result.text, result.text
-    choose_room("电工实操场地")
+    choose_room(hers)
     result = browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-result]")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=read-card]").click()
     WebDriverWait(browser, 15).until(lambda d: "实名认证通过" in result.text or "未通过" in result.text or "无法" in result.text)

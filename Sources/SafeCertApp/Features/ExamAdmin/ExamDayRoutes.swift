@@ -37,8 +37,27 @@ enum ExamDayRoutes {
             if user.role == .examCentre, let org = user.organizationID { links = links.filter(\.$centreID == org) }
             rooms = try await links.with(\.$room).all().map(\.room).sorted { $0.name < $1.name }
         }
-        let room = rooms.first { $0.id == roomID } ?? (roomID == nil ? rooms.first : nil)
+        // No room asked for: the one last chosen for this plan (实名认证 and 正在考试 share it), else the first.
+        let remembered = roomID == nil ? rememberedRoom(req, planID: plan?.id) : nil
+        let room = rooms.first { $0.id == roomID } ?? rooms.first { $0.id == remembered } ?? (roomID == nil ? rooms.first : nil)
         return Choice(plans: plans, plan: plan, rooms: rooms, room: room)
+    }
+
+    /// The cookie keeping the plan and room last chosen on the exam-day pages ("plan:room"); it
+    /// only preselects — `choose` still finds the room among the account's own.
+    static let roomCookie = "safecert_exam_room"
+
+    static func rememberedRoom(_ req: Request, planID: UUID?) -> UUID? {
+        guard let planID, let value = req.cookies[roomCookie]?.string else { return nil }
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, UUID(uuidString: String(parts[0])) == planID else { return nil }
+        return UUID(uuidString: String(parts[1]))
+    }
+
+    static func remember(_ choice: Choice, on response: Response, req: Request) {
+        guard let plan = choice.plan?.id, let room = choice.room?.id else { return }
+        response.cookies[roomCookie] = HTTPCookies.Value(string: "\(plan.uuidString):\(room.uuidString)", maxAge: 12 * 3600, path: "/",
+                                                         isSecure: req.application.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
     // MARK: 实名认证
@@ -101,7 +120,7 @@ enum ExamDayRoutes {
             }
         }
         let catalogue = try await CatalogueStore.load(on: req.db)
-        return try await req.render("exams/identity", title: "实名认证", IdentityModel(
+        let response = try await req.render("exams/identity", title: "实名认证", IdentityModel(
             planOptions: choice.plans.map { .init(value: try $0.requireID().uuidString, label: "\($0.serial) · \(catalogue.type(code: $0.qualificationCode)?.name ?? $0.qualificationCode) · \(ExamSchedule.beijingText($0.startAt))", selected: $0.id == choice.plan?.id) },
             roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
             planID: choice.plan?.id?.uuidString ?? "", roomID: choice.room?.id?.uuidString ?? "",
@@ -109,6 +128,8 @@ enum ExamDayRoutes {
             rows: rows, admitted: rows.filter { $0.stateKey != Attendance.notArrived.rawValue && $0.stateKey != Attendance.absent.rawValue }.count,
             total: rows.count, readerURL: req.application.settings.idReaderURL, checkAction: SiteURL.identityCheck.link,
             idTypeOptions: IDDocumentType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == .residentID) }))
+        remember(choice, on: response, req: req)
+        return response
     }
 
     /// What the reader (or the invigilator, for a manual check) sends.
@@ -374,7 +395,7 @@ enum ExamDayRoutes {
             OrganizationForm.Option(value: a.rawValue, label: "\(a.label) \(rows.filter { $0.stateKey == a.rawValue }.count)")
         }
         let mayWrite = user.role == .examCentre && choice.plan.map { [.approved, .inProgress, .finished].contains($0.state) } == true
-        return try await req.render("exams/live", title: "正在考试", LiveModel(
+        let response = try await req.render("exams/live", title: "正在考试", LiveModel(
             planOptions: choice.plans.map { .init(value: try $0.requireID().uuidString, label: "\($0.serial) · \(ExamSchedule.beijingText($0.startAt)) · \($0.state.label)", selected: $0.id == choice.plan?.id) },
             roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
             planID: choice.plan?.id?.uuidString ?? "", roomID: choice.room?.id?.uuidString ?? "",
@@ -382,6 +403,8 @@ enum ExamDayRoutes {
             counts: counts, rows: rows, incidents: incidents,
             incidentAction: mayWrite && choice.room != nil ? SiteURL.liveIncident.link : nil,
             candidateOptions: options, refreshedAt: ExamSchedule.beijingText(req.now)))
+        remember(choice, on: response, req: req)
+        return response
     }
 
     /// 考场记录: the invigilator notes what happened, optionally about one candidate.
