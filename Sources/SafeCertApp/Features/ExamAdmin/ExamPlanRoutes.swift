@@ -548,11 +548,18 @@ enum ExamPlanRoutes {
         if numbers.count > 500 { problems.append("一次最多 500 人") }
         var enrolments: [Enrolment] = []
         for number in numbers.prefix(500) {
-            guard let person = try await Person.query(on: req.db).filter(\.$idNumber == number).first(),
-                  let e = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
-                    .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
-                    .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).first() else {
+            // A number may be held on two documents (a passport and a permit): the people waiting for
+            // this exam decide, and two of them can't be told apart by the number alone.
+            let holders = try await Person.query(on: req.db).filter(\.$idNumber == number).limit(5).all(\.$id)
+            let waiting = holders.isEmpty ? [] : try await Enrolment.query(on: req.db).filter(\.$person.$id ~~ holders)
+                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
+                .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).limit(5).all()
+            guard let e = waiting.first else {
                 problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
+                continue
+            }
+            if Set(waiting.map(\.$person.id)).count > 1 {
+                problems.append("\(Masking.idNumber(number))：有两名使用该号码的人员（证件类型不同）待安排，请用导入考生信息并核对姓名")
                 continue
             }
             enrolments.append(e)
