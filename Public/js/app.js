@@ -61,6 +61,16 @@
         });
     });
   });
+  // The person form: gender and birth date are asked only for documents that don't carry them.
+  document.querySelectorAll("select[data-document-type]").forEach(function (select) {
+    var form = select.form;
+    var sync = function () {
+      var asked = select.value !== "residentID";
+      form.querySelectorAll("[data-document-asks]").forEach(function (label) { label.hidden = !asked; });
+    };
+    select.addEventListener("change", sync);
+    sync();
+  });
   // Import progress: poll the job until it finishes, then show the report.
   var job = document.querySelector("[data-import-status]");
   if (job && job.getAttribute("data-finished") === "0") {

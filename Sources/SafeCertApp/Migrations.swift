@@ -24,5 +24,6 @@ enum SafeCertMigrations {
         AddExamPlanRoomResultsSubmitted(),
         AddAuditChain(),
         AddImportJobSubject(),
+        AddPersonIdentityKey(),
     ]
 }

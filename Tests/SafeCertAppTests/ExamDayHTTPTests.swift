@@ -236,7 +236,7 @@ extension TestApp {
             let manual = try #require(try await IdentityCheckRecord.query(on: t.db).filter(\.$candidate.$id == (try await candidate(sun)).id!).first())
             #expect(manual.method == .manual && manual.manualReason == "阅读器故障")
             let page = try await centre.get("/identity?plan=\(plan.id!)&room=\(room.id!)")
-            #expect(page.body.string.contains("已认证 2 / 3"))
+            #expect(page.body.string.contains("已认证 <span data-admitted-count>2</span> / 3"))
 
             // The exam client: nothing before the start, and never for the unchecked.
             let key = try await t.apiKey(for: try #require(try await Organization.find(room.$centre.id, on: t.db)).name)

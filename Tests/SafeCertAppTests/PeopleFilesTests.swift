@@ -136,18 +136,18 @@ func runTool(_ executable: String, _ arguments: [String]) throws -> (Int32, Stri
             let script = """
             import openpyxl, datetime, sys
             wb = openpyxl.Workbook(); ws = wb.active; ws.title = "人员信息"
-            ws.append(["姓名*", "证件类型", "证件号码*", "手机号码*", "民族", "学历", "所在单位统一社会信用代码", "参加工作日期", "备注"])
-            ws.append(["有效行", "居民身份证", "\(valid)", "13900000101", "汉族", "本科", None, "2015-03-01", None])   # row 2
-            ws.append(["错校验位", None, "\(wrongCheck)", "13900000102"])                                             # row 3
-            ws.append(["小写x", None, "\(lower.lowercased())", "13900000103"])                                        # row 4
-            ws.append(["数字身份证", None, 110105194912310020, "13900000104"])                                         # row 5
-            ws.append(["文件内重复", None, "\(valid)", "13900000105"])                                                 # row 6
-            ws.append(["老员工", None, "\(existing.idNumber)", "13900000106"])                                        # row 7
-            ws.append([None, None, None, None])                                                                      # row 8 (empty)
-            ws.append(["全角数字", None, "\(fullWidth)", "13900000108"])                                              # row 9
-            ws.append(["尾随空格  ", None, "\(spaced)   ", "13900000109  "])                                          # row 10
-            ws.append(["序列日期", None, "\(TestIDs.make(36))", "13900000110", None, None, None, 42005])               # row 11
-            ws["H11"].number_format = "General"
+            ws.append(["姓名*", "证件类型", "证件号码*", "性别", "出生日期", "手机号码*", "民族", "学历", "所在单位统一社会信用代码", "参加工作日期", "备注"])
+            ws.append(["有效行", "居民身份证", "\(valid)", None, None, "13900000101", "汉族", "本科", None, "2015-03-01", None])   # row 2
+            ws.append(["错校验位", None, "\(wrongCheck)", None, None, "13900000102"])                                             # row 3
+            ws.append(["小写x", None, "\(lower.lowercased())", None, None, "13900000103"])                                        # row 4
+            ws.append(["数字身份证", None, 110105194912310020, None, None, "13900000104"])                                         # row 5
+            ws.append(["文件内重复", None, "\(valid)", None, None, "13900000105"])                                                 # row 6
+            ws.append(["老员工", None, "\(existing.idNumber)", None, None, "13900000106"])                                        # row 7
+            ws.append([None, None, None, None])                                                                                  # row 8 (empty)
+            ws.append(["全角数字", None, "\(fullWidth)", None, None, "13900000108"])                                              # row 9
+            ws.append(["尾随空格  ", None, "\(spaced)   ", None, None, "13900000109  "])                                          # row 10
+            ws.append(["序列日期", None, "\(TestIDs.make(36))", None, None, "13900000110", None, None, None, 42005])               # row 11
+            ws["J11"].number_format = "General"
             wb.save(sys.argv[1])
             """
             let scriptURL = dir.appendingPathComponent("make.py")
@@ -213,7 +213,7 @@ func runTool(_ executable: String, _ arguments: [String]) throws -> (Int32, Stri
         }
     }
 
-    @Test("exports open in LibreOffice; values are masked outside the authority")
+    @Test("exports open in LibreOffice; the data's owner gets full values, an export leaving it is masked; every export is audited")
     func exportMasking() async throws {
         try await withSafeCert { t in
             let enterprise = try await t.loggedIn("enterprise")
@@ -232,7 +232,14 @@ func runTool(_ executable: String, _ arguments: [String]) throws -> (Int32, Stri
                 try #require(status == 0, "LibreOffice failed: \(output)")
                 return try String(contentsOf: dir.appendingPathComponent("\(name).csv"), encoding: .utf8)
             }
-            let masked = try await csv(enterprise, "enterprise")
+            // The enterprise exports its own employee: the record is its own, the values in full.
+            let own = try await csv(enterprise, "enterprise")
+            #expect(own.contains("导出人"))
+            #expect(own.contains(id))
+            #expect(own.contains("13812345678"))
+            // The association sees the region's people but doesn't keep them: masked.
+            let association = try await t.loggedIn("association")
+            let masked = try await csv(association, "association")
             #expect(masked.contains("导出人"))
             #expect(masked.contains(Masking.idNumber(id)))
             #expect(masked.contains("138****5678"))
@@ -241,6 +248,10 @@ func runTool(_ executable: String, _ arguments: [String]) throws -> (Int32, Stri
             let full = try await csv(province, "province")
             #expect(full.contains(id))
             #expect(full.contains("13812345678"))
+            let entries = try await AuditEntry.query(on: t.db).filter(\.$action == "person.export").sort(\.$at).all()
+            #expect(entries.count == 3)
+            #expect(entries.allSatisfy { $0.summary.contains("1 条") && $0.summary.contains("姓名=导出人") })
+            #expect(entries.filter { $0.summary.contains("脱敏") }.map(\.organizationName) == ["吉林省安全生产协会"])
         }
     }
 

@@ -278,7 +278,7 @@ extension TestApp {
             #expect(person.status == .submitted)
             let me = try await t.loggedIn(id, password: "Safe#Cert2026")
             #expect(try await me.get("/me").body.string.contains("自助注册"))
-            #expect(try await me.post("/me", ["phone": "13622220000"]).status == .seeOther)
+            #expect(try await me.post("/me", ["name": "自助注册", "phone": "13622220000"]).status == .seeOther)
             #expect(try await t.person(person.id!).phone == "13622220000")
             // Registering the same number again is refused.
             let again = t.client()

@@ -127,7 +127,11 @@ final class WebClient {
 
     func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> TestingHTTPResponse {
         var headers = headers
-        if let cookie { headers.replaceOrAdd(name: .cookie, value: "\(WebSessionMiddleware.cookieName)=\(cookie)") }
+        if let cookie {
+            // A test's own cookies (headers) go along with the session's.
+            let own = headers.first(name: .cookie).map { "; " + $0 } ?? ""
+            headers.replaceOrAdd(name: .cookie, value: "\(WebSessionMiddleware.cookieName)=\(cookie)" + own)
+        }
         let request = TestingHTTPRequest(method: method, url: URI(path: path), headers: headers,
                                          body: body ?? ByteBufferAllocator().buffer(capacity: 0))
         let response = try await test.app.testing().performTest(request: request)

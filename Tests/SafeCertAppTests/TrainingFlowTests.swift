@@ -234,6 +234,9 @@ extension TestApp {
             #expect(try await ln.get("/enrolments/\(e.id!)").status == .ok)
             try await ln.postPairs("/enrolments/confirm", [("ids", e.id!.uuidString), ("decision", "confirm")])
             #expect(try await Enrolment.find(e.id, on: t.db)?.state == .submitted)
+            // The refusal names the home authority that confirms, not the class's province.
+            let told = try await ln.get("/enrolments").body.string
+            #expect(told.contains("应由人员所在地吉林省 长春市或吉林省的管理部门确认"), "\(told.components(separatedBy: "flash-error").dropFirst().first?.prefix(200) ?? "")")
             #expect(try await t.auditCount("enrolment.confirm") == 0)
             // Jilin, the home province, confirms.
             t.nextMinute()

@@ -48,6 +48,26 @@ struct IdentityCheckTests {
         // The card valid through today, a suspension that ended yesterday, a manual check with a reason.
         #expect(IdentityCheck.refusals(facts(valid: "2026-12-10", blacklisted: "2026-12-09", method: .manual, reason: "阅读器故障")).isEmpty)
     }
+
+    @Test("the decision includes the enrolment: admitted only from scheduled or ticketed, before anything is written")
+    func decisionCoversTheEnrolment() {
+        func decide(_ state: EnrolmentState?, card: String = "张三") -> IdentityDecision {
+            var f = facts(card: card)
+            f.enrolmentState = state
+            return IdentityCheck.decide(f)
+        }
+        #expect(decide(.scheduled) == .admit(enrolment: .admitted))
+        #expect(decide(.ticketed) == .admit(enrolment: .admitted))
+        let cancelled = decide(.cancelled)
+        #expect(cancelled == .refuse([.enrolment(.notAllowed(from: .cancelled, action: "验证身份"))]))
+        if case .refuse(let reasons) = cancelled {
+            #expect(reasons.first?.message == "报名当前状态为「已撤销」，不能验证身份，不能进入考场")
+        }
+        #expect(decide(.withdrawn) == .refuse([.enrolment(.notAllowed(from: .withdrawn, action: "验证身份"))]))
+        // The check's own refusals come first; no enrolment state is no candidate.
+        #expect(decide(.scheduled, card: "李四") == .refuse([.nameMismatch(card: "李四", registered: "张三")]))
+        #expect(decide(nil) == .refuse([.notOnList]))
+    }
 }
 
 @Suite("考试进度：未验证不得考试")

@@ -90,7 +90,6 @@ struct ExamPlanWorkflowTests {
                 .delete: Allowed(actors: [owner], next: .deleted),
             ],
             .submitted: [
-                .edit: Allowed(actors: [owner], next: .submitted),
                 .editCandidates: Allowed(actors: [owner], next: .submitted),
                 .delete: Allowed(actors: [owner], next: .deleted),
                 .approve: Allowed(actors: approvers, next: .approved),
@@ -429,5 +428,70 @@ struct SeatApplicationTests {
             try SeatApplicationRule.mayWithdraw(ticketPrinted: true, by: .applicant)
         }
         #expect(SeatApplicationError.ticketPrinted.message == "准考证已打印，不能退考；确需取消请联系主管部门")
+    }
+}
+
+@Suite("修改考试计划：考场")
+struct ExamPlanRoomsTests {
+    let centre = UUID()
+
+    func room(_ name: String, capacity: Int = 30, enabled: Bool = true) -> SeatingRoom {
+        SeatingRoom(id: UUID(), centreID: centre, name: name, capacity: capacity, isEnabled: enabled)
+    }
+
+    @Test("rooms are added and empty rooms removed; the plan keeps at least one")
+    func addAndRemove() throws {
+        let a = room("一号考场"), b = room("二号考场"), c = room("三号考场")
+        let change = try ExamPlanRooms.change(current: [PlanRoomLoad(room: a, seated: 5, highestSeat: 5), PlanRoomLoad(room: b, seated: 0, highestSeat: 0)],
+                                              proposed: [a, c, c], usesRooms: true)
+        #expect(change.added == [c])
+        #expect(change.removed == [b])
+        #expect(throws: ExamPlanRoomsError.noRooms) {
+            try ExamPlanRooms.change(current: [PlanRoomLoad(room: b, seated: 0, highestSeat: 0)], proposed: [], usesRooms: true)
+        }
+        // An online continuing-education plan may have no rooms at all.
+        #expect(try ExamPlanRooms.change(current: [], proposed: [], usesRooms: false) == .init(added: [], removed: []))
+    }
+
+    @Test("a room with candidates stays; a disabled room isn't added; capacity holds")
+    func candidatesKeepTheirSeats() {
+        let a = room("一号考场", capacity: 4), b = room("二号考场")
+        #expect(throws: ExamPlanRoomsError.roomsHaveCandidates(["二号考场"])) {
+            try ExamPlanRooms.change(current: [PlanRoomLoad(room: a, seated: 1, highestSeat: 1), PlanRoomLoad(room: b, seated: 2, highestSeat: 2)],
+                                     proposed: [a], usesRooms: true)
+        }
+        #expect(throws: ExamPlanRoomsError.roomDisabled(room: "停用考场")) {
+            try ExamPlanRooms.change(current: [PlanRoomLoad(room: a, seated: 1, highestSeat: 1)], proposed: [a, room("停用考场", enabled: false)],
+                                     usesRooms: true)
+        }
+        // A disabled room already in the plan with its candidates may stay.
+        let disabled = room("旧考场", enabled: false)
+        #expect(throws: Never.self) {
+            try ExamPlanRooms.change(current: [PlanRoomLoad(room: disabled, seated: 3, highestSeat: 3)], proposed: [disabled], usesRooms: true)
+        }
+        #expect(throws: ExamPlanRoomsError.overCapacity(room: "一号考场", capacity: 4, seated: 5)) {
+            try ExamPlanRooms.change(current: [PlanRoomLoad(room: a, seated: 5, highestSeat: 5)], proposed: [a], usesRooms: true)
+        }
+        #expect(throws: ExamPlanRoomsError.overCapacity(room: "一号考场", capacity: 4, seated: 2)) {
+            try ExamPlanRooms.change(current: [PlanRoomLoad(room: a, seated: 2, highestSeat: 7)], proposed: [a], usesRooms: true)
+        }
+        #expect(ExamPlanRoomsError.roomsHaveCandidates(["二号考场"]).message.contains("修改考生"))
+    }
+
+    @Test("修改考试计划 only in draft, by the institution or the owner; the national centre still corrects a locked plan")
+    func editOnlyInDraft() throws {
+        let context = ExamPlanContext(level: .city, schedule: try ExamSchedule(start: Date(timeIntervalSince1970: 2_000_000_000), durationMinutes: 60),
+                                      now: Date(timeIntervalSince1970: 1_900_000_000))
+        #expect(try ExamPlanWorkflow.transition(.draft, .edit, by: .institution, context: context).state == .draft)
+        #expect(try ExamPlanWorkflow.transition(.draft, .edit, by: .cityAuthority, context: context).state == .draft)
+        #expect(throws: ExamPlanError.forbidden(.examCentre, action: "修改考试计划", allowed: [.institution, .cityAuthority])) {
+            try ExamPlanWorkflow.transition(.draft, .edit, by: .examCentre, context: context)
+        }
+        for actor in ExamPlanActor.allCases {
+            #expect(throws: ExamPlanError.notAllowed(from: .submitted, action: "修改考试计划")) {
+                try ExamPlanWorkflow.transition(.submitted, .edit, by: actor, context: context)
+            }
+        }
+        #expect(try ExamPlanWorkflow.transition(.approved, .edit, by: .nationalCentre, context: context).requiresAudit)
     }
 }

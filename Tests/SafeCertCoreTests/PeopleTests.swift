@@ -34,11 +34,12 @@ import Testing
 
     @Test("a valid row becomes a person; gender and birth come from the ID number")
     func valid() throws {
-        let outcome = row([.text("张三"), .empty, .text("11010519491231002x"), .text("13800138000"), .text("汉"), .text("本科"),
+        let outcome = row([.text("张三"), .empty, .text("11010519491231002x"), .empty, .empty, .text("13800138000"), .text("汉"), .text("本科"),
                            .empty, .date(CalendarDate(year: 1970, month: 7, day: 1)!), .text("  ")])
         guard case .person(let draft) = outcome else { Issue.record("expected a person, got \(outcome)"); return }
         #expect(draft.identity.number == "11010519491231002X")
         #expect(draft.identity.gender == .female)
+        #expect(draft.gender == .female && draft.birthDate?.iso == "1949-12-31")
         #expect(draft.ethnicGroup == "汉族")
         #expect(draft.workStartDate?.iso == "1970-07-01")
         #expect(draft.remarks == nil)
@@ -46,7 +47,7 @@ import Testing
 
     @Test("an ID stored as a number is refused with a message that says so")
     func idAsNumber() {
-        guard case .invalid(let issues) = row([.text("李四"), .empty, .number(raw: "1.10105194912310E+17"), .text("13800138000")]) else {
+        guard case .invalid(let issues) = row([.text("李四"), .empty, .number(raw: "1.10105194912310E+17"), .empty, .empty, .text("13800138000")]) else {
             Issue.record("expected invalid"); return
         }
         #expect(issues.first?.column == "证件号码")
@@ -55,7 +56,7 @@ import Testing
 
     @Test("every problem of a row is reported, by column")
     func allProblems() {
-        guard case .invalid(let issues) = row([.text("王"), .text("军官证"), .text("110105194912310021"), .text("12345"), .text("火星"),
+        guard case .invalid(let issues) = row([.text("王"), .text("军官证"), .text("110105194912310021"), .empty, .empty, .text("12345"), .text("火星"),
                                                .text("小学"), .text("123"), .text("2031-01-01")]) else {
             Issue.record("expected invalid"); return
         }
@@ -65,7 +66,7 @@ import Testing
 
     @Test("full-width digits, trailing spaces and Excel serial dates are understood")
     func normalisation() throws {
-        let outcome = row([.text(" 赵 六 "), .empty, .text("１１０１０５１９４９１２３１００２Ｘ "), .text("１３８００１３８０００ "), .empty, .empty,
+        let outcome = row([.text(" 赵 六 "), .empty, .text("１１０１０５１９４９１２３１００２Ｘ "), .empty, .empty, .text("１３８００１３８０００ "), .empty, .empty,
                            .empty, .number(raw: "42005")])
         guard case .person(let draft) = outcome else { Issue.record("expected a person, got \(outcome)"); return }
         #expect(draft.name == "赵 六")

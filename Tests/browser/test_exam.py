@@ -34,8 +34,10 @@ def test_exam_from_plan_to_published_result(server, browser):
     duration.clear()
     duration.send_keys("60")
     browser.find_element(By.NAME, "count").send_keys("1")
+    # Two rooms: 李娜 is drawn into the first by name (电工实操场地), the other stays empty.
     for box in browser.find_elements(By.CSS_SELECTOR, "input[name=rooms]"):
-        if "第一机考室" in box.find_element(By.XPATH, "..").text:
+        label = box.find_element(By.XPATH, "..").text
+        if "第一机考室" in label or "电工实操场地" in label:
             box.click()
     submit(browser, "[data-testid=create-plan]")
     assert "/exam-plans/" in browser.current_url, browser.find_element(By.TAG_NAME, "main").text
@@ -45,6 +47,13 @@ def test_exam_from_plan_to_published_result(server, browser):
     # The institution drafts but does not submit.
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=plan-submit]")
     screenshot(browser, "exam-plan-draft")
+    # 修改考试计划 while in draft: the form keeps the plan's values; saving returns to the plan.
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=plan-edit]").click()
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=edit-duration]").get_attribute("value") == "60"
+    screenshot(browser, "exam-plan-edit")
+    submit(browser, "[data-testid=save-plan]")
+    assert browser.current_url == plan_url, browser.find_element(By.TAG_NAME, "main").text
+    assert "已修改考试计划" in browser.find_element(By.TAG_NAME, "main").text
     logout(browser)
 
     login(browser, server, "changchun")
@@ -74,19 +83,66 @@ def test_exam_from_plan_to_published_result(server, browser):
     assert "已打印" in browser.find_element(By.TAG_NAME, "main").text
     logout(browser)
 
-    # The reader has 李娜's card on it.
-    card_photo = None  # the reader gives no photo here; the server accepts the card without one
+    # The reader is there but has no card on it yet.
     with open(server.card_file, "w", encoding="utf-8") as f:
-        json.dump({"idNumber": LI_NA, "name": "李娜", "validUntil": "2036-07-08", "photo": card_photo}, f, ensure_ascii=False)
+        f.write("")
 
     login(browser, server, "centre")
     browser.get(plan_url)
     browser.find_element(By.LINK_TEXT, "实名认证").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=read-card]"))
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=read-card]").click()
+    # Before any card is read: no photo frames at all, and every image shown has loaded.
+    assert not browser.find_element(By.CSS_SELECTOR, "[data-compare]").is_displayed()
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(
+        "return [...document.images].filter(i => i.offsetParent !== null && !(i.complete && i.naturalWidth > 0)).length === 0"))
+    screenshot(browser, "exam-identity-before-read")
     result = browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-result]")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=read-card]").click()
+    WebDriverWait(browser, 15).until(lambda d: "身份证" in result.text)
+    assert "请将身份证放在阅读器上" in result.text and "无法连接" not in result.text, result.text
+
+    # The reader has 李娜's card on it.
+    card_photo = None  # the reader gives no photo here; the server accepts the card without one
+    with open(server.card_file, "w", encoding="utf-8") as f:
+        json.dump({"idNumber": LI_NA, "name": "李娜", "validUntil": "2036-07-08", "photo": card_photo}, f, ensure_ascii=False)
+
+    def chosen_room():
+        return browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-room] option:checked").text
+
+    def choose_room(name):
+        if chosen_room() == name:
+            return
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.XPATH, f"//select[@data-testid='identity-room']/option[normalize-space()='{name}']").click()
+        wait_for_new_page(browser, old)
+        assert chosen_room() == name, chosen_room()
+
+    # Which of the plan's two rooms holds 李娜 (the draw decides); choosing a room reloads its list.
+    rooms = [o.text for o in browser.find_elements(By.CSS_SELECTOR, "[data-testid=identity-room] option")]
+    assert len(rooms) == 2, rooms
+    hers = None
+    for name in rooms:
+        choose_room(name)
+        if "李娜" in browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-table]").text:
+            hers = name
+    empty = next(name for name in rooms if name != hers)
+    # The room chosen is the room read into: 李娜 is not on the empty room's list.
+    choose_room(empty)
+    result = browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-result]")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=read-card]").click()
+    WebDriverWait(browser, 15).until(lambda d: "未通过" in result.text or "通过" in result.text)
+    assert "不在本考场的考生名单中" in result.text, result.text
+    choose_room(hers)
+    result = browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-result]")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=read-card]").click()
     WebDriverWait(browser, 15).until(lambda d: "实名认证通过" in result.text or "未通过" in result.text or "无法" in result.text)
     assert "实名认证通过" in result.text, result.text
+    # The list shows the check at once, without reloading.
+    row = browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-table] tbody tr")
+    assert "已验证身份" in row.text and "身份证阅读器" in row.text, row.text
+    assert "已认证 1 / 1" in browser.find_element(By.CSS_SELECTOR, "[data-testid=identity-count]").text
+    # The card gave no photo: its frame says so instead of showing a broken image.
+    assert "阅读器未提供" in browser.find_element(By.CSS_SELECTOR, "[data-photo-card]").find_element(By.XPATH, "..").text
     # The fake camera: wait until it plays, then take the live photo.
     WebDriverWait(browser, 15).until(lambda d: d.execute_script("const v = document.querySelector('[data-camera]'); return v && v.videoWidth > 0"))
     browser.find_element(By.CSS_SELECTOR, "[data-testid=take-photo]").click()

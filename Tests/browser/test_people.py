@@ -97,9 +97,9 @@ def test_import_reports_rows_in_the_browser(server, browser):
     path = os.path.join(tempfile.mkdtemp(), "people.xlsx")
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["姓名*", "证件类型", "证件号码*", "手机号码*", "民族", "学历", "所在单位统一社会信用代码", "参加工作日期", "备注"])
-    ws.append(["导入一", "居民身份证", "220102199001010017", "13900000201", "汉族", "本科", None, "2015-03-01", None])
-    ws.append(["导入二", None, 220102199001010022, "13900000202"])  # an ID Excel stored as a number
+    ws.append(["姓名*", "证件类型", "证件号码*", "性别", "出生日期", "手机号码*", "民族", "学历", "所在单位统一社会信用代码", "参加工作日期", "备注"])
+    ws.append(["导入一", "居民身份证", "220102199001010017", None, None, "13900000201", "汉族", "本科", None, "2015-03-01", None])
+    ws.append(["导入二", None, 220102199001010022, None, None, "13900000202"])  # an ID Excel stored as a number
     wb.save(path)
     login(browser, server, "enterprise")
     browser.get(server.base + "/people/import")
@@ -111,3 +111,50 @@ def test_import_reports_rows_in_the_browser(server, browser):
     problems = browser.find_element(By.CSS_SELECTOR, "[data-testid=problems]").text
     assert "3" in problems and "存成了数字" in problems
     screenshot(browser, "people-import-report")
+
+
+def test_permit_holder_batch_approval_and_own_maintenance(server, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+    # A Hong Kong permit holder: gender and birth date appear only for documents without them.
+    login(browser, server, "enterprise")
+    browser.get(server.base + "/people/new")
+    assert not browser.find_element(By.CSS_SELECTOR, "[data-testid=gender]").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "select[name=id_type] option[value=hongKongMacauPermit]").click()
+    WebDriverWait(browser, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=gender]").is_displayed())
+    browser.find_element(By.NAME, "name").send_keys("陈港生")
+    browser.find_element(By.NAME, "id_number").send_keys("H10203040")
+    browser.find_element(By.NAME, "phone").send_keys("13912340077")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=gender] option[value=male]").click()
+    browser.execute_script("document.querySelector('[data-testid=birth-date]').value = '1988-08-08'")
+    screenshot(browser, "person-form-permit")
+    submit(browser, "[data-testid=person-submit]")
+    assert "待审批" in browser.find_element(By.CSS_SELECTOR, "[data-testid=person-status]").text
+    logout(browser)
+
+    # Changchun filters its queue by the registering unit and approves the ticked ones at once.
+    login(browser, server, "changchun")
+    browser.get(server.base + "/people/review?registered_by=长春安达")
+    table = browser.find_element(By.CSS_SELECTOR, "[data-testid=review-submitted]")
+    assert "陈港生" in table.text and "港澳居民来往内地通行证" in table.text
+    screenshot(browser, "people-review-filtered")
+    for row in table.find_elements(By.CSS_SELECTOR, "tbody tr"):
+        if "陈港生" in row.text:
+            row.find_element(By.CSS_SELECTOR, "input[name=ids]").click()
+    submit(browser, "[data-testid=batch-approve]")
+    assert "批量通过：已处理 1 人" in browser.find_element(By.TAG_NAME, "main").text
+    assert "陈港生" not in browser.find_element(By.CSS_SELECTOR, "[data-testid=review-submitted]").text
+    logout(browser)
+
+    # 张伟 keeps his own data: the edit of his approved record waits for approval.
+    import re
+    from test_training import id_number
+    login(browser, server, id_number("220102", "19850312", 31))
+    browser.get(server.base + "/me")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=me-edit]").click()
+    assert browser.find_elements(By.CSS_SELECTOR, "[data-testid=own-id-number]")
+    browser.find_element(By.CSS_SELECTOR, "select[name=education] option[value='本科']").click()
+    screenshot(browser, "me-edit")
+    submit(browser, "[data-testid=person-submit]")
+    pending = browser.find_element(By.CSS_SELECTOR, "[data-testid=me-pending]").text
+    assert "本科" in pending and re.search("学历", pending)
+    screenshot(browser, "me-pending")

@@ -54,7 +54,7 @@ struct BenchCommand: AsyncCommand {
             let n = seen.count
             let name = String(surnames[n % surnames.count]) + String(given[(n / 7) % given.count]) + String(given[(n / 31) % given.count])
             let phone = "139" + String(format: "%08d", n)
-            writer.append([name, "居民身份证", id, phone, "汉族", "本科", nil, "2010-0\(1 + n % 9)-01", nil])
+            writer.append([name, "居民身份证", id, nil, nil, phone, "汉族", "本科", nil, "2010-0\(1 + n % 9)-01", nil])
             if csv != nil {
                 csvLines.append("\(UUID().uuidString),residentID,\(id),\(name),male,\(birth.iso),\(phone),汉族,本科,2010-01-01,,220100,submitted,0,\(employer),\(employer),2026-11-23 00:00:00,2026-11-23 00:00:00")
             }

@@ -11,7 +11,13 @@ enum Choices {
         if nationwide {
             options.append(.init(value: Region.nationwideCode, label: "全国", selected: selected == Region.nationwideCode))
         }
-        options += catalog.selectable.filter(include).map {
+        let shown = catalog.selectable.filter(include)
+        let provinces = Set(shown.filter { $0.level == .province }.map(\.code))
+        // A municipality is listed once, as its province: its city-level entries repeat the name
+        // (北京市 / 北京市) — unless the province isn't offered, or the entry is the one chosen.
+        options += shown.filter { r in
+            !(catalog.repeatsProvince(r) && r.parentCode.map(provinces.contains) == true && r.code != selected)
+        }.map {
             .init(value: $0.code, label: $0.level == .city ? "　" + catalog.fullName(code: $0.code) : $0.name, selected: $0.code == selected)
         }
         return options

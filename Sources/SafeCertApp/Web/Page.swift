@@ -52,7 +52,9 @@ extension Request {
         let user = currentUser
         let layout = LayoutContext(
             title: title,
-            user: user.map { UserBadge(name: $0.displayName, username: $0.username, role: $0.role.label, organization: $0.organizationName) },
+            user: user.map { UserBadge(name: $0.displayName, username: $0.username, role: $0.role.label,
+                                     // An individual's account has no unit of its own; the name is already shown.
+                                     organization: $0.role == .individual ? "" : $0.organizationName) },
             menu: user.map { Menu.sections(for: $0.role, currentPath: url.path) } ?? [],
             flashes: flashes,
             csrf: session.csrfToken,

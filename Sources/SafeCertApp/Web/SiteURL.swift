@@ -132,6 +132,12 @@ enum SiteURL: Sendable, Equatable {
     case examSessionApply(UUID?)
     case examSessionRemove(UUID?)
     case examPeople
+    // People and exam-plan hardening
+    case peopleReviewDecide
+    case peopleReviewExport
+    case meEdit
+    case mePhoto
+    case examPlanEdit(UUID?)
 
     case healthz
     case apiOpenAPI
@@ -165,6 +171,8 @@ enum SiteURL: Sendable, Equatable {
              .candidateImport(let id), .candidateImportErrors(let id),
              .examPlanResultsImport(let id), .examPlanResultsTemplate(let id), .identityLivePhoto(let id), .identityImage(let id),
              .examSessionApply(let id), .examSessionRemove(let id):
+            return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
+        case .examPlanEdit(let id):
             return path.replacingOccurrences(of: ":id", with: id?.uuidString ?? "")
         case .catalogueQualification(let code):
             return path.replacingOccurrences(of: ":code", with: code ?? "")
@@ -223,6 +231,11 @@ enum SiteURL: Sendable, Equatable {
         case .organizationsExport: ["organizations", "export.xlsx"]
         case .myOrganizationDelete: ["my", "organization", "delete"]
         case .me: ["me"]
+        case .meEdit: ["me", "edit"]
+        case .mePhoto: ["me", "photo"]
+        case .peopleReviewDecide: ["people", "review", "decide"]
+        case .peopleReviewExport: ["people", "review", "export.xlsx"]
+        case .examPlanEdit: ["exam-plans", ":id", "edit"]
         case .catalogue: ["catalogue"]
         case .catalogueQualification: ["catalogue", ":code"]
         case .register: ["register"]

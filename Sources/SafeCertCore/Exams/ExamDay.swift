@@ -75,10 +75,12 @@ public struct IdentityFacts: Sendable, Hashable {
     public var alreadyChecked: Bool
     public var method: IdentityMethod
     public var manualReason: String
+    /// Where the candidate's enrolment stands; the check moves it to admitted.
+    public var enrolmentState: EnrolmentState?
 
     public init(planState: ExamPlanState, schedule: ExamSchedule, now: Date, registeredName: String?, cardName: String,
                 cardValidUntil: CalendarDate? = nil, blacklistedUntil: CalendarDate? = nil, alreadyChecked: Bool = false,
-                method: IdentityMethod = .reader, manualReason: String = "") {
+                method: IdentityMethod = .reader, manualReason: String = "", enrolmentState: EnrolmentState? = nil) {
         self.planState = planState
         self.schedule = schedule
         self.now = now
@@ -89,6 +91,7 @@ public struct IdentityFacts: Sendable, Hashable {
         self.alreadyChecked = alreadyChecked
         self.method = method
         self.manualReason = manualReason
+        self.enrolmentState = enrolmentState
     }
 }
 
@@ -102,6 +105,8 @@ public enum IdentityRefusal: Error, Sendable, Equatable, CustomStringConvertible
     case suspended(until: CalendarDate)
     case alreadyChecked
     case reasonRequired
+    /// The enrolment can't move to admitted (withdrawn, cancelled, …).
+    case enrolment(EnrolmentError)
 
     public var message: String {
         switch self {
@@ -114,15 +119,35 @@ public enum IdentityRefusal: Error, Sendable, Equatable, CustomStringConvertible
         case .suspended(let until): EligibilityFailure.suspended(until: until).message + "，不能参加考试"
         case .alreadyChecked: "该考生已通过实名认证"
         case .reasonRequired: "人工核验须填写原因（如：阅读器故障、证件芯片损坏）"
+        case .enrolment(let error): error.message + "，不能进入考场"
         }
     }
 
     public var description: String { message }
 }
 
+/// What the check decides: admit, moving the enrolment to this state, or refuse with every reason.
+public enum IdentityDecision: Sendable, Equatable {
+    case admit(enrolment: EnrolmentState)
+    case refuse([IdentityRefusal])
+}
+
 public enum IdentityCheck {
     /// Checks open on the exam day: from this many hours before the start until the end.
     public static let opensBeforeStartHours = 3
+
+    /// The whole decision, made before anything is written: the check's own rules, then whether
+    /// the enrolment may move to admitted.
+    public static func decide(_ f: IdentityFacts) -> IdentityDecision {
+        let reasons = refusals(f)
+        if !reasons.isEmpty { return .refuse(reasons) }
+        guard let state = f.enrolmentState else { return .refuse([.notOnList]) }
+        do {
+            return .admit(enrolment: try EnrolmentWorkflow.transition(state, .checkIdentity, context: EnrolmentContext(actor: .authority)))
+        } catch {
+            return .refuse([.enrolment(error)])
+        }
+    }
 
     /// Every reason the person may not enter; empty when they may.
     public static func refusals(_ f: IdentityFacts) -> [IdentityRefusal] {

@@ -301,10 +301,9 @@ public enum ExamPlanWorkflow {
             try require(actor, among: [.institution, owner], for: event)
             try ExamSchedule.checkCandidatesEditable(start: context.schedule.start, now: context.now)
             return ExamPlanTransition(state: .draft)
-        // Seed 004: "未审核时随时可以修改或删除" — the authority still corrects its submitted plan.
-        case (.submitted, .edit):
-            try require(actor, among: [owner], for: event)
-            return ExamPlanTransition(state: .submitted)
+        // Seed 000 修改考试计划: "考试计划制定后，管理部门未提交前，可通过此按钮修改" — the date, time,
+        // duration and rooms change only in draft; a submitted plan is returned to draft first.
+        // Seed 004's "未审核时随时可以修改" still holds for its candidates.
         case (.submitted, .editCandidates):
             try require(actor, among: [owner], for: event)
             try ExamSchedule.checkCandidatesEditable(start: context.schedule.start, now: context.now)
@@ -373,5 +372,71 @@ public enum ExamPlanWorkflow {
 
     private static func requireReason(_ reason: String) throws(ExamPlanError) {
         if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .reasonRequired }
+    }
+}
+
+/// One of a plan's rooms as it stands when the plan is edited: the room and its candidates.
+public struct PlanRoomLoad: Sendable, Hashable {
+    public var room: SeatingRoom
+    public var seated: Int
+    /// The highest seat number taken (0 when empty).
+    public var highestSeat: Int
+
+    public init(room: SeatingRoom, seated: Int, highestSeat: Int) {
+        self.room = room
+        self.seated = seated
+        self.highestSeat = highestSeat
+    }
+}
+
+public enum ExamPlanRoomsError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noRooms
+    /// Rooms taken off the plan while candidates sit in them.
+    case roomsHaveCandidates([String])
+    case roomDisabled(room: String)
+    case overCapacity(room: String, capacity: Int, seated: Int)
+
+    public var message: String {
+        switch self {
+        case .noRooms: "请至少选择一个考场"
+        case .roomsHaveCandidates(let rooms):
+            "考场「\(rooms.joined(separator: "」「"))」已安排考生，不能移出本计划；请先用“修改考生”把考生调整到其他考场，或移出这些考生"
+        case .roomDisabled(let room): "考场「\(room)」已停用，不能安排考试"
+        case .overCapacity(let room, let capacity, let seated):
+            "考场「\(room)」核定 \(capacity) 人，已安排 \(seated) 人，超出核定人数；请先调整考生"
+        }
+    }
+
+    public var description: String { message }
+}
+
+/// 修改考试计划 (seed 000): which rooms a plan may use after an edit. Every placed candidate
+/// keeps the seat and ticket number printed or told to them: a room with candidates is never
+/// taken off (the candidates are moved first with 修改考生, one by one and audited), rather
+/// than re-seated behind the user's back; rooms added must be in use; every room holds its
+/// candidates within its approved capacity.
+public enum ExamPlanRooms {
+    public struct Change: Sendable, Equatable {
+        public var added: [SeatingRoom]
+        public var removed: [SeatingRoom]
+    }
+
+    public static func change(current: [PlanRoomLoad], proposed: [SeatingRoom], usesRooms: Bool) throws(ExamPlanRoomsError) -> Change {
+        var seen: Set<UUID> = []
+        let proposed = proposed.filter { seen.insert($0.id).inserted }
+        if usesRooms && proposed.isEmpty { throw .noRooms }
+        let kept = Set(proposed.map(\.id))
+        let before = Set(current.map(\.room.id))
+        let removed = current.filter { !kept.contains($0.room.id) }
+        let occupied = removed.filter { $0.seated > 0 }.map(\.room.name)
+        if !occupied.isEmpty { throw .roomsHaveCandidates(occupied) }
+        let added = proposed.filter { !before.contains($0.id) }
+        if let disabled = added.first(where: { !$0.isEnabled }) { throw .roomDisabled(room: disabled.name) }
+        for load in current where kept.contains(load.room.id) {
+            if load.seated > load.room.capacity || load.highestSeat > load.room.capacity {
+                throw .overCapacity(room: load.room.name, capacity: load.room.capacity, seated: load.seated)
+            }
+        }
+        return Change(added: added, removed: removed.map(\.room))
     }
 }

@@ -3,6 +3,9 @@ import Foundation
 /// A person's registrable data, validated: what a form or a spreadsheet row becomes.
 public struct PersonDraft: Sendable, Equatable, Codable {
     public var identity: PersonIdentity
+    /// From the resident ID number, or as typed for the other documents.
+    public var gender: Gender?
+    public var birthDate: CalendarDate?
     public var name: String
     public var phone: PhoneNumber
     public var ethnicGroup: String?
@@ -12,9 +15,13 @@ public struct PersonDraft: Sendable, Equatable, Codable {
     public var workStartDate: CalendarDate?
     public var remarks: String?
 
-    public init(identity: PersonIdentity, name: String, phone: PhoneNumber, ethnicGroup: String? = nil, education: String? = nil,
-                employerCreditCode: String? = nil, workStartDate: CalendarDate? = nil, remarks: String? = nil) {
+    /// `gender` and `birthDate` are taken from a resident ID whatever is passed.
+    public init(identity: PersonIdentity, gender: Gender? = nil, birthDate: CalendarDate? = nil, name: String, phone: PhoneNumber,
+                ethnicGroup: String? = nil, education: String? = nil, employerCreditCode: String? = nil,
+                workStartDate: CalendarDate? = nil, remarks: String? = nil) {
         self.identity = identity
+        self.gender = identity.gender ?? gender
+        self.birthDate = identity.birthDate ?? birthDate
         self.name = name
         self.phone = phone
         self.ethnicGroup = ethnicGroup
@@ -51,6 +58,29 @@ public enum PersonFields {
         let full = value.hasSuffix("族") ? value : value + "族"
         if EthnicGroups.all.contains(full) { return (full, nil) }
         return (nil, "民族「\(value)」不在 56 个民族之列")
+    }
+
+    /// "男", "女" (or male / female, M / F).
+    public static func validateGender(_ raw: String?) -> (Gender?, String?) {
+        guard let raw, !TextNormalization.trimmed(raw).isEmpty else { return (nil, nil) }
+        switch TextNormalization.trimmed(raw).lowercased() {
+        case "男", "male", "m", "男性": return (.male, nil)
+        case "女", "female", "f", "女性": return (.female, nil)
+        default: return (nil, "性别应填“男”或“女”")
+        }
+    }
+
+    /// The ages a typed birth date may give: the legal working age (劳动法 第十五条: no one under
+    /// 16 is employed) up to 100; anything else is taken for a typing error.
+    public static let typedBirthAges = 16...100
+
+    /// A typed birth date (documents without one in the number): a real day giving a sane age.
+    public static func checkBirthDate(_ date: CalendarDate, today: CalendarDate) -> String? {
+        if date > today { return "出生日期不能晚于今天" }
+        let age = date.age(on: today)
+        if age < typedBirthAges.lowerBound { return "出生日期显示未满 \(typedBirthAges.lowerBound) 周岁，请核对" }
+        if age > typedBirthAges.upperBound { return "出生日期显示超过 \(typedBirthAges.upperBound) 周岁，请核对" }
+        return nil
     }
 
     public static func validateEducation(_ raw: String?) -> (String?, String?) {

@@ -41,13 +41,15 @@ public struct RowIssue: Sendable, Equatable, Codable {
 /// The people import template (seed 002 / seed 004): its columns and the rules of each row.
 public enum PersonImportTemplate {
     public enum Column: Int, CaseIterable, Sendable {
-        case name, idType, idNumber, phone, ethnicGroup, education, employerCreditCode, workStartDate, remarks
+        case name, idType, idNumber, gender, birthDate, phone, ethnicGroup, education, employerCreditCode, workStartDate, remarks
 
         public var title: String {
             switch self {
             case .name: "姓名*"
             case .idType: "证件类型"
             case .idNumber: "证件号码*"
+            case .gender: "性别"
+            case .birthDate: "出生日期"
             case .phone: "手机号码*"
             case .ethnicGroup: "民族"
             case .education: "学历"
@@ -64,11 +66,12 @@ public enum PersonImportTemplate {
         "1. 第一行为表头，请勿修改；从第二行起每行填写一人。带 * 的列必须填写。",
         "2. 证件号码列请设为“文本”格式：Excel 会把 18 位身份证号存成数字（如 1.10105E+17），丢失末几位。",
         "3. 证件类型可填：居民身份证（默认）、护照、港澳居民来往内地通行证、台湾居民来往大陆通行证、外国人永久居留身份证。",
-        "4. 性别和出生日期由身份证号自动得出，无需填写。",
-        "5. 所在单位统一社会信用代码：企业导入本单位人员时可不填；培训机构导入时必须填写已登记企业的代码。",
-        "6. 参加工作日期格式如 2015-03-01。",
-        "7. 已导入的人员再次导入不会重复登记，也不会被修改；改正错误行后可整表重新导入。",
-        "8. " + TemplateExample.note,
+        "4. 居民身份证的性别和出生日期由号码自动得出，可不填；其他证件必须填写性别（男/女）和出生日期（如 1985-03-12）。",
+        "5. 港澳居民来往内地通行证号码为 H 或 M 加 8 位数字（如 H12345678）；台湾居民来往大陆通行证号码为 8 位数字；护照号码为 5–17 位字母和数字。",
+        "6. 所在单位统一社会信用代码：企业导入本单位人员时可不填；培训机构导入时必须填写已登记企业的代码。",
+        "7. 参加工作日期格式如 2015-03-01。",
+        "8. 已导入的人员（证件类型和号码相同）再次导入不会重复登记，也不会被修改；改正错误行后可整表重新导入。",
+        "9. " + TemplateExample.note,
     ]
 
     public enum Outcome: Sendable, Equatable {
@@ -117,6 +120,35 @@ public enum PersonImportTemplate {
             catch { issue(.idNumber, error.message) }
         }
 
+        // Gender and birth date: derived from a resident ID (a typed value must agree), asked for
+        // every other document.
+        let (typedGender, genderError) = PersonFields.validateGender(text(.gender))
+        if let genderError { issue(.gender, genderError) }
+        var typedBirth: CalendarDate?
+        var birthUnreadable = false
+        switch parseDate(cell(.birthDate), label: "出生日期") {
+        case .success(let date): typedBirth = date
+        case .failure(let reason):
+            birthUnreadable = true
+            issue(.birthDate, reason.text)
+        }
+        if idType.derivesGenderAndBirthDate {
+            if let typedGender, let derived = identity?.gender, typedGender != derived {
+                issue(.gender, "性别与身份证号不符（身份证号为\(derived.label)性）")
+            }
+            if let typedBirth, let derived = identity?.birthDate, typedBirth != derived {
+                issue(.birthDate, "出生日期与身份证号不符（身份证号为 \(derived.iso)）")
+            }
+        } else {
+            if typedGender == nil && genderError == nil { issue(.gender, "\(idType.label)须填写性别") }
+            if let typedBirth {
+                if let problem = PersonFields.checkBirthDate(typedBirth, today: today) { issue(.birthDate, problem) }
+            } else if !birthUnreadable {
+                issue(.birthDate, "\(idType.label)须填写出生日期")
+            }
+        }
+        let birthDate = identity?.birthDate ?? typedBirth
+
         var phone: PhoneNumber?
         do { phone = try PhoneNumber(text(.phone) ?? "") } catch { issue(.phone, error.message) }
 
@@ -131,25 +163,48 @@ public enum PersonImportTemplate {
         }
 
         var workStart: CalendarDate?
-        switch cell(.workStartDate) {
-        case .empty: break
-        case .date(let d): workStart = d
-        case .number(let raw):
-            if let serial = Double(raw), let d = ExcelDate.calendarDate(serial: serial) { workStart = d }
-            else { issue(.workStartDate, "参加工作日期「\(raw)」不是有效日期") }
-        case .text(let s):
-            if let d = ExcelDate.parseText(s) { workStart = d }
-            else { issue(.workStartDate, "参加工作日期「\(TextNormalization.trimmed(s))」格式应为 2015-03-01") }
+        switch parseDate(cell(.workStartDate), label: "参加工作日期") {
+        case .success(let date): workStart = date
+        case .failure(let reason): issue(.workStartDate, reason.text)
         }
         if let workStart, workStart > today { issue(.workStartDate, "参加工作日期不能晚于今天") }
-        if let workStart, let birth = identity?.birthDate, workStart < birth.adding(years: 14) {
+        if let workStart, let birth = birthDate, workStart < birth.adding(years: 14) {
             issue(.workStartDate, "参加工作日期早于 14 周岁")
         }
 
         let remarks = text(.remarks).map { String($0.prefix(200)) }
         guard issues.isEmpty, let name, let identity, let phone else { return .invalid(issues) }
-        return .person(PersonDraft(identity: identity, name: name, phone: phone, ethnicGroup: ethnic, education: education,
-                                   employerCreditCode: creditCode, workStartDate: workStart, remarks: remarks))
+        return .person(PersonDraft(identity: identity, gender: typedGender, birthDate: typedBirth, name: name, phone: phone,
+                                   ethnicGroup: ethnic, education: education, employerCreditCode: creditCode,
+                                   workStartDate: workStart, remarks: remarks))
+    }
+
+    struct DateProblem: Error { let text: String }
+
+    /// A date cell: empty (nil), a date, an Excel serial, or text as `ExcelDate.parseText` reads
+    /// it; a real day in `CalendarDate.inputYears`.
+    static func parseDate(_ cell: ImportCell, label: String) -> Result<CalendarDate?, DateProblem> {
+        let date: CalendarDate
+        switch cell {
+        case .empty:
+            return .success(nil)
+        case .date(let d):
+            date = d
+        case .number(let raw):
+            guard let serial = Double(raw), let d = ExcelDate.calendarDate(serial: serial) else {
+                return .failure(DateProblem(text: "\(label)「\(raw)」不是有效日期"))
+            }
+            date = d
+        case .text(let s):
+            let trimmed = TextNormalization.trimmed(s)
+            if trimmed.isEmpty { return .success(nil) }
+            guard let d = ExcelDate.parseText(s) else { return .failure(DateProblem(text: "\(label)「\(trimmed)」格式应为 2015-03-01")) }
+            date = d
+        }
+        guard CalendarDate.inputYears.contains(date.year) else {
+            return .failure(DateProblem(text: "\(label)「\(date.iso)」不在 \(CalendarDate.inputYears.lowerBound)–\(CalendarDate.inputYears.upperBound) 年之间"))
+        }
+        return .success(date)
     }
 }
 

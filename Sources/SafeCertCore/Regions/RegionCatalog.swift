@@ -86,4 +86,11 @@ public struct RegionCatalog: Sendable {
 
     /// Provinces and prefecture-level cities: the divisions organisations are registered in.
     public var selectable: [Region] { regions.filter { $0.level != .county } }
+
+    /// The city-level entry of a municipality (北京市 under 北京市, both 重庆市 entries under
+    /// 重庆市): GB/T 2260's 市辖区 / 县 groupings, named like the province itself.
+    public func repeatsProvince(_ region: Region) -> Bool {
+        guard region.level == .city, let parent = region.parentCode.flatMap({ byCode[$0] }) else { return false }
+        return parent.name == region.name
+    }
 }

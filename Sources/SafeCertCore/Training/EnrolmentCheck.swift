@@ -135,3 +135,18 @@ public enum SchoolEnrolmentRule {
         return nil
     }
 }
+
+extension EnrolmentCheck {
+    /// Why an authority outside the person's home region may not confirm (seed 001: "跨省参加培训时，
+    /// 需要人员单位所在省级管理部门进行报名确认"), naming who confirms instead: the authority of the
+    /// person's city, or of their province.
+    public static func outsideHomeRegion(personRegion: String, catalog: RegionCatalog = .shared) -> String {
+        let region = catalog.fullName(code: personRegion)
+        guard let provinceCode = QualificationCatalogue.provinceCode(of: personRegion), catalog.region(code: provinceCode) != nil else {
+            return "不属于本辖区人员：应由人员所在地区（\(region)）的管理部门确认"
+        }
+        let province = catalog.fullName(code: provinceCode)
+        if provinceCode == personRegion || region == province { return "不属于本辖区人员：应由\(province)的管理部门确认" }
+        return "不属于本辖区人员：应由人员所在地\(region)或\(province)的管理部门确认"
+    }
+}

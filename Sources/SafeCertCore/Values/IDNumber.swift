@@ -200,6 +200,9 @@ public enum IDDocumentType: String, CaseIterable, Sendable, Codable {
     case taiwanPermit
     case foreignerPermanentResidence
 
+    /// Resident IDs carry gender and birth date in the number; the other documents don't.
+    public var derivesGenderAndBirthDate: Bool { self == .residentID }
+
     public var label: String {
         switch self {
         case .residentID: return "居民身份证"
@@ -212,10 +215,11 @@ public enum IDDocumentType: String, CaseIterable, Sendable, Codable {
 }
 
 /// A person's identity document. Resident ID numbers are fully validated (and yield gender
-/// and birth date); the other documents have no public check scheme, so only their shape is checked.
+/// and birth date); the other documents have no public check character, so their shape is
+/// checked (`DocumentNumberFormat`) and the holder's gender and birth date are asked for.
 public struct PersonIdentity: Sendable, Hashable, CustomStringConvertible {
     public let type: IDDocumentType
-    /// Normalised: trimmed, full-width folded, upper-case.
+    /// Normalised: trimmed, full-width folded, upper-case; a permit by its holder's lifelong number.
     public let number: String
     /// Known only for resident IDs.
     public let gender: Gender?
@@ -240,10 +244,7 @@ public struct PersonIdentity: Sendable, Hashable, CustomStringConvertible {
             return
         }
         let text = TextNormalization.foldFullWidth(raw.trimmingCharacters(in: .whitespacesAndNewlines)).uppercased()
-        guard !text.isEmpty else { throw .empty(type) }
-        guard (5...30).contains(text.count) else { throw .wrongLength(type, text.count) }
-        guard text.allSatisfy(PersonIdentity.isAllowedDocumentCharacter) else { throw .invalidCharacter(type) }
-        number = text
+        number = try DocumentNumberFormat.normalised(text, type: type)
         gender = nil
         birthDate = nil
     }
@@ -255,15 +256,64 @@ public struct PersonIdentity: Sendable, Hashable, CustomStringConvertible {
     public var masked: String { Masking.idNumber(number) }
 
     public var description: String { "\(type.label) \(masked)" }
+}
 
-    private static func isAllowedDocumentCharacter(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return false }
-        switch ascii {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "-"):
-            return true
-        default:
-            return false
+/// The shapes of the documents other than the resident ID.
+///
+/// - 港澳居民来往内地通行证: 公安部出入境管理局《港澳居民来往内地通行证号码规则》(2010-03-10):
+///   "H" (Hong Kong) or "M" (Macao), the holder's 8-digit lifelong number, then 2 digits counting
+///   re-issues (11 characters); the first 9 characters are the same on every permit of one
+///   holder, and the card issued since 2013 prints only those 9. A permit is kept by those 9
+///   characters, so a re-issued permit is the same person.
+/// - 台湾居民来往大陆通行证: since 2008-09-25 "一人一号、终身不变" — the 8-digit lifelong number
+///   (the 2015 card prints only it); the 1992 booklet added 2 digits counting issues and, in
+///   brackets, the issuing office's code ("1234567801(B)"). Kept by the 8 digits.
+/// - 护照: letters and digits, 5–17 characters (mainland passports are E/G + 8 digits; other
+///   countries' numbers vary in length).
+/// - 外国人永久居留身份证: letters, digits, brackets and hyphens, 5–30 characters (the 2004 card's
+///   15 and the 2023 card's 18 characters both fit).
+public enum DocumentNumberFormat {
+    public static func lengths(of type: IDDocumentType) -> ClosedRange<Int> {
+        switch type {
+        case .residentID: 18...18
+        case .hongKongMacauPermit: 9...11
+        case .taiwanPermit: 8...14
+        case .passport: 5...17
+        case .foreignerPermanentResidence: 5...30
+        }
+    }
+
+    /// The number as kept, or why it isn't one; `text` is already trimmed, folded and upper-cased.
+    static func normalised(_ text: String, type: IDDocumentType) throws(PersonIdentityError) -> String {
+        guard !text.isEmpty else { throw .empty(type) }
+        let characters = Array(text)
+        guard lengths(of: type).contains(characters.count) else {
+            // A permit's shape is told whole: "H and 8 digits" says more than a length.
+            if type == .hongKongMacauPermit || type == .taiwanPermit { throw .invalidFormat(type) }
+            throw .wrongLength(type, characters.count)
+        }
+        func digits(_ slice: ArraySlice<Character>) -> Bool { slice.allSatisfy(TextNormalization.isASCIIDigit) }
+        func letterOrDigit(_ c: Character) -> Bool { TextNormalization.isASCIIDigit(c) || ("A"..."Z").contains(c) }
+        switch type {
+        case .residentID:
+            return text
+        case .hongKongMacauPermit:
+            guard characters[0] == "H" || characters[0] == "M", characters.count == 9 || characters.count == 11,
+                  digits(characters[1...]) else { throw .invalidFormat(type) }
+            return String(characters[0..<9])
+        case .taiwanPermit:
+            // 8 digits; or 10 digits; or 10 digits and "(X)" with a one- or two-character office code.
+            let bracketed = characters.count > 10 && characters[10] == "(" && characters.last == ")"
+                && (13...14).contains(characters.count) && characters[11..<(characters.count - 1)].allSatisfy(letterOrDigit)
+            guard characters.count == 8 || characters.count == 10 || bracketed, digits(characters[0..<min(10, characters.count)])
+            else { throw .invalidFormat(type) }
+            return String(characters[0..<8])
+        case .passport:
+            guard characters.allSatisfy(letterOrDigit) else { throw .invalidCharacter(type) }
+            return text
+        case .foreignerPermanentResidence:
+            guard characters.allSatisfy({ letterOrDigit($0) || $0 == "(" || $0 == ")" || $0 == "-" }) else { throw .invalidCharacter(type) }
+            return text
         }
     }
 }
@@ -295,6 +345,8 @@ public enum PersonIdentityError: Error, Equatable, Sendable, CustomStringConvert
     case empty(IDDocumentType)
     case wrongLength(IDDocumentType, Int)
     case invalidCharacter(IDDocumentType)
+    /// The right characters in the wrong places (a permit's letter, digits and brackets).
+    case invalidFormat(IDDocumentType)
 
     public var message: String {
         switch self {
@@ -303,9 +355,18 @@ public enum PersonIdentityError: Error, Equatable, Sendable, CustomStringConvert
         case .empty(let type):
             return "\(type.label)号码不能为空"
         case .wrongLength(let type, let count):
-            return "\(type.label)号码应为 5–30 位，当前为 \(count) 位"
+            let range = DocumentNumberFormat.lengths(of: type)
+            return "\(type.label)号码应为 \(range.lowerBound)–\(range.upperBound) 位，当前为 \(count) 位"
+        case .invalidCharacter(.passport):
+            return "护照号码只能包含字母和数字"
         case .invalidCharacter(let type):
             return "\(type.label)号码只能包含字母、数字、括号和连字符"
+        case .invalidFormat(.hongKongMacauPermit):
+            return "港澳居民来往内地通行证号码应为 H（香港）或 M（澳门）加 8 位数字，如 H12345678（旧证后加 2 位换证次数亦可）"
+        case .invalidFormat(.taiwanPermit):
+            return "台湾居民来往大陆通行证号码应为 8 位数字，如 12345678（旧证后加 2 位签发次数及括号内签发机关代码亦可）"
+        case .invalidFormat(let type):
+            return "\(type.label)号码格式不正确"
         }
     }
 

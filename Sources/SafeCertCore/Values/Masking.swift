@@ -1,3 +1,5 @@
+import Foundation
+
 /// Masked forms of personal data for lists, logs and exports (个人信息去标识化展示).
 /// All functions work on characters, so Chinese text is masked per character, not per byte.
 public enum Masking {
@@ -47,5 +49,46 @@ private extension String {
         let start = firstIndex { !$0.isWhitespace } ?? endIndex
         let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
         return self[start..<end]
+    }
+}
+
+/// Whether an export shows a person's ID number and phone in full. DESIGN.md §3 masks them in
+/// exports that leave the data's owner: the authority keeping the register for its region, and
+/// the unit that keeps the person's record (their employer — a group with its branches — or the
+/// unit that registered them). Anyone else (an association, another unit) gets masked values.
+extension Masking {
+    public enum Exposure: Sendable, Equatable {
+        case full
+        case masked
+    }
+
+    /// Who is exporting.
+    public struct ExportViewer: Sendable, Equatable {
+        /// An authority of the person's region (the register's keeper).
+        public var keepsRegister: Bool
+        /// The units the viewer acts for: its organisation (and a group's branches).
+        public var organizationIDs: Set<UUID>
+
+        public init(keepsRegister: Bool, organizationIDs: Set<UUID> = []) {
+            self.keepsRegister = keepsRegister
+            self.organizationIDs = organizationIDs
+        }
+    }
+
+    /// Whose record a person is.
+    public struct RecordOwner: Sendable, Equatable {
+        public var employerID: UUID?
+        public var registeredByID: UUID?
+
+        public init(employerID: UUID?, registeredByID: UUID?) {
+            self.employerID = employerID
+            self.registeredByID = registeredByID
+        }
+    }
+
+    public static func exportPolicy(viewer: ExportViewer, owner: RecordOwner) -> Exposure {
+        if viewer.keepsRegister { return .full }
+        let owners = [owner.employerID, owner.registeredByID].compactMap { $0 }
+        return owners.contains(where: viewer.organizationIDs.contains) ? .full : .masked
     }
 }

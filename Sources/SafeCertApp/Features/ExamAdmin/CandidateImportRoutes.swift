@@ -182,7 +182,10 @@ enum CandidateImportRoutes {
             let id = TextNormalizationBridge.idNumber(r.idNumber)
             if let first = seen[id] { fail(.idNumber, "与第 \(first) 行重复"); finish(); continue }
             seen[id] = number
-            guard let person = try await Person.query(on: req.db).filter(\.$idNumber == id).first() else {
+            // The template names no document type: among holders of this number (a passport and a
+            // permit may share one) the row's name decides.
+            let holders = try await Person.query(on: req.db).filter(\.$idNumber == id).limit(5).all()
+            guard let person = holders.first(where: { $0.name == r.name }) ?? holders.first else {
                 fail(.idNumber, "未找到该证件号码的登记人员"); finish(); continue
             }
             if !r.name.isEmpty, person.name != r.name { fail(.name, "姓名「\(r.name)」与登记的「\(person.name)」不一致") }

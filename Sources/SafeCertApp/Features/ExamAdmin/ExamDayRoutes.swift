@@ -37,8 +37,27 @@ enum ExamDayRoutes {
             if user.role == .examCentre, let org = user.organizationID { links = links.filter(\.$centreID == org) }
             rooms = try await links.with(\.$room).all().map(\.room).sorted { $0.name < $1.name }
         }
-        let room = rooms.first { $0.id == roomID } ?? (roomID == nil ? rooms.first : nil)
+        // No room asked for: the one last chosen for this plan (实名认证 and 正在考试 share it), else the first.
+        let remembered = roomID == nil ? rememberedRoom(req, planID: plan?.id) : nil
+        let room = rooms.first { $0.id == roomID } ?? rooms.first { $0.id == remembered } ?? (roomID == nil ? rooms.first : nil)
         return Choice(plans: plans, plan: plan, rooms: rooms, room: room)
+    }
+
+    /// The cookie keeping the plan and room last chosen on the exam-day pages ("plan:room"); it
+    /// only preselects — `choose` still finds the room among the account's own.
+    static let roomCookie = "safecert_exam_room"
+
+    static func rememberedRoom(_ req: Request, planID: UUID?) -> UUID? {
+        guard let planID, let value = req.cookies[roomCookie]?.string else { return nil }
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, UUID(uuidString: String(parts[0])) == planID else { return nil }
+        return UUID(uuidString: String(parts[1]))
+    }
+
+    static func remember(_ choice: Choice, on response: Response, req: Request) {
+        guard let plan = choice.plan?.id, let room = choice.room?.id else { return }
+        response.cookies[roomCookie] = HTTPCookies.Value(string: "\(plan.uuidString):\(room.uuidString)", maxAge: 12 * 3600, path: "/",
+                                                         isSecure: req.application.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
     // MARK: 实名认证
@@ -52,7 +71,7 @@ enum ExamDayRoutes {
         let stateKey: String
         let method: String?
         let reason: String?
-        let registeredPhoto: String
+        let registeredPhoto: String?
         let cardPhoto: String?
         let livePhoto: String?
         let livePhotoAction: String?
@@ -69,6 +88,7 @@ enum ExamDayRoutes {
         let total: Int
         let readerURL: String
         let checkAction: String
+        let idTypeOptions: [OrganizationForm.Option]
     }
 
     static func identityPage(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -93,20 +113,23 @@ enum ExamDayRoutes {
                 rows.append(IdentityRow(
                     id: try c.requireID().uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), seat: Seat<UUID>.label(c.seatNumber),
                     state: c.state.label, stateKey: c.state.rawValue, method: check?.method.label, reason: check?.manualReason,
-                    registeredPhoto: image + "?kind=registered",
+                    registeredPhoto: p.hasPhoto ? image + "?kind=registered" : nil,
                     cardPhoto: withCard.contains(try c.requireID()) ? image + "?kind=card" : nil,
                     livePhoto: withLive.contains(try c.requireID()) ? image + "?kind=live" : nil,
                     livePhotoAction: check == nil ? nil : SiteURL.identityLivePhoto(c.id).link))
             }
         }
         let catalogue = try await CatalogueStore.load(on: req.db)
-        return try await req.render("exams/identity", title: "实名认证", IdentityModel(
+        let response = try await req.render("exams/identity", title: "实名认证", IdentityModel(
             planOptions: choice.plans.map { .init(value: try $0.requireID().uuidString, label: "\($0.serial) · \(catalogue.type(code: $0.qualificationCode)?.name ?? $0.qualificationCode) · \(ExamSchedule.beijingText($0.startAt))", selected: $0.id == choice.plan?.id) },
             roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
             planID: choice.plan?.id?.uuidString ?? "", roomID: choice.room?.id?.uuidString ?? "",
             planFacts: choice.plan.map { "\($0.serial)：\(ExamSchedule.beijingText($0.startAt)) 起 \($0.durationMinutes) 分钟；状态 \($0.state.label)；实名认证自开考前 \(IdentityCheck.opensBeforeStartHours) 小时开放至考试结束" },
             rows: rows, admitted: rows.filter { $0.stateKey != Attendance.notArrived.rawValue && $0.stateKey != Attendance.absent.rawValue }.count,
-            total: rows.count, readerURL: req.application.settings.idReaderURL, checkAction: SiteURL.identityCheck.link))
+            total: rows.count, readerURL: req.application.settings.idReaderURL, checkAction: SiteURL.identityCheck.link,
+            idTypeOptions: IDDocumentType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == .residentID) }))
+        remember(choice, on: response, req: req)
+        return response
     }
 
     /// What the reader (or the invigilator, for a manual check) sends.
@@ -120,6 +143,8 @@ enum ExamDayRoutes {
         var photo: String?
         var method: String?
         var reason: String?
+        /// The document shown at a manual check; the reader reads resident ID cards.
+        var idType: String?
     }
 
     struct CheckAnswer: Content {
@@ -132,6 +157,10 @@ enum ExamDayRoutes {
         let registeredPhoto: String?
         let cardPhoto: String?
         let livePhotoAction: String?
+        /// The candidate's attendance after the check, as the page's table shows it.
+        let state: String?
+        let stateKey: String?
+        let method: String?
     }
 
     static func readInput(_ req: Request) throws -> (CardInput, json: Bool) {
@@ -141,7 +170,7 @@ enum ExamDayRoutes {
         }
         return (CardInput(plan: req.field("plan") ?? "", room: req.field("room") ?? "", idNumber: req.field("id_number") ?? "",
                           name: req.field("name") ?? "", validUntil: req.field("valid_until"), photo: nil,
-                          method: req.field("method"), reason: req.field("reason")), false)
+                          method: req.field("method"), reason: req.field("reason"), idType: req.field("id_type")), false)
     }
 
     static func decodePhoto(_ base64: String?) -> Data? {
@@ -151,8 +180,13 @@ enum ExamDayRoutes {
         return data
     }
 
+    /// A refusal thrown inside the check's transaction, so nothing of it is kept.
+    struct CheckRefused: Error { let message: String }
+
     /// The reader's or the manual check: the server admits only a candidate of that plan and room,
-    /// not blacklisted, whose card matches the registration.
+    /// not blacklisted, whose card matches the registration and whose enrolment may move to
+    /// admitted. Core decides first (`IdentityCheck.decide`); only an admission is written, in one
+    /// transaction that throws — and so keeps nothing — if anything changed meanwhile.
     static func check(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (input, json) = try readInput(req)
         let method = IdentityMethod(rawValue: input.method ?? "reader") ?? .reader
@@ -163,9 +197,11 @@ enum ExamDayRoutes {
                 let image = candidate.map { SiteURL.identityImage($0.id).link }
                 return try await CheckAnswer(ok: ok, message: message, reasons: reasons, candidate: candidate?.id?.uuidString, name: person?.name,
                                              seat: candidate.map { Seat<UUID>.label($0.seatNumber) },
-                                             registeredPhoto: image.map { $0 + "?kind=registered" },
+                                             registeredPhoto: person?.hasPhoto == true ? image.map { $0 + "?kind=registered" } : nil,
                                              cardPhoto: hasCardPhoto ? image.map { $0 + "?kind=card" } : nil,
-                                             livePhotoAction: candidate.map { SiteURL.identityLivePhoto($0.id).link })
+                                             livePhotoAction: candidate.map { SiteURL.identityLivePhoto($0.id).link },
+                                             state: ok ? candidate?.state.label : nil, stateKey: ok ? candidate?.state.rawValue : nil,
+                                             method: ok ? method.label : nil)
                     .encodeResponse(status: ok ? .ok : .unprocessableEntity, for: req)
             }
             try await req.flash(ok ? .success : .error, ([message] + reasons).joined(separator: "："))
@@ -179,25 +215,35 @@ enum ExamDayRoutes {
         let number = TextNormalizationBridge.idNumber(input.idNumber)
         let cardName = String(input.name.prefix(50))
         guard !number.isEmpty, !cardName.isEmpty else { return try await answer(false, "读卡数据缺少证件号码或姓名") }
+        // The reader reads resident ID cards; a manual check names the document shown.
+        let documentType = method == .reader ? .residentID : input.idType.flatMap(IDDocumentType.init(rawValue:)) ?? .residentID
         let found = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID())
-            .join(parent: \.$person).filter(Person.self, \.$idNumber == number).first()
+            .join(parent: \.$person).filter(Person.self, \.$idNumber == number).filter(Person.self, \.$idType == documentType).first()
         let person = try found?.joined(Person.self)
         var already = false
         var suspendedUntil: CalendarDate?
-        if let found { already = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == found.requireID()).count() > 0 }
+        var enrolment: Enrolment?
+        if let found {
+            already = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == found.requireID()).count() > 0
+            enrolment = try await Enrolment.find(found.$enrolment.id, on: req.db)
+        }
         if let person { suspendedUntil = try await EnrolmentService.suspendedUntil(personID: person.requireID(), on: req.db) }
         let facts = IdentityFacts(
             planState: plan.state, schedule: schedule, now: req.now, registeredName: person?.name, cardName: cardName,
             cardValidUntil: input.validUntil.flatMap { CalendarDate(iso: $0) ?? ExcelDate.parseText($0) },
             blacklistedUntil: suspendedUntil,
-            alreadyChecked: already, method: method, manualReason: input.reason ?? "")
-        let refusals = IdentityCheck.refusals(facts)
-        guard let candidate = found, let person, refusals.isEmpty else {
+            alreadyChecked: already, method: method, manualReason: input.reason ?? "", enrolmentState: enrolment?.state)
+        func refuse(_ reasons: [String]) async throws -> Response {
             try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam.identity-refused", targetType: "exam-plan",
                                    targetID: plan.id?.uuidString,
-                                   summary: "\(room.name) 实名认证未通过：\(Masking.idNumber(number))（\(method.label)）："
-                                       + refusals.map { $0.message }.joined(separator: "；"), at: req.now)
-            return try await answer(false, "实名认证未通过", reasons: refusals.map { $0.message }, candidate: nil, person: nil)
+                                   summary: "\(room.name) 实名认证未通过：\(Masking.idNumber(number))（\(method.label)）：" + reasons.joined(separator: "；"),
+                                   at: req.now)
+            return try await answer(false, "实名认证未通过", reasons: reasons)
+        }
+        let decision = IdentityCheck.decide(facts)
+        guard case .admit = decision, let candidate = found, let person, let enrolment else {
+            if case .refuse(let refusals) = decision { return try await refuse(refusals.map(\.message)) }
+            return try await refuse([IdentityRefusal.notOnList.message])
         }
         let cardPhoto = decodePhoto(input.photo)
         let record = IdentityCheckRecord()
@@ -210,26 +256,28 @@ enum ExamDayRoutes {
         record.manualReason = method == .manual ? input.reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
         record.checkedBy = user.displayName
         record.checkedAt = req.now
-        candidate.attendance = .admitted
-        let problem = try await req.db.transaction { db -> String? in
-            do {
-                try await record.create(on: db)
-            } catch let error as any DatabaseError where error.isConstraintFailure {
-                return IdentityRefusal.alreadyChecked.message
+        do {
+            try await req.db.transaction { db in
+                do {
+                    try await record.create(on: db)
+                } catch let error as any DatabaseError where error.isConstraintFailure {
+                    throw CheckRefused(message: IdentityRefusal.alreadyChecked.message)
+                }
+                candidate.attendance = .admitted
+                try await candidate.save(on: db)
+                if let problem = try await EnrolmentService.apply(.checkIdentity, to: enrolment, actor: .authority, user: user, req: req, on: db,
+                                                                  extra: "；准考证号 \(candidate.ticketNumber)；\(method.label)") {
+                    throw CheckRefused(message: problem)
+                }
+                try await Audit.record(on: db, actor: req.auditActor(user), action: "exam.identity-checked", targetType: "exam-candidate",
+                                       targetID: candidate.id?.uuidString,
+                                       summary: "\(plan.serial) \(room.name) \(Seat<UUID>.label(candidate.seatNumber)) \(person.name)（\(Masking.idNumber(number))）实名认证通过（\(method.label)）"
+                                           + (record.manualReason.map { "；原因：\($0)" } ?? ""), at: req.now)
             }
-            try await candidate.save(on: db)
-            if let e = try await Enrolment.find(candidate.$enrolment.id, on: db),
-               let problem = try await EnrolmentService.apply(.checkIdentity, to: e, actor: .authority, user: user, req: req, on: db,
-                                                              extra: "；准考证号 \(candidate.ticketNumber)；\(method.label)") {
-                return problem
-            }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam.identity-checked", targetType: "exam-candidate",
-                                   targetID: candidate.id?.uuidString,
-                                   summary: "\(plan.serial) \(room.name) \(Seat<UUID>.label(candidate.seatNumber)) \(person.name)（\(Masking.idNumber(number))）实名认证通过（\(method.label)）"
-                                       + (record.manualReason.map { "；原因：\($0)" } ?? ""), at: req.now)
-            return nil
+        } catch let refused as CheckRefused {
+            candidate.attendance = nil
+            return try await refuse([refused.message])
         }
-        if let problem { return try await answer(false, "实名认证未通过", reasons: [problem]) }
         return try await answer(true, "\(person.name) 实名认证通过，座位 \(Seat<UUID>.label(candidate.seatNumber))，请拍摄现场照片",
                                 candidate: candidate, person: person, hasCardPhoto: cardPhoto != nil)
     }
@@ -346,7 +394,7 @@ enum ExamDayRoutes {
             OrganizationForm.Option(value: a.rawValue, label: "\(a.label) \(rows.filter { $0.stateKey == a.rawValue }.count)")
         }
         let mayWrite = user.role == .examCentre && choice.plan.map { [.approved, .inProgress, .finished].contains($0.state) } == true
-        return try await req.render("exams/live", title: "正在考试", LiveModel(
+        let response = try await req.render("exams/live", title: "正在考试", LiveModel(
             planOptions: choice.plans.map { .init(value: try $0.requireID().uuidString, label: "\($0.serial) · \(ExamSchedule.beijingText($0.startAt)) · \($0.state.label)", selected: $0.id == choice.plan?.id) },
             roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
             planID: choice.plan?.id?.uuidString ?? "", roomID: choice.room?.id?.uuidString ?? "",
@@ -354,6 +402,8 @@ enum ExamDayRoutes {
             counts: counts, rows: rows, incidents: incidents,
             incidentAction: mayWrite && choice.room != nil ? SiteURL.liveIncident.link : nil,
             candidateOptions: options, refreshedAt: ExamSchedule.beijingText(req.now)))
+        remember(choice, on: response, req: req)
+        return response
     }
 
     /// 考场记录: the invigilator notes what happened, optionally about one candidate.

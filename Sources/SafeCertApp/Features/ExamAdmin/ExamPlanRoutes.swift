@@ -18,6 +18,8 @@ enum ExamPlanRoutes {
         routes.action(.examPlanRemove(nil), .viewExamPlans, use: removeCandidates)
         routes.action(.examPlanPlace(nil), .viewExamPlans, use: placeCandidates)
         routes.action(.examPlanEditCandidate(nil), .viewExamPlans, use: editCandidate)
+        routes.page(.examPlanEdit(nil), .viewExamPlans, use: editPlan)
+        routes.action(.examPlanEdit(nil), .viewExamPlans, use: updatePlan)
     }
 
     static func centrePlanIDs(_ req: Request, _ user: CurrentUser) async throws -> [UUID] {
@@ -176,19 +178,7 @@ enum ExamPlanRoutes {
         let type = ExamPlanType(rawValue: form.planType)
         if type == nil { form.errors.add("plan_type", "请选择考试类型") }
         if catalogue.type(code: form.qualification) == nil { form.errors.add("qualification", "请选择资格类型") }
-        let start = CalendarDate(iso: form.date).flatMap { day -> Date? in
-            let parts = form.time.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else { return nil }
-            return ChinaTime.startOfDay(day).addingTimeInterval(TimeInterval(parts[0] * 3600 + parts[1] * 60))
-        }
-        if start == nil { form.errors.add("date", "请填写考试日期和开始时间（如 2026-12-01 09:00）") }
-        var schedule: ExamSchedule?
-        if let start, let minutes = Int(form.duration) {
-            do { schedule = try ExamSchedule(start: start, durationMinutes: minutes) } catch { form.errors.add("duration", error.message) }
-        } else {
-            form.errors.add("duration", "请填写考试时长（分钟）")
-        }
-        if let start, start <= req.now { form.errors.add("date", "考试时间须晚于现在") }
+        let schedule = readSchedule(&form, now: req.now)
         let count = Int(form.count)
         if !session && !(1...20_000).contains(count ?? 0) { form.errors.add("count", "考生人数须为 1–20000 的整数") }
         let roomIDs = form.rooms.compactMap(UUID.init(uuidString:))
@@ -197,6 +187,26 @@ enum ExamPlanRoutes {
         if rooms.isEmpty && (session || type?.usesExamRooms != false) { form.errors.add("rooms", "请选择考场") }
         if let disabled = rooms.first(where: \.disabled) { form.errors.add("rooms", "考场「\(disabled.name)」已停用，不能安排考试") }
         return (form, type, schedule, count, rooms)
+    }
+
+    /// The date, time and duration typed (Beijing time), checked: a real moment after now and a
+    /// duration `ExamSchedule` accepts; problems go on the fields.
+    static func readSchedule(_ form: inout Form, now: Date) -> ExamSchedule? {
+        let start = CalendarDate(input: form.date).flatMap { day -> Date? in
+            let parts = form.time.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ (1...2).contains($0.count) }), let hour = Int(parts[0]), let minute = Int(parts[1]),
+                  (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+            return ChinaTime.startOfDay(day).addingTimeInterval(TimeInterval(hour * 3600 + minute * 60))
+        }
+        if start == nil { form.errors.add("date", "请填写考试日期和开始时间（如 2026-12-01 09:00）") }
+        var schedule: ExamSchedule?
+        if let start, let minutes = Int(form.duration) {
+            do { schedule = try ExamSchedule(start: start, durationMinutes: minutes) } catch { form.errors.add("duration", error.message) }
+        } else {
+            form.errors.add("duration", "请填写考试时长（分钟，1–1440）")
+        }
+        if let start, start <= now { form.errors.add("date", "考试时间须晚于现在") }
+        return schedule
     }
 
     static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -340,6 +350,8 @@ enum ExamPlanRoutes {
         let ticketsHref: String?
         let cutoffNote: String
         let links: [OrganizationForm.Option]
+        /// 修改考试计划 (date, time, duration, rooms) while the workflow allows it.
+        let editPlanHref: String?
     }
 
     static func findPlan(_ req: Request, _ user: CurrentUser) async throws -> ExamPlanRecord {
@@ -363,7 +375,11 @@ enum ExamPlanRoutes {
     }
 
     static func show(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
+        try await renderPlan(req, user, try await findPlan(req, user))
+    }
+
+    /// The plan page; a refused action answers with it again (`status`, the reason as a flash).
+    static func renderPlan(_ req: Request, _ user: CurrentUser, _ plan: ExamPlanRecord, status: HTTPStatus = .ok) async throws -> Response {
         let catalogue = try await CatalogueStore.load(on: req.db)
         let page = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person).join(parent: \.$room)
             .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).page(for: req)
@@ -385,6 +401,10 @@ enum ExamPlanRoutes {
             guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { return false }
             return (try? checkCandidateChange(plan, user, actor: actor, schedule: schedule, now: req.now)) != nil
         }()
+        let mayEditPlan: Bool = {
+            guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { return false }
+            return (try? checkPlanEdit(plan, user, actor: actor, schedule: schedule, now: req.now)) != nil
+        }()
         return try await req.render("exams/plan", title: "考试计划 \(plan.serial)", ShowModel(
             id: plan.requireID().uuidString, facts: facts.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
             state: plan.state.label, stateKey: plan.state.rawValue, reason: plan.stateReason,
@@ -403,7 +423,8 @@ enum ExamPlanRoutes {
                 .map { .init(value: try $0.room.requireID().uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
             ticketsHref: TicketRoutes.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
             cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）",
-            links: planLinks(plan, user, mayEditCandidates: mayEdit)))
+            links: planLinks(plan, user, mayEditCandidates: mayEdit),
+            editPlanHref: mayEditPlan ? SiteURL.examPlanEdit(plan.id).link : nil), status: status)
     }
 
     /// Whether the account may change the plan's candidates now: the workflow's `editCandidates`
@@ -528,6 +549,11 @@ enum ExamPlanRoutes {
                                    at: req.now)
             return published
         }
+        if transition.state == .deleted {
+            // The plan is gone: back to the list, which says so.
+            try await req.flash(.success, "考试计划 \(plan.serial) 已删除，已安排的考生回到待安排考试状态")
+            return req.redirect(.examPlans)
+        }
         try await req.flash(.success, "\(event.action)：\(plan.state.label)" + (published.map { "，已发布：合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""))
         return req.redirect(back)
     }
@@ -550,11 +576,18 @@ enum ExamPlanRoutes {
         if numbers.count > 500 { problems.append("一次最多 500 人") }
         var enrolments: [Enrolment] = []
         for number in numbers.prefix(500) {
-            guard let person = try await Person.query(on: req.db).filter(\.$idNumber == number).first(),
-                  let e = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
-                    .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
-                    .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).first() else {
+            // A number may be held on two documents (a passport and a permit): the people waiting for
+            // this exam decide, and two of them can't be told apart by the number alone.
+            let holders = try await Person.query(on: req.db).filter(\.$idNumber == number).limit(5).all(\.$id)
+            let waiting = holders.isEmpty ? [] : try await Enrolment.query(on: req.db).filter(\.$person.$id ~~ holders)
+                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
+                .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).limit(5).all()
+            guard let e = waiting.first else {
                 problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
+                continue
+            }
+            if Set(waiting.map(\.$person.id)).count > 1 {
+                problems.append("\(Masking.idNumber(number))：有两名使用该号码的人员（证件类型不同）待安排，请用导入考生信息并核对姓名")
                 continue
             }
             enrolments.append(e)
@@ -659,6 +692,8 @@ enum ExamPlanRoutes {
     }
 
     /// Takes candidates out until 48 hours before the start (and only while the plan may change).
+    /// Whether each enrolment may go back is decided first; a refusal answers with the plan page
+    /// and nothing is removed.
     static func removeCandidates(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (plan, refusal) = try await planForCandidateChange(req, user)
         if let refusal {
@@ -666,19 +701,215 @@ enum ExamPlanRoutes {
             return req.redirect(.examPlan(plan.id))
         }
         let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ ids).with(\.$enrolment).all()
-        try await req.db.transaction { db in
-            for c in candidates {
-                if let problem = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority,
-                                                                  user: user, req: req, on: db, extra: "；移出考试计划 \(plan.serial)") {
-                    throw Abort(.conflict, reason: problem)
-                }
-                try await c.delete(on: db)
-            }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.remove-candidates", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString, summary: "移出考生 \(candidates.count) 人", at: req.now)
+        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ ids)
+            .with(\.$enrolment).with(\.$person).all()
+        return try await takeOff(candidates, from: plan, action: "exam-plan.remove-candidates", summary: "移出考生", note: "移出考试计划 \(plan.serial)",
+                                 done: "已移出", user: user, req: req)
+    }
+
+    struct RemovalRefused: Error { let message: String }
+
+    /// Takes candidates off a plan (移出考生, 删除考场申请): each enrolment goes back to where it
+    /// stood (`EnrolmentWorkflow` .unschedule), decided for all of them before anything is
+    /// written; a refusal — someone already checked in, for instance — answers with the plan
+    /// page again (409) naming them, and nobody is removed.
+    static func takeOff(_ candidates: [ExamCandidate], from plan: ExamPlanRecord, action: String, summary: String, note: String, done: String,
+                        user: CurrentUser, req: Request) async throws -> Response {
+        if candidates.isEmpty {
+            try await req.flash(.error, "请先勾选要移出的考生")
+            return req.redirect(.examPlan(plan.id))
         }
-        try await req.flash(.success, "已移出 \(candidates.count) 人")
+        let refused = candidates.compactMap { c -> String? in
+            do throws(EnrolmentError) {
+                _ = try EnrolmentWorkflow.transition(c.enrolment.state, .unschedule(back: c.previousState), context: EnrolmentContext(kind: c.enrolment.kind, actor: .authority))
+                return nil
+            } catch {
+                return "\(c.person.name)（\(c.state.label)）：\(error.message)"
+            }
+        }
+        if !refused.isEmpty {
+            try await req.flash(.error, "未移出任何考生——" + refused.prefix(20).joined(separator: "；"))
+            return try await renderPlan(req, user, plan, status: .conflict)
+        }
+        do {
+            try await req.db.transaction { db in
+                for c in candidates {
+                    if let problem = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority,
+                                                                      user: user, req: req, on: db, extra: "；\(note)") {
+                        throw RemovalRefused(message: "\(c.person.name)：\(problem)")
+                    }
+                    try await c.delete(on: db)
+                }
+                try await Audit.record(on: db, actor: req.auditActor(user), action: action, targetType: "exam-plan",
+                                       targetID: plan.id?.uuidString,
+                                       summary: "\(summary) \(candidates.count) 人：" + candidates.map(\.person.name).prefix(50).joined(separator: "、"), at: req.now)
+            }
+        } catch let refusal as RemovalRefused {
+            try await req.flash(.error, "未移出任何考生——" + refusal.message)
+            return try await renderPlan(req, user, plan, status: .conflict)
+        }
+        try await req.flash(.success, "\(done) \(candidates.count) 人")
         return req.redirect(.examPlan(plan.id))
+    }
+
+    // MARK: 修改考试计划 (seed 000 5.1.2 3.)
+
+    struct EditForm: Encodable, Sendable {
+        var date = ""
+        var time = ""
+        var duration = ""
+        var rooms: [String] = []
+        var errors = FieldErrors()
+    }
+
+    struct EditModel: Encodable, Sendable {
+        let serial: String
+        let form: EditForm
+        let rooms: [RoomOption]
+        let action: String
+        let back: String
+        let note: String
+        let usesRooms: Bool
+    }
+
+    /// Whether the account may change the plan's date, time, duration and rooms now: the
+    /// workflow's `edit` (the draft, by the institution or the owning authority; a locked plan
+    /// only by the national centre), and an authority only in its region.
+    static func checkPlanEdit(_ plan: ExamPlanRecord, _ user: CurrentUser, actor: ExamPlanActor, schedule: ExamSchedule,
+                              now: Date) throws(ExamPlanError) -> ExamPlanTransition {
+        if actor != .institution && actor != .nationalCentre && !user.scope.includes(regionCode: plan.regionCode) {
+            throw .forbidden(actor, action: ExamPlanEvent.edit.action, allowed: [.institution, plan.level.owner])
+        }
+        return try ExamPlanWorkflow.transition(plan.state, .edit, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: now))
+    }
+
+    /// The rooms the form offers: those the account may plan in, and the plan's own.
+    static func editRooms(_ req: Request, _ user: CurrentUser, plan: ExamPlanRecord) async throws -> (offered: [ExamRoom], current: [ExamPlanRoom]) {
+        let current = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
+        let offered = try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
+            .filter(\.$disabled == false).with(\.$centre).sort(\.$name).limit(200).all()
+        return (offered, current)
+    }
+
+    static func renderEdit(_ req: Request, _ user: CurrentUser, plan: ExamPlanRecord, form: EditForm, status: HTTPStatus = .ok) async throws -> Response {
+        let (offered, current) = try await editRooms(req, user, plan: plan)
+        let centres = try await Organization.query(on: req.db).filter(\.$id ~~ Array(Set(current.map(\.centreID)))).all()
+        var options = try offered.map { room in
+            RoomOption(id: try room.requireID().uuidString, label: "\(room.centre.name) · \(room.name)（\(room.kind.label)，\(room.capacity) 人）",
+                       checked: form.rooms.contains(try room.requireID().uuidString))
+        }
+        for link in current where !options.contains(where: { $0.id == link.room.id?.uuidString }) {
+            let centre = centres.first { $0.id == link.centreID }?.name ?? ""
+            options.append(RoomOption(id: try link.room.requireID().uuidString,
+                                      label: "\(centre) · \(link.room.name)（\(link.room.capacity) 人\(link.room.disabled ? "，已停用" : "")）",
+                                      checked: form.rooms.contains(try link.room.requireID().uuidString)))
+        }
+        return try await req.render("exams/plan-edit", title: "修改考试计划", EditModel(
+            serial: plan.serial, form: form, rooms: options, action: SiteURL.examPlanEdit(plan.id).link, back: SiteURL.examPlan(plan.id).link,
+            note: "已安排考生的考场不能移出（请先用“修改考生”调整到其他考场）；考生的座位号和准考证号不变。",
+            usesRooms: plan.planType.usesExamRooms), status: status)
+    }
+
+    static func editPlan(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let plan = try await findPlan(req, user)
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { throw Abort(.forbidden) }
+        do { _ = try checkPlanEdit(plan, user, actor: actor, schedule: schedule, now: req.now) } catch {
+            try await req.flash(.error, error.message)
+            return req.redirect(.examPlan(plan.id))
+        }
+        let start = ExamSchedule.beijingText(plan.startAt).split(separator: " ")
+        var form = EditForm(date: start.first.map(String.init) ?? "", time: start.last.map(String.init) ?? "", duration: String(plan.durationMinutes))
+        form.rooms = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).all(\.$room.$id).map(\.uuidString)
+        return try await renderEdit(req, user, plan: plan, form: form)
+    }
+
+    struct PlanEditRefused: Error { let message: String }
+
+    /// Saves 修改考试计划: the workflow allows it, the schedule is valid, and the rooms keep every
+    /// placed candidate seated within capacity (`ExamPlanRooms.change`); rooms keep their numbers,
+    /// so ticket numbers stay as issued and unique. Audited with the values before and after.
+    static func updatePlan(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let plan = try await findPlan(req, user)
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { throw Abort(.forbidden) }
+        let transition: ExamPlanTransition
+        do { transition = try checkPlanEdit(plan, user, actor: actor, schedule: schedule, now: req.now) } catch {
+            try await req.flash(.error, error.message)
+            return try await renderPlan(req, user, plan, status: .conflict)
+        }
+        var form = EditForm(date: req.field("date") ?? "", time: req.field("time") ?? "", duration: req.field("duration") ?? "",
+                            rooms: (try? req.content.get([String].self, at: "rooms")) ?? [])
+        var typed = Form(date: form.date, time: form.time, duration: form.duration)
+        let newSchedule = readSchedule(&typed, now: req.now)
+        for field in ["date", "duration"] { if let message = typed.errors.messages[field] { form.errors.add(field, message) } }
+        let (offered, current) = try await editRooms(req, user, plan: plan)
+        let wanted = Set(form.rooms.compactMap(UUID.init(uuidString:)))
+        var proposed: [ExamRoom] = current.map(\.room).filter { wanted.contains($0.id ?? UUID()) }
+        proposed += offered.filter { room in wanted.contains(room.id ?? UUID()) && !proposed.contains { $0.id == room.id } }
+        if proposed.count < wanted.count { form.errors.add("rooms", "所选考场不存在或不在您的范围内") }
+        let planID = try plan.requireID()
+        var loads: [PlanRoomLoad] = []
+        for link in current {
+            let seats = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == planID).filter(\.$room.$id == link.$room.id).all(\.$seatNumber)
+            loads.append(PlanRoomLoad(room: try seating(link.room), seated: seats.count, highestSeat: seats.max() ?? 0))
+        }
+        var change: ExamPlanRooms.Change?
+        let proposedSeating = try proposed.map(seating)
+        if form.errors.isEmpty {
+            do { change = try ExamPlanRooms.change(current: loads, proposed: proposedSeating, usesRooms: plan.planType.usesExamRooms) } catch {
+                form.errors.add("rooms", error.message)
+            }
+        }
+        guard form.errors.isEmpty, let newSchedule, let change else {
+            return try await renderEdit(req, user, plan: plan, form: form, status: .unprocessableEntity)
+        }
+        let roomName = Dictionary(try (current.map(\.room) + offered).map { (try $0.requireID(), $0.name) }, uniquingKeysWith: { a, _ in a })
+        let before = plan.auditSummary + "；考场 " + current.map(\.room.name).joined(separator: "、")
+        let added = change.added.map(\.id)
+        let removed = change.removed.map(\.id)
+        let chosenRooms = proposed
+        do {
+            try await req.db.transaction { db in
+                // Room numbers are kept: those never stored are stored now, new rooms come after.
+                let numbers = try await roomNumbers(planID, on: db)
+                let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all()
+                for link in links where link.position == nil {
+                    link.position = numbers[link.$room.id]
+                    try await link.save(on: db)
+                }
+                for roomID in removed {
+                    if try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).count() > 0 {
+                        throw PlanEditRefused(message: ExamPlanRoomsError.roomsHaveCandidates([roomName[roomID] ?? ""]).message)
+                    }
+                    try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).delete()
+                }
+                var next = (numbers.values.max() ?? 0) + 1
+                for roomID in added {
+                    guard let room = chosenRooms.first(where: { $0.id == roomID }) else { continue }
+                    let link = ExamPlanRoom()
+                    link.$plan.id = planID
+                    link.$room.id = roomID
+                    link.centreID = room.$centre.id
+                    link.position = next
+                    next += 1
+                    try await link.create(on: db)
+                }
+                plan.startAt = newSchedule.start
+                plan.durationMinutes = newSchedule.durationMinutes
+                try await plan.save(on: db)
+                let rooms = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all(\.$room.$id).compactMap { roomName[$0] }
+                try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.edit", targetType: "exam-plan", targetID: planID.uuidString,
+                                       summary: "修改考试计划：\(before)\n→ \(plan.auditSummary)；考场 \(rooms.joined(separator: "、"))"
+                                           + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : ""), at: req.now)
+            }
+        } catch let refusal as PlanEditRefused {
+            form.errors.add("rooms", refusal.message)
+            return try await renderEdit(req, user, plan: plan, form: form, status: .conflict)
+        }
+        try await req.flash(.success, "已修改考试计划 \(plan.serial)：\(ExamSchedule.beijingText(newSchedule.start)) 起 \(newSchedule.durationMinutes) 分钟")
+        return req.redirect(.examPlan(plan.id))
+    }
+
+    static func seating(_ room: ExamRoom) throws -> SeatingRoom {
+        SeatingRoom(id: try room.requireID(), centreID: room.$centre.id, name: room.name, capacity: room.capacity, isEnabled: !room.disabled)
     }
 }

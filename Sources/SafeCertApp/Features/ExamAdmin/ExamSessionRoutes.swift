@@ -253,19 +253,10 @@ enum ExamSessionRoutes {
             return req.redirect(.examPlan(plan.id))
         }
         let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
-        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ ids).with(\.$enrolment).all()
-        try await req.db.transaction { db in
-            for c in candidates {
-                if let problem = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority, user: user,
-                                                                  req: req, on: db, extra: "；主管部门删除考场申请 \(plan.serial)") {
-                    throw Abort(.conflict, reason: problem)
-                }
-                try await c.delete(on: db)
-            }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-session.remove", targetType: "exam-plan", targetID: plan.id?.uuidString,
-                                   summary: "删除考场申请 \(candidates.count) 人", at: req.now)
-        }
-        try await req.flash(.success, "已删除 \(candidates.count) 条申请")
-        return req.redirect(.examPlan(plan.id))
+        let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ ids)
+            .with(\.$enrolment).with(\.$person).all()
+        // A candidate already checked in can't be taken off: the plan page says who, nothing changes.
+        return try await ExamPlanRoutes.takeOff(candidates, from: plan, action: "exam-session.remove", summary: "删除考场申请",
+                                                note: "主管部门删除考场申请 \(plan.serial)", done: "已删除申请", user: user, req: req)
     }
 }

@@ -30,10 +30,17 @@ enum HomeRoutes {
         let account = try await Account.find(user.accountID, on: req.db)
         var cards: [Card] = []
         if user.may(.viewOrganizations) {
-            let count = try await Organization.query(on: req.db).scoped(to: user.scope).count()
-            cards.append(Card(label: user.role == .enterprise ? "本集团单位数" : "管辖单位数", value: String(count), href: SiteURL.organizations.path))
-            let enterprises = try await Organization.query(on: req.db).scoped(to: user.scope).filter(\.$kind == .enterprise).count()
-            cards.append(Card(label: "企业数", value: String(enterprises), href: SiteURL.organizations.path + "?kind=enterprise"))
+            var own: Organization?
+            if user.role == .enterprise, let id = user.organizationID { own = try await Organization.find(id, on: req.db) }
+            if let own, !own.isGroup {
+                // A plain enterprise is one unit: its own, not a group's count.
+                cards.append(Card(label: "本单位", value: own.name, href: SiteURL.myOrganization.path))
+            } else {
+                let count = try await Organization.query(on: req.db).scoped(to: user.scope).count()
+                cards.append(Card(label: user.role == .enterprise ? "本集团单位数" : "管辖单位数", value: String(count), href: SiteURL.organizations.path))
+                let enterprises = try await Organization.query(on: req.db).scoped(to: user.scope).filter(\.$kind == .enterprise).count()
+                cards.append(Card(label: "企业数", value: String(enterprises), href: SiteURL.organizations.path + "?kind=enterprise"))
+            }
         }
         if user.may(.viewAccounts) {
             let count = try await Account.query(on: req.db).scoped(to: user.scope).count()
@@ -52,14 +59,17 @@ enum HomeRoutes {
         }
         cards += try await TrainingTodos.cards(req, user)
         cards += try await ExamTodos.cards(req, user)
+        var organization = user.organizationName
         if let personID = user.personID, let person = try await Person.find(personID, on: req.db) {
             cards.append(Card(label: "姓名", value: person.name, href: nil))
-            cards.append(Card(label: "身份证号", value: Masking.idNumber(person.idNumber), href: nil))
+            cards.append(Card(label: person.idType == .residentID ? "身份证号" : person.idType.label, value: Masking.idNumber(person.idNumber), href: nil))
             cards.append(Card(label: "手机号", value: Masking.phone(person.phone), href: nil))
+            // An individual's unit is their employer, if any — never their own name.
+            organization = try await person.$employer.get(on: req.db)?.name ?? "个人注册"
         }
         let shortcuts = Menu.sections(for: user.role, currentPath: "").flatMap(\.items).filter { $0.href != "/" }
         return try await req.render("home/home", title: "首页", HomeModel(
-            greeting: "欢迎您，\(user.displayName)", role: user.role.label, organization: user.organizationName,
+            greeting: "欢迎您，\(user.displayName)", role: user.role.label, organization: organization,
             region: RegionCatalog.shared.fullName(code: user.regionCode),
             lastLogin: account?.previousLoginAt.map(ChinaTime.format) ?? "首次登录", cards: cards, shortcuts: shortcuts))
     }

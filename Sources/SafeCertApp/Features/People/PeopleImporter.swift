@@ -8,8 +8,8 @@ import SafeCertDocuments
 
 /// The people import (seed 004): every row judged by `PersonImportTemplate`, valid rows saved
 /// in one transaction per chunk, bad rows reported by row, column and reason, and a person
-/// already registered left exactly as they are — so re-importing a corrected file adds only
-/// what is new. The web import and `bench/import-people` both run this.
+/// already registered (the same document: type and number) left exactly as they are — so
+/// re-importing a corrected file adds only what is new. The web import and `bench/import-people` both run this.
 struct PeopleImporter {
     let db: any Database
     let actor: AuditActor
@@ -47,6 +47,7 @@ struct PeopleImporter {
     /// Reads the rows and imports them; `progress` is told after each chunk.
     func run(_ rows: some Sequence<XLSXRow>, progress: (Summary) async throws -> Void) async throws -> Summary {
         var summary = Summary()
+        /// "type number" → the row that first named the document.
         var seen: [String: Int] = [:]
         var employers = EmployerResolver(importer: importer, branchIDs: branchIDs)
         var chunk: [Candidate] = []
@@ -97,12 +98,13 @@ struct PeopleImporter {
                 for issue in issues { Self.report(row.number, .invalid, issue.column, issue.reason, into: &summary) }
             case .person(let draft):
                 summary.total += 1
-                if let first = seen[draft.identity.number] {
+                let key = Self.key(draft.identity.type.rawValue, draft.identity.number)
+                if let first = seen[key] {
                     summary.invalid += 1
-                    Self.report(row.number, .invalid, "证件号码", "与第 \(first) 行的证件号码重复", into: &summary)
+                    Self.report(row.number, .invalid, "证件号码", "与第 \(first) 行的证件（\(draft.identity.type.label)）号码重复", into: &summary)
                     continue
                 }
-                seen[draft.identity.number] = row.number
+                seen[key] = row.number
                 chunk.append(Candidate(row: row.number, draft: draft))
             }
             if chunk.count >= chunkSize { try await dispatch() }
@@ -118,6 +120,9 @@ struct PeopleImporter {
         Self.lastTimings.withLock { $0 = "total=\(total) waiting-for-database=\(waiting)" }
         return summary
     }
+
+    /// A person's document as one key: the type and the number.
+    static func key(_ type: String, _ number: String) -> String { type + " " + number }
 
     static func report(_ row: Int, _ kind: ImportRowProblem.Kind, _ column: String, _ reason: String, into s: inout Summary) {
         if s.problems.count < ImportJob.maxStoredProblems {
@@ -146,7 +151,7 @@ struct PeopleImporter {
         for (d, employerID, region) in rows {
             binds += [
                 .text(UUID().uuidString), .text(d.identity.type.rawValue), .text(d.identity.number), .text(d.name),
-                text(d.identity.gender?.rawValue), text(d.identity.birthDate?.iso), .text(d.phone.value), text(d.ethnicGroup),
+                text(d.gender?.rawValue), text(d.birthDate?.iso), .text(d.phone.value), text(d.ethnicGroup),
                 text(d.education), text(d.workStartDate?.iso), text(d.remarks), .text(region), .text(PersonStatus.submitted.rawValue),
                 .integer(0), .text(employerID.uuidString), registrar, time, time,
             ]
@@ -185,20 +190,22 @@ struct PeopleImporter {
         }
         guard let sql = db as? any SQLDatabase else { return (summary, employers) }
         // Who is already registered: left alone, reported with where they stand.
-        struct Existing: Decodable { let id_number: String; let status: String; let employer_name: String? }
-        let ids = chunk.map(\.draft.identity.number)
+        struct Existing: Decodable { let id_type: String; let id_number: String; let status: String; let employer_name: String? }
+        let ids = Array(Set(chunk.map(\.draft.identity.number)))
         let existing = try await sql.select()
-            .column(SQLColumn("id_number", table: "people")).column(SQLColumn("status", table: "people"))
+            .column(SQLColumn("id_type", table: "people")).column(SQLColumn("id_number", table: "people"))
+            .column(SQLColumn("status", table: "people"))
             .column(SQLAlias(SQLColumn("name", table: "organizations"), as: SQLIdentifier("employer_name")))
             .from("people")
             .join("organizations", method: SQLJoinMethod.left, on: SQLColumn("employer_id", table: "people"), .equal, SQLColumn("id", table: "organizations"))
             .where(SQLColumn("id_number", table: "people"), .in, SQLBind.group(ids))
             .all(decoding: Existing.self)
-        let known = Dictionary(existing.map { ($0.id_number, $0) }, uniquingKeysWith: { a, _ in a })
+        // Numbers are looked up by the index on id_number; a person is the same only with the same type.
+        let known = Dictionary(existing.map { (Self.key($0.id_type, $0.id_number), $0) }, uniquingKeysWith: { a, _ in a })
 
         var rows: [(Candidate, UUID, String)] = []
         for candidate in chunk {
-            if let person = known[candidate.draft.identity.number] {
+            if let person = known[Self.key(candidate.draft.identity.type.rawValue, candidate.draft.identity.number)] {
                 summary.skipped += 1
                 let status = PersonStatus(rawValue: person.status)?.label ?? person.status
                 report(candidate.row, .skipped, "证件号码", "该人员已登记（\(person.employer_name ?? "个人注册")，\(status)），未作改动", &summary)
@@ -229,7 +236,7 @@ struct PeopleImporter {
                     let d = candidate.draft
                     insert = insert.values([
                         SQLBind(UUID()), SQLBind(d.identity.type.rawValue), SQLBind(d.identity.number), SQLBind(d.name),
-                        SQLBind(d.identity.gender?.rawValue), SQLBind(d.identity.birthDate?.iso), SQLBind(d.phone.value),
+                        SQLBind(d.gender?.rawValue), SQLBind(d.birthDate?.iso), SQLBind(d.phone.value),
                         SQLBind(d.ethnicGroup), SQLBind(d.education), SQLBind(d.workStartDate?.iso), SQLBind(d.remarks),
                         SQLBind(region), SQLBind(PersonStatus.submitted.rawValue), SQLBind(false), SQLBind(employerID),
                         SQLBind(registeredBy), SQLBind(at), SQLBind(at),

@@ -2,8 +2,9 @@ import Fluent
 import Foundation
 import SafeCertCore
 
-/// A natural person in the registry (seed 001 人员信息管理, seed 002 个人信息维护). One per ID
-/// number across the whole system. Gender and birth date come from the ID number.
+/// A natural person in the registry (seed 001 人员信息管理, seed 002 个人信息维护). One per
+/// identity document — its type and number (`AddPersonIdentityKey`) — across the whole system.
+/// Gender and birth date come from a resident ID number, or are asked for other documents.
 final class Person: Model, @unchecked Sendable {
     static let schema = "people"
 
@@ -57,8 +58,8 @@ final class Person: Model, @unchecked Sendable {
         idType = draft.identity.type
         idNumber = draft.identity.number
         name = draft.name
-        gender = draft.identity.gender?.rawValue
-        birthDate = draft.identity.birthDate?.iso
+        gender = draft.gender?.rawValue
+        birthDate = draft.birthDate?.iso
         phone = draft.phone.value
         ethnicGroup = draft.ethnicGroup
         education = draft.education
@@ -108,7 +109,7 @@ struct PersonSnapshot: Codable, Sendable, Equatable {
 
     init(_ draft: PersonDraft) {
         self.init(idType: draft.identity.type.rawValue, idNumber: draft.identity.number, name: draft.name,
-                  gender: draft.identity.gender?.rawValue, birthDate: draft.identity.birthDate?.iso, phone: draft.phone.value,
+                  gender: draft.gender?.rawValue, birthDate: draft.birthDate?.iso, phone: draft.phone.value,
                   ethnicGroup: draft.ethnicGroup, education: draft.education, workStartDate: draft.workStartDate?.iso,
                   remarks: draft.remarks)
     }
@@ -167,4 +168,14 @@ struct CreatePerson: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(Person.schema).delete()
     }
+}
+
+extension Person {
+    /// The person registered with this identity document (its type and number), if any.
+    static func holding(_ type: IDDocumentType, _ number: String, on db: any Database) async throws -> Person? {
+        try await Person.query(on: db).filter(\.$idType == type).filter(\.$idNumber == number).first()
+    }
+
+    /// Who keeps this record, for `Masking.exportPolicy`.
+    var recordOwner: Masking.RecordOwner { .init(employerID: $employer.id, registeredByID: $registeredBy.id) }
 }

@@ -8,6 +8,9 @@ struct PersonForm: Encodable, Sendable {
     var id: String?
     var idType = IDDocumentType.residentID.rawValue
     var idNumber = ""
+    /// Asked for documents other than the resident ID ("male" / "female").
+    var gender = ""
+    var birthDate = ""
     var name = ""
     var phone = ""
     var ethnicGroup = ""
@@ -17,19 +20,30 @@ struct PersonForm: Encodable, Sendable {
     var remarks = ""
     var errors = FieldErrors()
     var idTypeOptions: [OrganizationForm.Option] = []
+    var genderOptions: [OrganizationForm.Option] = []
     var ethnicOptions: [OrganizationForm.Option] = []
     var educationOptions: [OrganizationForm.Option] = []
     /// Training institutions register people for any enterprise and must name it.
     var asksEmployer = false
     var pendingNote: String?
+    /// The individual's own form (个人信息维护): the document is shown, not edited.
+    var documentLocked = false
+    var documentLabel = ""
+    var asksGenderAndBirth = false
+    var action = ""
+    var back = SiteURL.people.link
 
     static let fieldForColumn: [String: String] = [
-        "姓名": "name", "证件类型": "id_type", "证件号码": "id_number", "手机号码": "phone", "民族": "ethnic_group",
+        "姓名": "name", "证件类型": "id_type", "证件号码": "id_number", "性别": "gender", "出生日期": "birth_date",
+        "手机号码": "phone", "民族": "ethnic_group",
         "学历": "education", "所在单位统一社会信用代码": "employer_credit_code", "参加工作日期": "work_start_date", "备注": "remarks",
     ]
 
     mutating func fillOptions() {
         idTypeOptions = IDDocumentType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == idType) }
+        genderOptions = Gender.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == gender) }
+        documentLabel = IDDocumentType(rawValue: idType)?.label ?? idType
+        asksGenderAndBirth = IDDocumentType(rawValue: idType)?.derivesGenderAndBirthDate == false
         ethnicOptions = EthnicGroups.all.map { .init(value: $0, label: $0, selected: $0 == ethnicGroup) }
         educationOptions = EducationLevel.all.map { .init(value: $0, label: $0, selected: $0 == education) }
     }
@@ -38,6 +52,8 @@ struct PersonForm: Encodable, Sendable {
         var form = PersonForm()
         form.idType = req.field("id_type") ?? IDDocumentType.residentID.rawValue
         form.idNumber = req.field("id_number") ?? ""
+        form.gender = req.field("gender") ?? ""
+        form.birthDate = req.field("birth_date") ?? ""
         form.name = req.field("name") ?? ""
         form.phone = req.field("phone") ?? ""
         form.ethnicGroup = req.field("ethnic_group") ?? ""
@@ -57,6 +73,8 @@ struct PersonForm: Encodable, Sendable {
         form.id = id?.uuidString
         form.idType = s.idType
         form.idNumber = s.idNumber
+        form.gender = s.gender ?? ""
+        form.birthDate = s.birthDate ?? ""
         form.name = s.name
         form.phone = s.phone
         form.ethnicGroup = s.ethnicGroup ?? ""
@@ -69,9 +87,13 @@ struct PersonForm: Encodable, Sendable {
     /// The validated draft, or the errors placed on their fields.
     mutating func validate(today: CalendarDate) -> PersonDraft? {
         func cell(_ s: String) -> ImportCell { s.isEmpty ? .empty : .text(s) }
-        let typeLabel = IDDocumentType(rawValue: idType)?.label ?? idType
-        let cells: [ImportCell] = [cell(name), .text(typeLabel), cell(idNumber), cell(phone), cell(ethnicGroup), cell(education),
-                                   cell(employerCreditCode), cell(workStartDate), cell(remarks)]
+        let type = IDDocumentType(rawValue: idType)
+        let typeLabel = type?.label ?? idType
+        // A resident ID's gender and birth date are derived; the form hides those fields for it.
+        let asked = type?.derivesGenderAndBirthDate == false
+        let genderText = Gender(rawValue: gender)?.label ?? gender
+        let cells: [ImportCell] = [cell(name), .text(typeLabel), cell(idNumber), asked ? cell(genderText) : .empty, asked ? cell(birthDate) : .empty,
+                                   cell(phone), cell(ethnicGroup), cell(education), cell(employerCreditCode), cell(workStartDate), cell(remarks)]
         switch PersonImportTemplate.parse(cells, today: today) {
         case .person(let draft):
             return draft

@@ -27,6 +27,13 @@ enum PersonPhotoRoutes {
         return Response(status: .ok, headers: headers, body: .init(data: thumbnail ? photo.thumbnail : photo.jpeg))
     }
 
+    /// What the audit entry of a stored photo says: who, and how (one upload, a batch, the person).
+    struct AuditNote: Sendable {
+        let actor: AuditActor
+        let note: String
+        let at: Date
+    }
+
     /// A photo that passed the 1-inch rule, with its thumbnail, ready to be saved.
     struct CheckedPhoto: Sendable {
         let jpeg: Data
@@ -63,12 +70,19 @@ enum PersonPhotoRoutes {
     }
 
     /// Checks a photo and stores it (and its thumbnail) for the person; the caller has checked access.
-    static func store(_ data: Data, for person: Person, on db: any Database, threadPool: NIOThreadPool) async throws -> Result<JPEGInfo, PhotoError> {
+    static func store(_ data: Data, for person: Person, on db: any Database, threadPool: NIOThreadPool,
+                      audit: AuditNote? = nil) async throws -> Result<JPEGInfo, PhotoError> {
         switch try await check(data, threadPool: threadPool) {
         case .failure(let error):
             return .failure(error)
         case .success(let photo):
-            try await db.transaction { db in try await save(photo, for: person, on: db) }
+            try await db.transaction { db in
+                try await save(photo, for: person, on: db)
+                if let audit {
+                    try await Audit.record(on: db, actor: audit.actor, action: "person.photo", targetType: "person", targetID: person.id?.uuidString,
+                                           summary: "\(audit.note)上传照片 \(photo.info.width)×\(photo.info.height)", at: audit.at)
+                }
+            }
             return .success(photo.info)
         }
     }
@@ -79,12 +93,11 @@ enum PersonPhotoRoutes {
             try await req.flash(.error, "照片：请选择要上传的照片文件")
             return req.redirect(.person(person.id))
         }
-        switch try await store(Data(file.data.readableBytesView), for: person, on: req.db, threadPool: req.application.threadPool) {
+        switch try await store(Data(file.data.readableBytesView), for: person, on: req.db, threadPool: req.application.threadPool,
+                               audit: AuditNote(actor: req.auditActor(user), note: "", at: req.now)) {
         case .failure(let error):
             try await req.flash(.error, "照片：" + error.message)
-        case .success(let info):
-            try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.photo", targetType: "person",
-                                   targetID: person.id?.uuidString, summary: "上传照片 \(info.width)×\(info.height)", at: req.now)
+        case .success:
             try await req.flash(.success, "照片已上传")
         }
         return req.redirect(.person(person.id))
@@ -132,12 +145,20 @@ enum PersonPhotoRoutes {
                 model.refused.append(BatchRow(file: base, outcome: "文件名应为“证件号码.jpg”", person: nil))
                 continue
             }
-            guard let person = try await Person.query(on: req.db).filter(\.$idNumber == number).scoped(to: user.scope).first(),
-                  PersonRoutes.owns(user, person), person.status != .cancelled else {
+            // The file names a number, not a document type: two people of this unit holding
+            // the same number on different documents can't be told apart by it.
+            let holders = try await Person.query(on: req.db).filter(\.$idNumber == number).scoped(to: user.scope)
+                .filter(\.$status != .cancelled).limit(3).all().filter { PersonRoutes.owns(user, $0) }
+            guard let person = holders.first else {
                 model.unmatched.append(BatchRow(file: base, outcome: "未找到本单位登记的该证件号码人员", person: nil))
                 continue
             }
-            switch try await store(data, for: person, on: req.db, threadPool: req.application.threadPool) {
+            guard holders.count == 1 else {
+                model.refused.append(BatchRow(file: base, outcome: "本单位有 \(holders.count) 人使用该号码（证件类型不同），请在人员页面分别上传", person: nil))
+                continue
+            }
+            switch try await store(data, for: person, on: req.db, threadPool: req.application.threadPool,
+                                   audit: AuditNote(actor: req.auditActor(user), note: "批量", at: req.now)) {
             case .failure(let error):
                 model.refused.append(BatchRow(file: base, outcome: error.message, person: person.name))
             case .success:

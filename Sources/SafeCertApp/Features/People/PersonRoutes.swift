@@ -11,6 +11,8 @@ enum PersonRoutes {
         routes.page(.people, .viewPeople, use: list)
         routes.page(.peopleExport, .viewPeople, use: export)
         routes.page(.peopleReview, .approvePeople, use: review)
+        routes.page(.peopleReviewExport, .approvePeople, use: reviewExport)
+        routes.action(.peopleReviewDecide, .approvePeople, use: reviewDecide)
         routes.page(.personNew, .registerPeople, use: new)
         routes.action(.people, .registerPeople, use: create)
         routes.page(.peopleTransfer, .requestPersonTransfer, use: showTransfer)
@@ -63,6 +65,35 @@ enum PersonRoutes {
             [("name", name.nilIfEmpty), ("id_number", idNumber.nilIfEmpty), ("enterprise", enterprise.nilIfEmpty),
              ("region", region.nilIfEmpty), ("status", status.nilIfEmpty)]
         }
+
+        /// The filters as the audit log records them (an ID number masked).
+        var auditText: String {
+            let parts = [("姓名", name), ("证件号码", idNumber.isEmpty ? "" : Masking.idNumber(idNumber)), ("所在单位", enterprise),
+                         ("地区", region.isEmpty ? "" : RegionCatalog.shared.fullName(code: region)),
+                         ("状态", PersonStatus(rawValue: status)?.label ?? "")]
+                .filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
+            return parts.isEmpty ? "全部" : parts.joined(separator: "，")
+        }
+    }
+
+    /// Who exports, for `Masking.exportPolicy`: an authority keeps the register of its region;
+    /// a unit keeps the records it registered or employs (a group also its branches').
+    static func exportViewer(_ user: CurrentUser) -> Masking.ExportViewer {
+        var units: Set<UUID> = []
+        if case .organizations(let ids) = user.scope { units = Set(ids) }
+        return Masking.ExportViewer(keepsRegister: user.may(.viewFullPersonalData), organizationIDs: units)
+    }
+
+    /// One person's ID number and phone as an export shows them to this viewer.
+    static func exported(_ p: Person, for viewer: Masking.ExportViewer) -> (idNumber: String, phone: String, full: Bool) {
+        switch Masking.exportPolicy(viewer: viewer, owner: p.recordOwner) {
+        case .full: return (p.idNumber, p.phone, true)
+        case .masked: return (Masking.idNumber(p.idNumber), Masking.phone(p.phone), false)
+        }
+    }
+
+    static func exposureNote(_ fullCount: Int, of total: Int) -> String {
+        fullCount == total ? "完整信息" : fullCount == 0 ? "证件号码和手机号脱敏" : "本单位人员完整、其他人员脱敏"
     }
 
 
@@ -124,22 +155,28 @@ enum PersonRoutes {
             canRegister: user.may(.registerPeople), canImport: user.may(.importPeople), canTransfer: user.may(.requestPersonTransfer)))
     }
 
-    /// .xlsx of the filtered list, 5,000 rows a part (seed 004); ID numbers and phones masked for
-    /// anyone outside the authority.
+    /// .xlsx of the filtered list, 5,000 rows a part (seed 004). ID numbers and phones in full for
+    /// the data's owner (the authority, the unit keeping the record), masked for anyone else
+    /// (`Masking.exportPolicy`); every export is audited with its filters and row count.
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let part = req.exportPart()
-        let (query, _) = try await filteredQuery(req, user)
+        let (query, filters) = try await filteredQuery(req, user)
         let people = try await query.sort(\.$name).sort(\.$id).range(ExportParts.range(part: part)).all()
         let names = try await employerNames(people, on: req.db)
-        let full = user.may(.viewFullPersonalData)
+        let viewer = exportViewer(user)
+        var fullCount = 0
         let rows: [[String?]] = people.map { p in
-            [p.name, p.genderLabel, p.idType.label, full ? p.idNumber : Masking.idNumber(p.idNumber), p.birthDate,
-             full ? p.phone : Masking.phone(p.phone), p.ethnicGroup, p.education,
-             p.$employer.id.flatMap { names[$0] } ?? "个人注册", p.status.label]
+            let shown = exported(p, for: viewer)
+            if shown.full { fullCount += 1 }
+            return [p.name, p.genderLabel, p.idType.label, shown.idNumber, p.birthDate, shown.phone, p.ethnicGroup, p.education,
+                    p.$employer.id.flatMap { names[$0] } ?? "个人注册", p.status.label]
         }
         let data = try await req.application.threadPool.runIfActive {
             try exportWorkbook(rows)
         }
+        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.export", targetType: "person", targetID: nil,
+                               summary: "导出人员信息第 \(part) 部分：\(rows.count) 条；条件：\(filters.auditText)；\(exposureNote(fullCount, of: rows.count))",
+                               at: req.now)
         return xlsxResponse(data, fileName: "人员信息-\(part).xlsx")
     }
 
@@ -158,6 +195,7 @@ enum PersonRoutes {
 
     static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {
         var form = PersonForm()
+        form.action = SiteURL.people.link
         form.asksEmployer = user.role == .trainingInstitution
         form.fillOptions()
         return try await req.render("people/form", title: "人员录入", form)
@@ -165,6 +203,7 @@ enum PersonRoutes {
 
     static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
         var form = PersonForm.read(req)
+        form.action = SiteURL.people.link
         form.asksEmployer = user.role == .trainingInstitution
         let today = CalendarDate.today(now: req.now)
         let draft = form.validate(today: today)
@@ -177,8 +216,9 @@ enum PersonRoutes {
             case .success(let e): employer = e
             case .failure(let reason): form.errors.add("employer_credit_code", reason)
             }
-            if let existing = try await Person.query(on: req.db).filter(\.$idNumber == draft.identity.number).with(\.$employer).first() {
-                form.errors.add("id_number", "该证件号码已登记：\(existing.name)，\(existing.employer?.name ?? "个人注册")，\(existing.status.label)。一人只能登记一次；如已调入本单位，请使用“申请调入”。")
+            if let existing = try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) {
+                let employer = try await existing.$employer.get(on: req.db)
+                form.errors.add("id_number", "该\(draft.identity.type.label)号码已登记：\(existing.name)，\(employer?.name ?? "个人注册")，\(existing.status.label)。一人只能登记一次；如已调入本单位，请使用“申请调入”。")
             }
         }
         guard form.errors.isEmpty, let draft, let employer else {
@@ -186,10 +226,17 @@ enum PersonRoutes {
             return try await req.render("people/form", title: "人员录入", form, status: .unprocessableEntity)
         }
         let person = Person(draft: draft, regionCode: employer.regionCode, employerID: employer.id, registeredByID: importerID)
-        try await req.db.transaction { db in
-            try await person.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "person.register", targetType: "person",
-                                   targetID: person.id?.uuidString, summary: "录入：\(person.auditSummary)", at: req.now)
+        do {
+            try await req.db.transaction { db in
+                try await person.create(on: db)
+                try await Audit.record(on: db, actor: req.auditActor(user), action: "person.register", targetType: "person",
+                                       targetID: person.id?.uuidString, summary: "录入：\(person.auditSummary)", at: req.now)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Registered by someone else in the same instant.
+            form.errors.add("id_number", "该\(draft.identity.type.label)号码已登记")
+            form.fillOptions()
+            return try await req.render("people/form", title: "人员录入", form, status: .conflict)
         }
         try await req.flash(.success, "已录入「\(person.name)」，待管理部门审批")
         return req.redirect(.person(person.id))
@@ -316,63 +363,106 @@ enum PersonRoutes {
 
     static func edit(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await ownedPerson(req, user)
-        let pending = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
+        var form = try await editForm(person, on: req.db)
+        form.action = SiteURL.person(person.id).link
+        form.back = SiteURL.person(person.id).link
+        form.fillOptions()
+        return try await req.render("people/form", title: "修改人员信息", form)
+    }
+
+    /// The form filled with the pending edit, if any, else the data in force.
+    static func editForm(_ person: Person, on db: any Database) async throws -> PersonForm {
+        let pending = try await PersonChange.query(on: db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
             .filter(\.$kind == .edit).first()
         var form = pending?.proposed.map { PersonForm.from($0, id: person.id) } ?? PersonForm.from(person)
         if person.status == .approved {
-            form.pendingNote = "该人员已审批。修改提交后需管理部门重新审批，审批通过前仍以原信息为准。"
+            form.pendingNote = pending == nil ? "该人员已审批。修改提交后需管理部门重新审批，审批通过前仍以原信息为准。"
+                : "已有一项修改待管理部门审批（以下为申请内容）；再次提交将替换该申请。审批通过前仍以原信息为准。"
         }
-        form.fillOptions()
-        return try await req.render("people/form", title: "修改人员信息", form)
+        return form
     }
 
     static func update(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await ownedPerson(req, user)
         var form = PersonForm.read(req)
         form.id = person.id?.uuidString
+        form.action = SiteURL.person(person.id).link
+        form.back = SiteURL.person(person.id).link
         let draft = form.validate(today: CalendarDate.today(now: req.now))
-        if let draft, draft.identity.number != person.idNumber,
-           try await Person.query(on: req.db).filter(\.$idNumber == draft.identity.number).first() != nil {
-            form.errors.add("id_number", "该证件号码已被其他人员登记")
-        }
-        let outcome: PersonOutcome
-        do { outcome = try PersonWorkflow.transition(from: person.status, .edit) } catch {
-            throw Abort(.conflict, reason: error.message)
+        if let draft, draft.identity.type != person.idType || draft.identity.number != person.idNumber,
+           try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) != nil {
+            form.errors.add("id_number", "该\(draft.identity.type.label)号码已被其他人员登记")
         }
         guard form.errors.isEmpty, let draft else {
             form.fillOptions()
             return try await req.render("people/form", title: "修改人员信息", form, status: .unprocessableEntity)
         }
+        let outcome: EditOutcome
+        do {
+            outcome = try await saveEdit(person, draft: draft, requestedBy: "\(user.organizationName) \(user.displayName)",
+                                         organizationID: user.organizationID, actor: req.auditActor(user), now: req.now, on: req.db)
+        } catch let refusal as EditRefusal {
+            throw Abort(.conflict, reason: refusal.message)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            form.errors.add("id_number", "该\(draft.identity.type.label)号码已被其他人员登记")
+            form.fillOptions()
+            return try await req.render("people/form", title: "修改人员信息", form, status: .conflict)
+        }
+        try await req.flash(.success, outcome.message)
+        return req.redirect(.person(person.id))
+    }
+
+    enum EditOutcome {
+        case saved(PersonStatus)
+        case pendingApproval
+
+        var message: String {
+            switch self {
+            case .saved(let status): status == .submitted ? "已保存并提交管理部门审批" : "已保存"
+            case .pendingApproval: "修改已提交，管理部门审批通过前仍以原信息为准"
+            }
+        }
+    }
+
+    struct EditRefusal: Error { let message: String }
+
+    /// An edit by the unit keeping the record or by the person (个人信息维护), as `PersonWorkflow`
+    /// says: a record not yet approved changes in place and (again) waits for approval; an approved
+    /// one keeps its data in force and the edit waits beside it (`PersonChange`). Audited in the
+    /// same transaction.
+    static func saveEdit(_ person: Person, draft: PersonDraft, requestedBy: String, organizationID: UUID?, actor: AuditActor,
+                         now: Date, on db: any Database) async throws -> EditOutcome {
+        let outcome: PersonOutcome
+        do { outcome = try PersonWorkflow.transition(from: person.status, .edit) } catch { throw EditRefusal(message: error.message) }
         let before = person.auditSummary
         switch outcome {
         case .status(let status):
-            try await req.db.transaction { db in
+            try await db.transaction { db in
                 person.apply(draft)
                 person.status = status
                 person.statusReason = nil
                 try await person.save(on: db)
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "person.update", targetType: "person",
-                                       targetID: person.id?.uuidString, summary: "修改前：\(before)\n修改后：\(person.auditSummary)", at: req.now)
+                try await Audit.record(on: db, actor: actor, action: "person.update", targetType: "person",
+                                       targetID: person.id?.uuidString, summary: "修改前：\(before)\n修改后：\(person.auditSummary)", at: now)
             }
-            try await req.flash(.success, status == .submitted ? "已保存并重新提交审批" : "已保存")
+            return .saved(status)
         case .pendingChange:
             let payload = String(decoding: try JSONEncoder().encode(PersonSnapshot(draft)), as: UTF8.self)
-            try await req.db.transaction { db in
+            try await db.transaction { db in
                 let change = try await PersonChange.query(on: db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
                     .filter(\.$kind == .edit).first() ?? PersonChange()
                 change.kind = .edit
                 change.status = .pending
                 change.payload = payload
-                change.requestedBy = "\(user.organizationName) \(user.displayName)"
-                change.requestedByOrganizationID = user.organizationID
+                change.requestedBy = requestedBy
+                change.requestedByOrganizationID = organizationID
                 change.$person.id = try person.requireID()
                 try await change.save(on: db)
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "person.change-request", targetType: "person",
-                                       targetID: person.id?.uuidString, summary: "申请变更：\(PersonSnapshot(draft).name)，待审批", at: req.now)
+                try await Audit.record(on: db, actor: actor, action: "person.change-request", targetType: "person",
+                                       targetID: person.id?.uuidString, summary: "申请变更：\(PersonSnapshot(draft).name)，待审批", at: now)
             }
-            try await req.flash(.success, "变更已提交，管理部门审批通过前仍以原信息为准")
+            return .pendingApproval
         }
-        return req.redirect(.person(person.id))
     }
 
     // MARK: Approval
@@ -429,8 +519,8 @@ enum PersonRoutes {
             try await req.flash(.error, "退回变更请填写原因")
             return req.redirect(.person(person.id))
         }
-        if approve, let proposed = change.proposed, proposed.idNumber != person.idNumber,
-           try await Person.query(on: req.db).filter(\.$idNumber == proposed.idNumber).first() != nil {
+        if approve, let proposed = change.proposed, proposed.idNumber != person.idNumber || proposed.idType != person.idType.rawValue,
+           try await Person.holding(IDDocumentType(rawValue: proposed.idType) ?? person.idType, proposed.idNumber, on: req.db) != nil {
             try await req.flash(.error, "变更后的证件号码已被其他人员登记，请退回")
             return req.redirect(.person(person.id))
         }
@@ -461,6 +551,8 @@ enum PersonRoutes {
                     person.regionCode = employerToSet.regionCode
                 }
                 try await person.save(on: db)
+                // The person's own login keeps the phone in force.
+                try await Account.query(on: db).filter(\.$person.$id == person.requireID()).set(\.$phone, to: person.phone).update()
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: approve ? "person.change-approve" : "person.change-return",
                                    targetType: "person", targetID: person.id?.uuidString,
@@ -499,20 +591,31 @@ enum PersonRoutes {
     // MARK: Transfer requested by the new employer
 
     struct TransferModel: Encodable, Sendable {
+        var idType = IDDocumentType.residentID.rawValue
         var idNumber = ""
         var name = ""
         var errors = FieldErrors()
+        var idTypeOptions: [OrganizationForm.Option] = []
+
+        mutating func fillOptions() {
+            idTypeOptions = IDDocumentType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == idType) }
+        }
     }
 
     static func showTransfer(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        try await req.render("people/transfer", title: "申请调入人员", TransferModel())
+        var model = TransferModel()
+        model.fillOptions()
+        return try await req.render("people/transfer", title: "申请调入人员", model)
     }
 
     static func requestTransfer(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        var model = TransferModel(idNumber: req.field("id_number") ?? "", name: req.field("name") ?? "")
-        let number = TextNormalizationBridge.idNumber(model.idNumber)
-        // Both the number and the name must match, so the form can't be used to probe the registry.
-        let person = try await Person.query(on: req.db).filter(\.$idNumber == number).first()
+        var model = TransferModel(idType: req.field("id_type") ?? IDDocumentType.residentID.rawValue, idNumber: req.field("id_number") ?? "",
+                                  name: req.field("name") ?? "")
+        model.fillOptions()
+        let type = IDDocumentType(rawValue: model.idType) ?? .residentID
+        let number = (try? PersonIdentity(type: type, number: model.idNumber))?.number ?? TextNormalizationBridge.idNumber(model.idNumber)
+        // The document and the name must match, so the form can't be used to probe the registry.
+        let person = try await Person.holding(type, number, on: req.db)
         guard let person, person.name == model.name.trimmingCharacters(in: .whitespaces) else {
             model.errors.add("id_number", "未找到证件号码与姓名相符的已登记人员；新人员请直接录入")
             return try await req.render("people/transfer", title: "申请调入人员", model, status: .unprocessableEntity)
@@ -543,16 +646,51 @@ enum PersonRoutes {
         return req.redirect(.people)
     }
 
-    // MARK: Review queue
+    // MARK: Review queue (人员信息审批, seed 001: 查询、审批、导出)
 
     struct ReviewRow: Encodable, Sendable {
+        let id: String
         let name: String
+        let idType: String
         let idNumber: String
         let employer: String
+        let registeredBy: String
+        let region: String
         let kind: String
         let requestedBy: String
         let at: String
         let href: String
+    }
+
+    struct ReviewFilters: Encodable, Sendable {
+        var name = ""
+        var idNumber = ""
+        var region = ""
+        var registeredBy = ""
+        var from = ""
+        var to = ""
+
+        var pairs: [(String, String?)] {
+            [("name", name.nilIfEmpty), ("id_number", idNumber.nilIfEmpty), ("region", region.nilIfEmpty),
+             ("registered_by", registeredBy.nilIfEmpty), ("from", from.nilIfEmpty), ("to", to.nilIfEmpty)]
+        }
+
+        var auditText: String {
+            let parts = [("姓名", name), ("证件号码", idNumber.isEmpty ? "" : Masking.idNumber(idNumber)),
+                         ("地区", region.isEmpty ? "" : RegionCatalog.shared.fullName(code: region)), ("录入单位", registeredBy),
+                         ("登记日期起", from), ("登记日期止", to)]
+                .filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
+            return parts.isEmpty ? "全部" : parts.joined(separator: "，")
+        }
+
+        /// The page's address with the filters, for the batch form to come back to.
+        var link: String {
+            var components = URLComponents()
+            components.path = SiteURL.peopleReview.path
+            let items = pairs.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+            components.queryItems = items.isEmpty ? nil : items
+            return components.string ?? SiteURL.peopleReview.path
+        }
     }
 
     struct ReviewModel: Encodable, Sendable {
@@ -560,12 +698,67 @@ enum PersonRoutes {
         let pagination: Pagination
         let changes: [ReviewRow]
         let changesPagination: Pagination
+        let filters: ReviewFilters
+        let regionOptions: [OrganizationForm.Option]
+        let exportParts: [OrganizationForm.Option]
+        let decideAction: String
+        let back: String
+    }
+
+    /// "本人" (or 个人注册) for self-registration.
+    static let selfRegisteredWords: Set<String> = ["本人", "本人注册", "个人", "个人注册"]
+
+    /// The new registrations waiting for this authority (its region's), with the page's filters:
+    /// name, ID number, region, the unit that registered them (name or credit code, or 本人), and
+    /// the registration date. The page and its export both read it.
+    static func reviewQuery(_ req: Request, _ user: CurrentUser) async throws -> (QueryBuilder<Person>, ReviewFilters) {
+        var f = ReviewFilters()
+        var query = Person.query(on: req.db).scoped(to: user.scope).filter(\.$status == .submitted)
+        if let name = req.queryText("name") {
+            f.name = name
+            query = query.filter(\.$name ~~ name)
+        }
+        if let number = req.queryText("id_number") {
+            f.idNumber = number
+            query = query.filter(\.$idNumber == TextNormalizationBridge.idNumber(number))
+        }
+        if let region = req.queryText("region"), RegionCatalog.shared.region(code: region) != nil {
+            f.region = region
+            query = query.filter(\.$regionCode =~ Region.scopePrefix(of: region))
+        }
+        if let unit = req.queryText("registered_by") {
+            f.registeredBy = unit
+            if selfRegisteredWords.contains(unit) {
+                query = query.filter(\.$registeredBy.$id == nil)
+            } else {
+                let code = (try? CreditCode.parse(unit))?.value
+                var orgs = Organization.query(on: req.db)
+                orgs = code.map { orgs.filter(\.$creditCode == $0) } ?? orgs.filter(\.$name ~~ unit)
+                query = query.filter(\.$registeredBy.$id ~~ (try await orgs.limit(500).all(\.$id)))
+            }
+        }
+        if let from = try req.queryDate("from", label: "登记日期（起）") {
+            f.from = from.iso
+            query = query.filter(\.$createdAt >= from.startOfDay())
+        }
+        if let to = try req.queryDate("to", label: "登记日期（止）") {
+            f.to = to.iso
+            query = query.filter(\.$createdAt < to.adding(days: 1).startOfDay())
+        }
+        return (query, f)
+    }
+
+    static func organizationNames(_ ids: [UUID?], on db: any Database) async throws -> [UUID: String] {
+        let wanted = Array(Set(ids.compactMap { $0 }))
+        guard !wanted.isEmpty else { return [:] }
+        let orgs = try await Organization.query(on: db).filter(\.$id ~~ wanted).all()
+        return Dictionary(try orgs.map { (try $0.requireID(), $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func review(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let page = try await Person.query(on: req.db).scoped(to: user.scope).filter(\.$status == .submitted)
-            .sort(\.$createdAt).sort(\.$id).page(for: req)
-        let names = try await employerNames(page.items, on: req.db)
+        let (query, filters) = try await reviewQuery(req, user)
+        let page = try await query.sort(\.$createdAt).sort(\.$id).page(for: req)
+        let names = try await organizationNames(page.items.flatMap { [$0.$employer.id, $0.$registeredBy.id] }, on: req.db)
         let changes = try await PersonChange.query(on: req.db).filter(\.$status == .pending)
             .join(Person.self, on: \PersonChange.$person.$id == \Person.$id)
             .scopedByJoinedPerson(user.scope)
@@ -573,19 +766,122 @@ enum PersonRoutes {
         var changeRows: [ReviewRow] = []
         for change in changes.items {
             let person = try change.joined(Person.self)
-            changeRows.append(ReviewRow(name: person.name, idNumber: Masking.idNumber(person.idNumber), employer: "",
-                                        kind: change.kind.label, requestedBy: change.requestedBy,
-                                        at: change.createdAt.map(ChinaTime.format) ?? "", href: SiteURL.person(person.id).link))
+            changeRows.append(ReviewRow(id: try change.requireID().uuidString, name: person.name, idType: person.idType.label,
+                                        idNumber: Masking.idNumber(person.idNumber), employer: "", registeredBy: "",
+                                        region: RegionCatalog.shared.fullName(code: person.regionCode), kind: change.kind.label,
+                                        requestedBy: change.requestedBy, at: change.createdAt.map(ChinaTime.format) ?? "",
+                                        href: SiteURL.person(person.id).link))
+        }
+        let rows = try page.items.map { p in
+            ReviewRow(id: try p.requireID().uuidString, name: p.name, idType: p.idType.label, idNumber: Masking.idNumber(p.idNumber),
+                      employer: p.$employer.id.flatMap { names[$0] } ?? "个人注册",
+                      registeredBy: p.$registeredBy.id.flatMap { names[$0] } ?? "本人注册",
+                      region: RegionCatalog.shared.fullName(code: p.regionCode), kind: "新登记", requestedBy: "",
+                      at: p.createdAt.map(ChinaTime.format) ?? "", href: SiteURL.person(p.id).link)
         }
         return try await req.render("people/review", title: "人员信息审批", ReviewModel(
-            submitted: page.items.map { p in
-                ReviewRow(name: p.name, idNumber: Masking.idNumber(p.idNumber), employer: p.$employer.id.flatMap { names[$0] } ?? "个人注册",
-                          kind: "新登记", requestedBy: "", at: p.createdAt.map(ChinaTime.format) ?? "", href: SiteURL.person(p.id).link)
-            },
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.peopleReview.path, filters: []),
+            submitted: rows,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.peopleReview.path, filters: filters.pairs),
             changes: changeRows,
-            changesPagination: Pagination(metadata: changes.metadata, path: SiteURL.peopleReview.path, filters: [],
-                                          parameter: "changes_page")))
+            changesPagination: Pagination(metadata: changes.metadata, path: SiteURL.peopleReview.path, filters: filters.pairs,
+                                          parameter: "changes_page"),
+            filters: filters,
+            regionOptions: Choices.regions(for: user, selected: filters.region),
+            exportParts: ExportParts.options(path: SiteURL.peopleReviewExport.path, filters: filters.pairs, total: page.metadata.total),
+            decideAction: SiteURL.peopleReviewDecide.link, back: filters.link))
+    }
+
+    /// The filtered queue as .xlsx, 5,000 rows a part; audited with the filters and the count.
+    static func reviewExport(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let part = req.exportPart()
+        let (query, filters) = try await reviewQuery(req, user)
+        let people = try await query.sort(\.$createdAt).sort(\.$id).range(ExportParts.range(part: part)).all()
+        let names = try await organizationNames(people.flatMap { [$0.$employer.id, $0.$registeredBy.id] }, on: req.db)
+        let viewer = exportViewer(user)
+        var fullCount = 0
+        let rows: [[String?]] = people.map { p in
+            let shown = exported(p, for: viewer)
+            if shown.full { fullCount += 1 }
+            return [p.name, p.genderLabel, p.idType.label, shown.idNumber, p.birthDate, shown.phone,
+                    p.$employer.id.flatMap { names[$0] } ?? "个人注册", p.$registeredBy.id.flatMap { names[$0] } ?? "本人注册",
+                    RegionCatalog.shared.fullName(code: p.regionCode), p.createdAt.map(ChinaTime.format)]
+        }
+        let data = try await req.application.threadPool.runIfActive {
+            let writer = XLSXWriter(sheetName: "待审批人员", columns: [
+                XLSXColumn(title: "姓名", width: 12), XLSXColumn(title: "性别", width: 6), XLSXColumn(title: "证件类型", width: 14),
+                XLSXColumn(title: "证件号码", width: 22), XLSXColumn(title: "出生日期", width: 12), XLSXColumn(title: "手机号码", width: 14),
+                XLSXColumn(title: "所在单位", width: 30), XLSXColumn(title: "录入单位", width: 30), XLSXColumn(title: "所在地区", width: 18),
+                XLSXColumn(title: "登记时间", width: 18),
+            ])
+            for row in rows { writer.append(row) }
+            return try writer.finish()
+        }
+        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.review-export", targetType: "person", targetID: nil,
+                               summary: "导出待审批人员第 \(part) 部分：\(rows.count) 条；条件：\(filters.auditText)；\(exposureNote(fullCount, of: rows.count))",
+                               at: req.now)
+        return xlsxResponse(data, fileName: "待审批人员-\(part).xlsx")
+    }
+
+    /// 批量通过 / 批量退回 of the ticked registrations. Each is judged by `PersonWorkflow` first;
+    /// those it refuses (or that aren't in the queue) are named and left alone, the rest are
+    /// written in one transaction with an audit entry each. A record changed by someone else
+    /// in the meantime rolls the whole batch back.
+    static func reviewDecide(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let back = req.field("back").flatMap { $0.hasPrefix(SiteURL.peopleReview.path) ? $0 : nil } ?? SiteURL.peopleReview.link
+        let raw = (try? req.content.get([String].self, at: "ids")) ?? req.field("ids").map { [$0] } ?? []
+        let ids = Array(Set(raw.compactMap(UUID.init(uuidString:))))
+        guard !ids.isEmpty else {
+            try await req.flash(.error, "请先勾选要审批的人员")
+            return req.redirect(to: back)
+        }
+        guard ids.count <= 500 else {
+            try await req.flash(.error, "一次最多审批 500 人")
+            return req.redirect(to: back)
+        }
+        let approve = req.field("decision") != "return"
+        let reason = req.field("reason") ?? ""
+        let event: PersonEvent = approve ? .approve : .returnForCorrection(reason: reason)
+        let found = try await Person.query(on: req.db).scoped(to: user.scope).filter(\.$id ~~ ids).all()
+        var decided: [(Person, PersonStatus)] = []
+        var refused: [String] = []
+        for person in found {
+            do {
+                guard case .status(let next) = try PersonWorkflow.transition(from: person.status, event) else { continue }
+                decided.append((person, next))
+            } catch {
+                if error == .reasonRequired {
+                    try await req.flash(.error, "批量退回须填写退回原因")
+                    return req.redirect(to: back)
+                }
+                refused.append("\(person.name)：\(error.message)")
+            }
+        }
+        let missing = ids.count - found.count
+        if missing > 0 { refused.append("\(missing) 人不在您的审批范围内或已不存在") }
+        let label = approve ? "批量通过" : "批量退回"
+        let chosen = decided
+        do {
+            try await req.db.transaction { db in
+                for (person, next) in chosen {
+                    guard let fresh = try await Person.find(person.requireID(), on: db), fresh.status == person.status else {
+                        throw EditRefusal(message: "「\(person.name)」刚被其他人处理，本次审批未生效，请刷新后重试")
+                    }
+                    let before = fresh.status.label
+                    fresh.status = next
+                    fresh.statusReason = approve ? nil : reason
+                    try await fresh.save(on: db)
+                    try await Audit.record(on: db, actor: req.auditActor(user), action: approve ? "person.approve" : "person.return",
+                                           targetType: "person", targetID: fresh.id?.uuidString,
+                                           summary: "\(label)：\(fresh.name)：\(before) → \(next.label)\(approve ? "" : "；原因：\(reason)")", at: req.now)
+                }
+            }
+        } catch let refusal as EditRefusal {
+            try await req.flash(.error, refusal.message)
+            return req.redirect(to: back)
+        }
+        if !chosen.isEmpty { try await req.flash(.success, "\(label)：已处理 \(chosen.count) 人") }
+        if !refused.isEmpty { try await req.flash(.error, "以下人员未处理——" + refused.prefix(20).joined(separator: "；")) }
+        return req.redirect(to: back)
     }
 }
 

@@ -4,14 +4,19 @@ import SafeCertCore
 import Vapor
 
 /// 个人注册 and 个人信息维护 (seed 002 2.1): an individual registers with ID number, name, phone
-/// and an SMS code, then logs in with the ID number and keeps their own contact data.
+/// and an SMS code, then logs in with the ID number and keeps their own data and photo (2.1.6:
+/// "每个考生登录到系统，可以对本人的相关信息进行维护修改"). The document itself stays as registered;
+/// an edit of an approved record waits for the authority like an enterprise's (seed 003:
+/// "已审核的学员不可修改" directly).
 enum SelfServiceRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.publicPage(.register, use: showRegister)
         routes.publicAction(.registerSMS, use: sendCode)
         routes.publicAction(.register, use: registerPerson)
         routes.page(.me, .manageOwnProfile, use: me)
-        routes.action(.me, .manageOwnProfile, use: updateContact)
+        routes.page(.meEdit, .manageOwnProfile, use: editOwn)
+        routes.action(.me, .manageOwnProfile, use: updateOwn)
+        routes.action(.mePhoto, .manageOwnProfile, maxBody: "3mb", use: uploadOwnPhoto)
     }
 
     struct RegisterModel: Encodable, Sendable {
@@ -99,7 +104,7 @@ enum SelfServiceRoutes {
             model.errors.add("password", problem)
         }
         if password != confirm { model.errors.add("confirm", "两次输入的密码不一致") }
-        if let draft, try await Person.query(on: req.db).filter(\.$idNumber == draft.identity.number).first() != nil {
+        if let draft, try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) != nil {
             model.errors.add("id_number", "该证件号码已登记。如需登录账号，请联系所在单位或管理部门；忘记密码请联系管理部门重置。")
         }
         guard model.errors.isEmpty, let draft else {
@@ -126,22 +131,32 @@ enum SelfServiceRoutes {
     struct MeModel: Encodable, Sendable {
         let fields: [PersonRoutes.ComparedField]
         let status: String
+        let statusKey: String
         let statusReason: String?
         let employer: String
         let photo: String?
-        var phone: String
-        var errors = FieldErrors()
+        let pendingComparison: [PersonRoutes.ComparedField]
+        let canEdit: Bool
+        let editHref: String
+        let photoAction: String
     }
 
     static func ownPerson(_ req: Request, _ user: CurrentUser) async throws -> Person {
-        guard let id = user.personID, let person = try await Person.find(id, on: req.db) else { throw Abort(.notFound) }
+        guard case .person(let id) = user.scope, let person = try await Person.find(id, in: user.scope, on: req.db) else {
+            throw Abort(.notFound)
+        }
         return person
     }
 
     static func meModel(_ person: Person, on db: any Database) async throws -> MeModel {
-        MeModel(fields: PersonSnapshot.comparison(person.snapshot, person.snapshot), status: person.status.label,
-                statusReason: person.statusReason, employer: try await person.$employer.get(on: db)?.name ?? "（未关联单位）",
-                photo: person.hasPhoto ? SiteURL.personPhoto(person.id).link : nil, phone: person.phone)
+        let pending = try await PersonChange.query(on: db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
+            .filter(\.$kind == .edit).first()
+        return MeModel(fields: PersonSnapshot.comparison(person.snapshot, person.snapshot), status: person.status.label,
+                       statusKey: person.status.rawValue, statusReason: person.statusReason,
+                       employer: try await person.$employer.get(on: db)?.name ?? "个人注册",
+                       photo: person.hasPhoto ? SiteURL.personPhoto(person.id).link : nil,
+                       pendingComparison: pending?.proposed.map { PersonSnapshot.comparison(person.snapshot, $0).filter(\.changed) } ?? [],
+                       canEdit: person.status != .cancelled, editHref: SiteURL.meEdit.link, photoAction: SiteURL.mePhoto.link)
     }
 
     static func me(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -149,28 +164,74 @@ enum SelfServiceRoutes {
         return try await req.render("people/me", title: "个人信息", try await meModel(person, on: req.db))
     }
 
-    /// Contact data is the person's own (seed 002 2.1.6): it changes without approval.
-    static func updateContact(_ req: Request, _ user: CurrentUser) async throws -> Response {
+    /// The person form for the person: everything but the document, which stays as registered.
+    static func ownForm(_ person: Person, on db: any Database) async throws -> PersonForm {
+        var form = try await PersonRoutes.editForm(person, on: db)
+        form.id = nil
+        form.documentLocked = true
+        form.action = SiteURL.me.link
+        form.back = SiteURL.me.link
+        form.idType = person.idType.rawValue
+        form.idNumber = Masking.idNumber(person.idNumber)
+        return form
+    }
+
+    static func editOwn(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await ownPerson(req, user)
-        var model = try await meModel(person, on: req.db)
-        model.phone = req.field("phone") ?? ""
-        let phone: PhoneNumber
-        do { phone = try PhoneNumber(model.phone) } catch {
-            model.errors.add("phone", error.message)
-            return try await req.render("people/me", title: "个人信息", model, status: .unprocessableEntity)
+        var form = try await ownForm(person, on: req.db)
+        form.fillOptions()
+        return try await req.render("people/form", title: "修改个人信息", form)
+    }
+
+    /// 个人信息维护: the form as the unit's, judged the same way, saved by the same workflow.
+    static func updateOwn(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await ownPerson(req, user)
+        var form = PersonForm.read(req)
+        // The document is the person's registration: never taken from the request.
+        form.idType = person.idType.rawValue
+        form.idNumber = person.idNumber
+        if person.idType.derivesGenderAndBirthDate {
+            form.gender = ""
+            form.birthDate = ""
         }
-        let before = Masking.phone(person.phone)
-        try await req.db.transaction { db in
-            person.phone = phone.value
-            try await person.save(on: db)
-            if let account = try await Account.find(user.accountID, on: db) {
-                account.phone = phone.value
-                try await account.save(on: db)
-            }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "person.contact", targetType: "person",
-                                   targetID: person.id?.uuidString, summary: "本人修改手机号：\(before) → \(phone.masked)", at: req.now)
+        form.employerCreditCode = ""
+        let draft = form.validate(today: CalendarDate.today(now: req.now))
+        form.documentLocked = true
+        form.action = SiteURL.me.link
+        form.back = SiteURL.me.link
+        form.idNumber = Masking.idNumber(person.idNumber)
+        guard form.errors.isEmpty, let draft else {
+            form.fillOptions()
+            return try await req.render("people/form", title: "修改个人信息", form, status: .unprocessableEntity)
         }
-        try await req.flash(.success, "联系方式已保存")
+        let outcome: PersonRoutes.EditOutcome
+        do {
+            outcome = try await PersonRoutes.saveEdit(person, draft: draft, requestedBy: "本人 \(user.displayName)", organizationID: nil,
+                                                      actor: req.auditActor(user), now: req.now, on: req.db)
+        } catch let refusal as PersonRoutes.EditRefusal {
+            throw Abort(.conflict, reason: refusal.message)
+        }
+        // A record not yet approved changes at once: the login's phone follows.
+        if case .saved = outcome {
+            try await Account.query(on: req.db).filter(\.$id == user.accountID).set(\.$phone, to: person.phone).update()
+        }
+        try await req.flash(.success, outcome.message)
+        return req.redirect(.me)
+    }
+
+    /// 上传一寸照片 by the person: checked like every photo, audited.
+    static func uploadOwnPhoto(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let person = try await ownPerson(req, user)
+        guard person.status != .cancelled else { throw Abort(.conflict, reason: "人员已注销，不能上传照片") }
+        guard let file = try? req.content.get(File.self, at: "photo"), file.data.readableBytes > 0 else {
+            try await req.flash(.error, "照片：请选择要上传的照片文件")
+            return req.redirect(.me)
+        }
+        switch try await PersonPhotoRoutes.store(Data(file.data.readableBytesView), for: person, on: req.db, threadPool: req.application.threadPool,
+                                                 audit: .init(actor: req.auditActor(user), note: "本人", at: req.now)) {
+        case .failure(let error): try await req.flash(.error, "照片：" + error.message)
+        case .success: try await req.flash(.success, "照片已上传")
+        }
         return req.redirect(.me)
     }
 }

@@ -170,10 +170,11 @@ enum EnrolmentRoutes {
     /// with the message, as a 422 instead of a bare error page. From an enrolment's own page the
     /// message goes back to that page.
     static func reshowList(_ req: Request, _ user: CurrentUser, ticked: [UUID], error: String) async throws -> Response {
-        let back = URI(string: backLink(req))
+        let link = req.field("back").flatMap { LocalRedirect.validated($0, routes: req.application.routes.all) } ?? SiteURL.enrolments.link
+        let back = URI(string: link)
         guard back.path == SiteURL.enrolments.path else {
             try await req.flash(.error, error)
-            return req.redirect(to: backLink(req), redirectType: .normal)
+            return req.redirect(to: link, redirectType: .normal)
         }
         req.url = back
         return try await renderList(req, user, ticked: Set(ticked), reason: reason(req), error: error, status: .unprocessableEntity)
@@ -376,7 +377,7 @@ enum EnrolmentRoutes {
         let missing = decision == "refuse" && reason.isEmpty ? "不予确认须填写原因" : nil
         return try await bulk(req, user, label: decision == "refuse" ? "不予确认" : "确认报名", refusal: missing) { e, _, db in
             // The home authority only: the person's region, wherever the class is held.
-            guard user.scope.includes(regionCode: e.regionCode) else { return "不属于本辖区人员，应由其所在省的管理部门确认" }
+            guard user.scope.includes(regionCode: e.regionCode) else { return EnrolmentCheck.outsideHomeRegion(personRegion: e.regionCode) }
             let event: EnrolmentEvent = decision == "refuse" ? .refuse(reason: reason) : .confirm
             return try await EnrolmentService.apply(event, to: e, actor: .authority, user: user, req: req, on: db)
         }
