@@ -20,5 +20,6 @@ enum SafeCertMigrations {
         CreateExamRoom(),
         CreateExamPlan(),
         CreateExamDay(),
+        CreateThrottleEvent(),
     ]
 }

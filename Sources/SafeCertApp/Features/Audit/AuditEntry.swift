@@ -129,5 +129,8 @@ enum Audit {
         "person.change-return": "变更退回", "person.change-unit": "变更单位", "person.transfer-request": "申请调入",
         "person.import": "批量导入", "person.photo": "上传照片", "person.photo-batch": "批量上传照片",
         "person.self-register": "个人注册", "person.contact": "修改联系方式", "organization.delete": "注销单位",
+        "audit.view": "查看审计日志", "login.address-throttled": "地址暂停登录",
+        "admin.create": "创建管理员账号", "admin.reset-password": "重置管理员密码", "admin.unlock": "解除管理员锁定",
+        "admin.disable": "停用管理员账号", "admin.enable": "启用管理员账号",
     ]
 }

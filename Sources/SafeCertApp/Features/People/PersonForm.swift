@@ -22,6 +22,8 @@ struct PersonForm: Encodable, Sendable {
     /// Training institutions register people for any enterprise and must name it.
     var asksEmployer = false
     var pendingNote: String?
+    /// Offered beside an ID number registered outside the user's scope (申请调入).
+    var transferHref: String?
 
     static let fieldForColumn: [String: String] = [
         "姓名": "name", "证件类型": "id_type", "证件号码": "id_number", "手机号码": "phone", "民族": "ethnic_group",

@@ -178,7 +178,13 @@ enum PersonRoutes {
             case .failure(let reason): form.errors.add("employer_credit_code", reason)
             }
             if let existing = try await Person.query(on: req.db).filter(\.$idNumber == draft.identity.number).with(\.$employer).first() {
-                form.errors.add("id_number", "该证件号码已登记：\(existing.name)，\(existing.employer?.name ?? "个人注册")，\(existing.status.label)。一人只能登记一次；如已调入本单位，请使用“申请调入”。")
+                // Where the person stands is told only inside the user's own scope.
+                let inScope = try await Person.find(existing.requireID(), in: user.scope, on: req.db) != nil
+                let mayTransfer = !inScope && user.may(.requestPersonTransfer)
+                form.errors.add("id_number", ExistingPersonNotice.forForm(
+                    .init(name: existing.name, employer: existing.employer?.name, status: existing.status, inScope: inScope),
+                    mayRequestTransfer: mayTransfer))
+                if mayTransfer { form.transferHref = SiteURL.peopleTransfer.path }
             }
         }
         guard form.errors.isEmpty, let draft, let employer else {
