@@ -56,6 +56,7 @@ extension Application {
     func registerCommands() {
         asyncCommands.use(SeedCommand(), as: "seed")
         asyncCommands.use(TOTPCommand(), as: "totp")
+        asyncCommands.use(AdminCommand(), as: "admin")
         asyncCommands.use(PermissionsCommand(), as: "permissions")
         asyncCommands.use(BenchCommand(), as: "bench")
         asyncCommands.use(RouteTableCommand(), as: "route-table")

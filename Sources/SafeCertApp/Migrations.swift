@@ -25,5 +25,6 @@ enum SafeCertMigrations {
         AddAuditChain(),
         AddImportJobSubject(),
         AddPersonIdentityKey(),
+        CreateThrottleEvent(),
     ]
 }

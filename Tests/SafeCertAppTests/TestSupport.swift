@@ -34,7 +34,7 @@ struct TestApp {
     var db: any Database { app.db }
     var isPostgres: Bool { (app.db as? any SQLDatabase)?.dialect.name == "postgresql" }
 
-    func client() -> WebClient { WebClient(test: self) }
+    func client(at address: String? = nil) -> WebClient { WebClient(test: self, address: address) }
 
     /// Logged in as a demo account (second step done where the role needs it).
     func loggedIn(_ username: String, password: String = DemoSeed.password) async throws -> WebClient {
@@ -105,8 +105,14 @@ final class WebClient {
     private(set) var cookie: String?
     private(set) var csrf: String?
     private(set) var lastBody = ""
+    /// The client's address as a trusted proxy reports it. In-memory requests have no peer
+    /// (`clientIP` is "-"), so tests that vary the address run with `trustedProxies = ["-"]`.
+    var address: String?
 
-    init(test: TestApp) { self.test = test }
+    init(test: TestApp, address: String? = nil) {
+        self.test = test
+        self.address = address
+    }
 
     @discardableResult
     func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
@@ -132,6 +138,7 @@ final class WebClient {
             let own = headers.first(name: .cookie).map { "; " + $0 } ?? ""
             headers.replaceOrAdd(name: .cookie, value: "\(WebSessionMiddleware.cookieName)=\(cookie)" + own)
         }
+        if let address { headers.replaceOrAdd(name: .xForwardedFor, value: address) }
         let request = TestingHTTPRequest(method: method, url: URI(path: path), headers: headers,
                                          body: body ?? ByteBufferAllocator().buffer(capacity: 0))
         let response = try await test.app.testing().performTest(request: request)
@@ -180,11 +187,11 @@ final class WebClient {
 
     /// The second step: asks for the SMS code and answers with it and the current TOTP code.
     @discardableResult
-    func submitSecondFactor(totp code: String? = nil) async throws -> TestingHTTPResponse {
+    func submitSecondFactor(totp code: String? = nil, secret: String = DemoSeed.totpSecret) async throws -> TestingHTTPResponse {
         try await post("/login/sms")
         try await get("/login/verify")
         let sms = try #require(test.sms.lastCode())
-        let totp = code ?? TOTP(base32: DemoSeed.totpSecret)!.code(at: test.clock.now())
+        let totp = try code ?? #require(TOTP(base32: secret)).code(at: test.clock.now())
         return try await post("/login/verify", ["totp": totp, "sms": sms])
     }
 

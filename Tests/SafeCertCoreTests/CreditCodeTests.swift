@@ -93,3 +93,34 @@ struct CreditCodeTests {
         #expect(try JSONDecoder().decode([CreditCode].self, from: data) == codes)
     }
 }
+
+@Suite("信用代码校验位确认")
+struct CreditCodeConfirmationTests {
+    static func failingCheck() throws -> CreditCode {
+        var characters = Array(CreditCode.generate(region: "220100", serial: 4242).value)
+        characters[17] = characters[17] == "0" ? "1" : "0"
+        return try CreditCode.parse(String(characters))
+    }
+
+    @Test("a failing check character is saved only once confirmed")
+    func failingCheckNeedsConfirmation() throws {
+        let code = try Self.failingCheck()
+        #expect(!code.checkCharacterValid)
+        #expect(code.needsConfirmation(confirmed: false))
+        #expect(!code.needsConfirmation(confirmed: true))
+    }
+
+    @Test("a valid code and the code already on file are never asked about")
+    func noQuestionWhenNotNeeded() throws {
+        #expect(!CreditCode.generate(region: "220100", serial: 1).needsConfirmation(confirmed: false))
+        let code = try Self.failingCheck()
+        #expect(!code.needsConfirmation(confirmed: false, onFile: code.value))
+        #expect(code.needsConfirmation(confirmed: false, onFile: "91220100000000000X"))
+    }
+
+    @Test("format errors stay hard errors")
+    func formatErrors() {
+        #expect(throws: CreditCodeError.wrongLength(17)) { try CreditCode.parse("91220100000000000") }
+        #expect(throws: CreditCodeError.invalidCharacter("I")) { try CreditCode.parse("9122010000000000I0") }
+    }
+}

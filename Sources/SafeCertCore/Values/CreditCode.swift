@@ -5,7 +5,8 @@ import Foundation
 /// code, check character.
 ///
 /// Some codes issued during the early pilots fail the check yet are legally valid, so a wrong
-/// check character is reported through `checkCharacterValid` / `warning` instead of being refused.
+/// check character is reported through `checkCharacterValid` / `warning` instead of being
+/// refused, and saved only once confirmed (`needsConfirmation`).
 public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
     public let value: String
     public let checkCharacterValid: Bool
@@ -32,6 +33,16 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
             return nil
         }
         return "统一社会信用代码校验位不符（应为 \(expected)），请核对"
+    }
+
+    /// The request shown when a code with a failing check character is about to be saved.
+    public static let confirmationRequest = "统一社会信用代码校验位不正确，请核对；确认无误请勾选“确认保存”后再次提交"
+
+    /// Whether saving this code must wait for the user's confirmation: a failing check
+    /// character (legal for early pilot codes, but usually a typo) is saved only once the user
+    /// confirms it; the code already on file is not asked about again.
+    public func needsConfirmation(confirmed: Bool, onFile: String? = nil) -> Bool {
+        !checkCharacterValid && !confirmed && value != onFile
     }
 
     /// 登记管理部门代码, e.g. "9" for market regulation (工商).

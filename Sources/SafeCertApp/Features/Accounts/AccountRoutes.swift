@@ -4,7 +4,8 @@ import SafeCertCore
 import Vapor
 
 /// 用户管理: authorities and the system admin issue accounts for organisations below them,
-/// disable (never delete) them and reset passwords; the security admin unlocks. All audited.
+/// disable (never delete) them and reset passwords; the security admin unlocks. Admin accounts
+/// are out of reach here (`AccountPolicy`; they come from `safecert admin`). All audited.
 enum AccountRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.accounts, .viewAccounts, use: list)
@@ -65,7 +66,7 @@ enum AccountRoutes {
                 organization: org.name, organizationHref: SiteURL.organization(org.id).link,
                 phone: Masking.phone(account.phone), status: account.status.label, active: account.status == .active,
                 locked: LoginPolicy.standard.isLocked(lockedUntil: account.lockedUntil, now: now),
-                manageable: mayManage(user, account: account, organization: org),
+                manageable: heldActions(user).contains { mayManage(user, $0, account: account, organization: org) },
                 disableHref: SiteURL.accountDisable(account.id).link, enableHref: SiteURL.accountEnable(account.id).link,
                 resetHref: SiteURL.accountResetPassword(account.id).link, unlockHref: SiteURL.accountUnlock(account.id).link)
         }
@@ -97,9 +98,13 @@ enum AccountRoutes {
     private static func issuableOrganization(_ req: Request, _ user: CurrentUser, id: String?) async throws -> Organization? {
         guard let id, let uuid = UUID(uuidString: id),
               let org = try await Organization.find(uuid, in: user.scope, on: req.db),
-              OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init(org.kind, org.authorityLevel))
+              !issuableRoles(user, org).isEmpty
         else { return nil }
         return org
+    }
+
+    static func issuableRoles(_ user: CurrentUser, _ org: Organization) -> [Role] {
+        AccountPolicy.issuableRoles(by: user.role, for: .init(org.kind, org.authorityLevel))
     }
 
     static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -107,8 +112,7 @@ enum AccountRoutes {
         if let org = try await issuableOrganization(req, user, id: req.queryText("organization")) {
             model.organizationID = try org.requireID().uuidString
             model.organizationName = org.name
-            let roles = Role.roles(for: org.kind, level: org.authorityLevel)
-            model.roleOptions = roles.map { .init(value: $0.rawValue, label: $0.label, selected: false) }
+            model.roleOptions = issuableRoles(user, org).map { .init(value: $0.rawValue, label: $0.label, selected: false) }
             return try await req.render("accounts/form", title: "添加用户", model)
         }
         // Choose the organisation first: those in scope whose kind the user may issue for.
@@ -119,7 +123,7 @@ enum AccountRoutes {
         let page = try await query.sort(\.$name).page(for: req)
         let catalog = RegionCatalog.shared
         model.candidates = try page.items
-            .filter { OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init($0.kind, $0.authorityLevel)) }
+            .filter { !issuableRoles(user, $0).isEmpty }
             .map { org in
                 let id = try org.requireID().uuidString
                 return OrganizationRoutes.Row(id: id, name: org.name, kind: org.kindLabel,
@@ -143,7 +147,7 @@ enum AccountRoutes {
 
     static func create(_ req: Request, _ user: CurrentUser) async throws -> Response {
         guard let org = try await issuableOrganization(req, user, id: req.field("organization_id")) else { throw Abort(.notFound) }
-        let roles = Role.roles(for: org.kind, level: org.authorityLevel)
+        let roles = issuableRoles(user, org)
         var model = FormModel(organizationID: try org.requireID().uuidString, organizationName: org.name,
                               username: req.field("username") ?? "", displayName: req.field("display_name") ?? "",
                               phone: req.field("phone") ?? "", role: req.field("role") ?? "")
@@ -184,24 +188,36 @@ enum AccountRoutes {
     }
 
     /// The account if it is inside the scope; never one's own (no self-lockout).
-    private static func scopedAccount(_ req: Request, _ user: CurrentUser) async throws -> Account {
+    private static func scopedAccount(_ req: Request, _ user: CurrentUser, for action: AccountAction) async throws -> Account {
         let id = try req.idParameter()
         guard id != user.accountID,
               let account = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$id == id).first()
         else { throw Abort(.notFound) }
-        guard mayManage(user, account: account, organization: try account.joined(Organization.self)) else { throw Abort(.forbidden) }
+        guard mayManage(user, action, account: account, organization: try account.joined(Organization.self)) else {
+            throw Abort(.forbidden, reason: account.role.isPlatformAdmin
+                ? "管理员账号只能在安装时由 safecert admin 命令创建和维护" : "无权管理该用户")
+        }
         return account
     }
 
-    /// Only accounts one could issue are managed (a province can't disable the national centre),
-    /// and never one's own; the security admin unlocks any.
-    static func mayManage(_ user: CurrentUser, account: Account, organization org: Organization) -> Bool {
-        guard account.id != user.accountID else { return false }
-        return user.role == .securityAdmin || OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init(org.kind, org.authorityLevel))
+    /// The rule of `AccountPolicy`: only accounts one could issue (a province can't disable the
+    /// national centre), never one's own, never an admin's; the security admin unlocks.
+    static func mayManage(_ user: CurrentUser, _ action: AccountAction, account: Account, organization org: Organization) -> Bool {
+        AccountPolicy.mayAct(action, actor: user.role, onOwnAccount: account.id == user.accountID, target: account.role,
+                             organization: .init(org.kind, org.authorityLevel))
+    }
+
+    /// The account actions this user's role holds.
+    static func heldActions(_ user: CurrentUser) -> [AccountAction] {
+        var actions: [AccountAction] = []
+        if user.may(.disableAccounts) { actions += [.disable, .enable] }
+        if user.may(.resetPasswords) { actions.append(.resetPassword) }
+        if user.may(.unlockAccounts) { actions.append(.unlock) }
+        return actions
     }
 
     static func setStatus(_ req: Request, _ user: CurrentUser, _ status: AccountStatus) async throws -> Response {
-        let account = try await scopedAccount(req, user)
+        let account = try await scopedAccount(req, user, for: status == .disabled ? .disable : .enable)
         try await req.db.transaction { db in
             account.status = status
             try await account.save(on: db)
@@ -216,7 +232,7 @@ enum AccountRoutes {
     }
 
     static func resetPassword(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let account = try await scopedAccount(req, user)
+        let account = try await scopedAccount(req, user, for: .resetPassword)
         let organizationName = try account.joined(Organization.self).name
         var rng = SystemRandomNumberGenerator()
         let temporary = PasswordPolicy.generateTemporary(using: &rng)
@@ -233,6 +249,7 @@ enum AccountRoutes {
             }
             try await account.save(on: db)
             try await WebSession.query(on: db).filter(\.$accountID == account.requireID()).delete()
+            try await Throttle.clear(.login, subject: account.requireID().uuidString, on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "account.reset-password", targetType: "account",
                                    targetID: account.id?.uuidString, summary: "重置密码\(totp == nil ? "" : "并重新生成动态口令")：\(account.username)", at: req.now)
         }
@@ -243,11 +260,12 @@ enum AccountRoutes {
     }
 
     static func unlock(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let account = try await scopedAccount(req, user)
+        let account = try await scopedAccount(req, user, for: .unlock)
         try await req.db.transaction { db in
             account.failedAttempts = 0
             account.lockedUntil = nil
             try await account.save(on: db)
+            try await Throttle.clear(.login, subject: account.requireID().uuidString, on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "account.unlock", targetType: "account",
                                    targetID: account.id?.uuidString, summary: "解除锁定：\(account.username)", at: req.now)
         }

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import SafeCertCore
 import SafeCertDocuments
+import Synchronization
 import Vapor
 
 /// Login with password and image captcha (seed 002), the second step with dynamic and SMS codes
@@ -75,70 +76,120 @@ enum LoginRoutes {
             return try await renderLogin(req, username: username, error: "请输入用户名和密码", status: .unprocessableEntity)
         }
 
-        let now = req.now
-        guard let account = try await Account.query(on: req.db).filter(\.$username == username).with(\.$organization).first() else {
-            // Spend the same time as a real check so the answer doesn't tell which names exist.
-            _ = try? await req.password.async.verify(password, created: dummyHash)
-            try await Audit.record(on: req.db, actor: .init(accountID: nil, name: username, organizationID: nil, organizationName: "-", ip: req.clientIP),
-                                   action: "login.failure", targetType: "account", targetID: nil, summary: "用户名不存在", at: now)
-            return try await renderLogin(req, username: username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
+        let account = try await findAccount(username, on: req.db)
+        // Unknown names are counted like accounts, so a bar tells nobody which names exist.
+        let attempt = try await countAttempt(req, subject: account?.id?.uuidString ?? "name:" + Tokens.sha256(username))
+        let actor = account.map { auditActor(req, $0) }
+            ?? AuditActor(accountID: nil, name: username, organizationID: nil, organizationName: "-", ip: req.clientIP)
+        let failed = { () async throws -> Response in
+            try await renderLogin(req, username: username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
         }
-        let actor = AuditActor(accountID: account.id, name: "\(account.displayName)（\(account.username)）",
-                               organizationID: account.$organization.id, organizationName: account.organization?.name ?? "-", ip: req.clientIP)
-        if LoginPolicy.standard.isLocked(lockedUntil: account.lockedUntil, now: now) {
-            return try await renderLogin(req, username: username, error: LoginPolicy.lockedMessage, status: .tooManyRequests)
+        switch LoginPolicy.standard.gate(failuresHere: attempt.bySubject, failuresFromAddress: attempt.byAddress) {
+        case .addressThrottled:
+            try await Audit.record(on: req.db, actor: actor, action: "login.failure", targetType: "account", targetID: account?.id?.uuidString,
+                                   summary: "本地址登录失败次数过多，未核对密码", at: req.now)
+            return try await renderLogin(req, username: username, error: LoginPolicy.addressThrottledMessage, status: .tooManyRequests)
+        case .lockedHere:
+            // Spend the time of a real check: a barred account answers like a wrong password.
+            await spendCheckTime(req, password)
+            try await Audit.record(on: req.db, actor: actor, action: "login.failure", targetType: "account", targetID: account?.id?.uuidString,
+                                   summary: "该账号在本地址已锁定，未核对密码", at: req.now)
+            return try await failed()
+        case .open:
+            break
+        }
+        guard let account else {
+            await spendCheckTime(req, password)
+            try await recordFailure(req, account: nil, actor: actor, attempt: attempt, reason: "用户名不存在")
+            return try await failed()
         }
         let passwordMatches = (try? await req.password.async.verify(password, created: account.passwordHash)) ?? false
         guard passwordMatches, account.status == .active else {
-            let locked = try await recordFailure(req, account: account, actor: actor, reason: passwordMatches ? "账号已停用" : "密码错误")
-            return try await renderLogin(req, username: username, error: locked ? LoginPolicy.lockedMessage : LoginPolicy.genericFailureMessage,
-                                         status: locked ? .tooManyRequests : .unauthorized)
+            try await recordFailure(req, account: account, actor: actor, attempt: attempt, reason: passwordMatches ? "账号已停用" : "密码错误")
+            return try await failed()
         }
         if account.role.requiresSecondFactor {
+            // Failures here are cleared only once the second step succeeds too.
+            try await Throttle.withdraw(attempt.id, on: req.db)
             try await req.startSession(stage: .secondFactor, accountID: account.id)
             return req.redirect(.loginVerify)
         }
         return try await completeLogin(req, account: account, actor: actor)
     }
 
-    /// Counts a failure; returns whether this one locked the account.
-    private static func recordFailure(_ req: Request, account: Account, actor: AuditActor, reason: String) async throws -> Bool {
+    /// The account a login name names: a username (an individual's is the ID number) or an
+    /// enterprise's unified social credit code (seed 002), which stands for the enterprise's
+    /// first active account.
+    static func findAccount(_ name: String, on db: any Database) async throws -> Account? {
+        if let account = try await Account.query(on: db).filter(\.$username == name).with(\.$organization).first() {
+            return account
+        }
+        guard let code = try? CreditCode.parse(name),
+              let enterprise = try await Organization.query(on: db).filter(\.$creditCode == code.value)
+                  .filter(\.$kind == .enterprise).filter(\.$deleted == false).first()
+        else { return nil }
+        return try await Account.query(on: db).filter(\.$organization.$id == enterprise.requireID())
+            .filter(\.$role == .enterprise).filter(\.$status == .active)
+            .sort(\.$createdAt).sort(\.$username).with(\.$organization).first()
+    }
+
+    private static func auditActor(_ req: Request, _ account: Account) -> AuditActor {
+        AuditActor(accountID: account.id, name: "\(account.displayName)（\(account.username)）",
+                   organizationID: account.$organization.id, organizationName: account.organization?.name ?? "-", ip: req.clientIP)
+    }
+
+    /// Records this attempt against the account (or typed name) at this address and against
+    /// the address, before it is judged.
+    private static func countAttempt(_ req: Request, subject: String) async throws -> Throttle.Counted {
+        let since = req.now.addingTimeInterval(-LoginPolicy.standard.lockDuration)
+        return try await Throttle.record(.login, subject: subject, address: req.clientIP, at: req.now,
+                                         subjectSince: since, addressSince: since, sameAddress: true, on: req.db)
+    }
+
+    /// Audits a failure already counted; notes when it is the one that bars the account here or
+    /// the address. Returns whether the account is now barred here.
+    @discardableResult
+    private static func recordFailure(_ req: Request, account: Account?, actor: AuditActor, attempt: Throttle.Counted,
+                                      reason: String) async throws -> Bool {
         let now = req.now
+        let policy = LoginPolicy.standard
+        let address = req.clientIP
+        let locks = policy.failureLocks(failuresHere: attempt.bySubject + 1)
         return try await req.db.transaction { db in
-            let outcome = LoginPolicy.standard.afterFailure(previousFailures: account.failedAttempts, now: now)
-            switch outcome {
-            case .stillOpen(let failures):
-                account.failedAttempts = failures
-            case .locked(let until):
-                account.failedAttempts = 0
-                account.lockedUntil = until
-            }
-            try await account.save(on: db)
             try await Audit.record(on: db, actor: actor, action: "login.failure", targetType: "account",
-                                   targetID: account.id?.uuidString, summary: reason, at: now)
-            if case .locked = outcome {
-                try await Audit.record(on: db, actor: actor, action: "login.locked", targetType: "account",
-                                       targetID: account.id?.uuidString, summary: "连续 \(LoginPolicy.standard.maxFailures) 次失败，锁定 15 分钟", at: now)
-                return true
+                                   targetID: account?.id?.uuidString, summary: reason, at: now)
+            if locks {
+                if let account {
+                    account.lockedUntil = now.addingTimeInterval(policy.lockDuration)
+                    try await account.save(on: db)
+                }
+                try await Audit.record(on: db, actor: actor, action: "login.locked", targetType: "account", targetID: account?.id?.uuidString,
+                                       summary: "在地址 \(address) 连续 \(policy.maxFailures) 次失败，该账号在此地址锁定 \(Int(policy.lockDuration / 60)) 分钟（其他地址不受影响）",
+                                       at: now)
             }
-            return false
+            if policy.failureThrottlesAddress(failuresFromAddress: attempt.byAddress + 1) {
+                try await Audit.record(on: db, actor: actor, action: "login.address-throttled", targetType: "address", targetID: address,
+                                       summary: "地址 \(address) \(Int(policy.lockDuration / 60)) 分钟内登录失败 \(policy.maxFailuresPerAddress) 次，暂停该地址登录", at: now)
+            }
+            return locks
         }
     }
 
     private static func completeLogin(_ req: Request, account: Account, actor: AuditActor, totpStep: UInt64? = nil) async throws -> Response {
         let now = req.now
+        let accountID = try account.requireID()
         try await req.db.transaction { db in
-            account.failedAttempts = 0
-            account.lockedUntil = nil
             account.previousLoginAt = account.lastLoginAt
             account.lastLoginAt = now
             if let totpStep { account.totpLastStep = Int64(totpStep) }
             try await account.save(on: db)
+            try await Throttle.clear(.login, subject: accountID.uuidString, address: req.clientIP, on: db)
             try await Audit.record(on: db, actor: actor, action: "login.success", targetType: "account",
-                                   targetID: account.id?.uuidString, summary: totpStep == nil ? "密码登录" : "密码 + 动态码 + 短信验证码", at: now)
+                                   targetID: accountID.uuidString, summary: totpStep == nil ? "密码登录" : "密码 + 动态码 + 短信验证码", at: now)
             try await WebSession.query(on: db).filter(\.$lastSeenAt < now.addingTimeInterval(-LoginPolicy.standard.idleTimeout)).delete()
+            try await Throttle.prune(before: now.addingTimeInterval(-86_400), on: db)
         }
-        try await req.startSession(stage: .authenticated, accountID: account.id)
+        try await req.startSession(stage: .authenticated, accountID: accountID)
         return account.mustChangePassword ? req.redirect(.password) : req.redirect(.home)
     }
 
@@ -168,18 +219,17 @@ enum LoginRoutes {
         }
         var rng = SystemRandomNumberGenerator()
         let code = String(format: "%06d", Int.random(in: 0...999_999, using: &rng))
-        session.smsCodeHash = Tokens.sha256(code)
-        session.smsSentAt = now
         do {
-        try await req.db.transaction { db in
-            try await session.save(on: db)
-            try await VerificationSMS.send(to: account.phone, text: "【SafeCert】您的登录验证码为 \(code)，5 分钟内有效。如非本人操作，请忽略。",
-                                           on: db, gateway: req.appServices.sms, now: now)
-            try await Audit.record(on: db, actor: .init(accountID: account.id, name: account.username, organizationID: account.$organization.id,
-                                                        organizationName: account.organization?.name ?? "-", ip: req.clientIP),
-                                   action: "sms.send", targetType: "account", targetID: account.id?.uuidString,
-                                   summary: "登录验证码发送至 \(Masking.phone(account.phone))", at: now)
-        }
+            try await VerificationSMS.checkAddress(req.clientIP, phone: account.phone, on: req.db, now: now)
+            try await req.db.transaction { db in
+                session.smsCodeHash = Tokens.sha256(code)
+                session.smsSentAt = now
+                try await session.save(on: db)
+                try await VerificationSMS.send(to: account.phone, text: "【SafeCert】您的登录验证码为 \(code)，5 分钟内有效。如非本人操作，请忽略。",
+                                               on: db, gateway: req.appServices.sms, now: now)
+                try await Audit.record(on: db, actor: auditActor(req, account), action: "sms.send", targetType: "account",
+                                       targetID: account.id?.uuidString, summary: "登录验证码发送至 \(Masking.phone(account.phone))", at: now)
+            }
         } catch let abort as Abort where abort.status == .tooManyRequests {
             try await req.flash(.warning, abort.reason)
             return req.redirect(.loginVerify)
@@ -191,33 +241,55 @@ enum LoginRoutes {
     static func verify(_ req: Request) async throws -> Response {
         guard let account = try await pendingAccount(req), let session = req.webSession else { return req.redirect(.login) }
         let now = req.now
-        let actor = AuditActor(accountID: account.id, name: "\(account.displayName)（\(account.username)）",
-                               organizationID: account.$organization.id, organizationName: account.organization?.name ?? "-", ip: req.clientIP)
+        let actor = auditActor(req, account)
         func refuse(_ message: String, status: HTTPStatus) async throws -> Response {
             try await req.render("login/verify", title: "二次验证",
                                  VerifyModel(maskedPhone: Masking.phone(account.phone), error: message, smsSent: session.smsSentAt != nil),
                                  status: status)
         }
-        if LoginPolicy.standard.isLocked(lockedUntil: account.lockedUntil, now: now) || account.status != .active {
+        let accountID = try account.requireID()
+        let attempt = try await countAttempt(req, subject: accountID.uuidString)
+        switch LoginPolicy.standard.gate(failuresHere: attempt.bySubject, failuresFromAddress: attempt.byAddress) {
+        case .addressThrottled:
             try await req.destroySession()
-            return try await renderLogin(req, username: account.username, error: LoginPolicy.lockedMessage, status: .tooManyRequests)
+            return try await renderLogin(req, username: account.username, error: LoginPolicy.addressThrottledMessage, status: .tooManyRequests)
+        case .lockedHere:
+            try await req.destroySession()
+            return try await renderLogin(req, username: account.username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
+        case .open:
+            break
         }
-        let totpCode = req.field("totp") ?? ""
-        let smsCode = req.field("sms") ?? ""
+        guard account.status == .active else {
+            try await recordFailure(req, account: account, actor: actor, attempt: attempt, reason: "账号已停用")
+            try await req.destroySession()
+            return try await renderLogin(req, username: account.username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
+        }
         guard let secret = account.totpSecret, let totp = TOTP(base32: secret) else {
+            try await Throttle.withdraw(attempt.id, on: req.db)
             return try await refuse("账号未配置动态口令，请联系管理员", status: .forbidden)
         }
-        let step = totp.verify(totpCode, at: now, lastUsedStep: account.totpLastStep.map { UInt64($0) })
-        let smsValid = session.smsCodeHash.map { Tokens.constantTimeEquals($0, Tokens.sha256(smsCode)) } ?? false
-            && (session.smsSentAt.map { now.timeIntervalSince($0) <= LoginPolicy.standard.smsCodeLifetime } ?? false)
-        guard let step, smsValid else {
-            let reason = step == nil ? "动态码错误或已使用" : "短信验证码错误或已过期"
-            let locked = try await recordFailure(req, account: account, actor: actor, reason: reason)
-            if locked {
-                try await req.destroySession()
-                return try await renderLogin(req, username: account.username, error: LoginPolicy.lockedMessage, status: .tooManyRequests)
+        let step = totp.verify(req.field("totp") ?? "", at: now, lastUsedStep: account.totpLastStep.map { UInt64($0) })
+        let sms = try await VerificationSMS.check(req.field("sms") ?? "", hash: { Tokens.sha256($0) }, session: session,
+                                                  phone: account.phone, address: req.clientIP, on: req.db, now: now)
+        guard let step, sms == .valid else {
+            var reason = "短信验证码错误或已过期"
+            var message = "动态码或短信验证码错误（动态码每个只能使用一次）"
+            if step == nil { reason = "动态码错误或已使用" }
+            switch sms {
+            case .refused(let refusal):
+                reason = refusal
+                message = refusal
+            case .missing:
+                reason = "未获取短信验证码"
+                message = step == nil ? message : "请先获取短信验证码"
+            case .valid, .wrong:
+                break
             }
-            return try await refuse("动态码或短信验证码错误（动态码每个只能使用一次）", status: .unauthorized)
+            if try await recordFailure(req, account: account, actor: actor, attempt: attempt, reason: reason) {
+                try await req.destroySession()
+                return try await renderLogin(req, username: account.username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
+            }
+            return try await refuse(message, status: .unauthorized)
         }
         return try await completeLogin(req, account: account, actor: actor, totpStep: step)
     }
@@ -268,13 +340,22 @@ enum LoginRoutes {
                                         status: .unprocessableEntity)
         }
         let hash = try await req.password.async.hash(new)
+        let thisSession = req.webSession?.id ?? ""
         try await req.db.transaction { db in
             account.passwordHash = hash
             account.mustChangePassword = false
             try await account.save(on: db)
+            // Whoever else was logged in with the old password is logged out.
+            func others() -> QueryBuilder<WebSession> {
+                WebSession.query(on: db).filter(\.$accountID == user.accountID).filter(\.$id != thisSession)
+            }
+            let ended = try await others().count()
+            try await others().delete()
             try await Audit.record(on: db, actor: req.auditActor(user), action: "password.change", targetType: "account",
-                                   targetID: user.accountID.uuidString, summary: "本人修改密码", at: req.now)
+                                   targetID: user.accountID.uuidString,
+                                   summary: ended == 0 ? "本人修改密码" : "本人修改密码，结束该账号的其他 \(ended) 个会话", at: req.now)
         }
+        // The current session continues under a new id.
         try await req.startSession(stage: .authenticated, accountID: user.accountID)
         try await req.flash(.success, "密码已修改")
         return req.redirect(.home)
@@ -287,6 +368,18 @@ enum LoginRoutes {
         return trimmed
     }
 
-    /// A bcrypt hash of a random string, to spend equal time on unknown users.
-    static let dummyHash = "$2b$12$C6UzMDM.H6dfI/f/IKxGhuWv0vDqLUG3dZ1bX7xJ8p2Wq2mX5e6kW"
+    /// Bcrypt hashes of a random string at the configured cost, made once: unknown and barred
+    /// names spend the time of a real check.
+    private static let dummyHashes = Mutex<[Int: String]>([:])
+
+    /// Checks the password against nothing, in the time a real check takes.
+    static func spendCheckTime(_ req: Request, _ password: String) async {
+        let cost = req.application.settings.bcryptCost
+        var hash = dummyHashes.withLock { $0[cost] }
+        if hash == nil, let made = try? await req.password.async.hash(Tokens.random()) {
+            dummyHashes.withLock { $0[cost] = made }
+            hash = made
+        }
+        _ = try? await req.password.async.verify(password, created: hash ?? "")
+    }
 }

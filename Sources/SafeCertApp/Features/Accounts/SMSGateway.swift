@@ -42,9 +42,22 @@ public struct HTTPSMSGateway: SMSGateway {
     }
 }
 
-/// Sends verification codes within the limits of `LoginPolicy`, per phone number, so that new
-/// sessions can't be used to flood someone's phone.
+/// Verification codes (registration and the login's second step) within the limits of
+/// `LoginPolicy`: sends per phone and per address, and tries per code, per phone and per
+/// address, so that neither new sessions nor new addresses buy more guesses.
 enum VerificationSMS {
+    /// Refuses (429) when the address asked for too many codes lately; call before `send`,
+    /// outside the transaction, so parallel requests count each other.
+    static func checkAddress(_ address: String, phone: String, on db: any Database, now: Date) async throws {
+        let policy = LoginPolicy.standard
+        let counted = try await Throttle.record(.smsSend, subject: phone, address: address, at: now,
+                                                subjectSince: now, addressSince: now.addingTimeInterval(-policy.smsWindow), on: db)
+        guard policy.maySendCode(sentFromAddress: counted.byAddress) else {
+            try await Throttle.withdraw(counted.id, on: db)
+            throw Abort(.tooManyRequests, reason: "本地址获取验证码次数过多，请 1 小时后再试")
+        }
+    }
+
     static func send(to phone: String, text: String, on db: any Database, gateway: any SMSGateway, now: Date) async throws {
         let policy = LoginPolicy.standard
         let recent = try await SMSMessage.query(on: db).filter(\.$phone == phone)
@@ -58,6 +71,55 @@ enum VerificationSMS {
             throw Abort(.tooManyRequests, reason: "该手机号今日获取验证码次数过多，请明天再试")
         }
         try await gateway.send(to: phone, text: text, at: now, on: db)
+    }
+
+    enum Check: Equatable {
+        case valid
+        /// Wrong or expired; the code stays usable until its tries run out.
+        case wrong
+        /// No code was sent to this session (or it was spent and cleared).
+        case missing
+        /// Not compared: the code spent, or too many tries for the phone or from the address.
+        case refused(String)
+    }
+
+    /// Compares a typed code with the one the session holds (`hash` turns the typed code into
+    /// what the session stored). Every try counts against the code, the phone and the address
+    /// until it turns out right; the fifth wrong try kills the code.
+    static func check(_ typed: String, hash: (String) -> String, session: WebSession, phone: String, address: String,
+                      on db: any Database, now: Date) async throws -> Check {
+        let policy = LoginPolicy.standard
+        guard let sentAt = session.smsSentAt, let sessionID = session.id else { return .missing }
+        // Sent, then killed by wrong tries.
+        guard let stored = session.smsCodeHash else { return .refused(LoginPolicy.codeSpentMessage) }
+        let ofCode = try await Throttle.record(.smsCode, subject: sessionID, address: address, at: now,
+                                               subjectSince: sentAt, addressSince: nil, on: db)
+        let since = now.addingTimeInterval(-policy.smsWindow)
+        let ofPhone = try await Throttle.record(.smsPhone, subject: phone, address: address, at: now,
+                                                subjectSince: since, addressSince: since, on: db)
+        func withdraw() async throws {
+            try await Throttle.withdraw(ofCode.id, on: db)
+            try await Throttle.withdraw(ofPhone.id, on: db)
+        }
+        let gate = policy.codeGate(wrongTriesOfCode: ofCode.bySubject, wrongTriesForPhone: ofPhone.bySubject,
+                                   wrongTriesFromAddress: ofPhone.byAddress)
+        if let refusal = LoginPolicy.codeRefusal(gate) {
+            try await withdraw()
+            if gate == .codeSpent { try await kill(session, on: db) }
+            return .refused(refusal)
+        }
+        let fresh = now.timeIntervalSince(sentAt) <= policy.smsCodeLifetime
+        if fresh, !typed.isEmpty, Tokens.constantTimeEquals(stored, hash(typed)) {
+            try await withdraw()
+            return .valid
+        }
+        if ofCode.bySubject + 1 >= policy.smsMaxWrongTriesPerCode { try await kill(session, on: db) }
+        return .wrong
+    }
+
+    private static func kill(_ session: WebSession, on db: any Database) async throws {
+        session.smsCodeHash = nil
+        try await session.save(on: db)
     }
 }
 

@@ -195,5 +195,8 @@ enum Audit {
         "exam.incident": "考场记录", "exam.submitted": "考生交卷",
         "exam-results.enter": "录入考试成绩", "exam-results.template": "下载成绩导入表", "exam-results.export": "导出考试结果",
         "exam-people.view": "查询人员考试信息",
+        "audit.view": "查看审计日志", "login.address-throttled": "地址暂停登录",
+        "admin.create": "创建管理员账号", "admin.reset-password": "重置管理员密码", "admin.unlock": "解除管理员锁定",
+        "admin.disable": "停用管理员账号", "admin.enable": "启用管理员账号",
     ]
 }

@@ -42,6 +42,10 @@ enum AuditRoutes {
         if let from { query = query.filter(\.$at >= ChinaTime.startOfDay(from)) }
         if let to { query = query.filter(\.$at < ChinaTime.startOfDay(to).addingTimeInterval(86_400)) }
         let page = try await query.sort(\.$at, .descending).sort(\.$id).page(for: req, per: 50)
+        // The audit admin's reading is audited too (三员分立): who looked at what.
+        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "audit.view", targetType: "audit-log", targetID: nil,
+                               summary: viewSummary(actor: actor, action: action, target: target, from: from, to: to, page: page.metadata.page),
+                               at: req.now)
         let rows = page.items.map { entry in
             Row(at: ChinaTime.format(entry.at), actor: entry.actor, organization: entry.organizationName,
                 action: Audit.actionLabels[entry.action].map { "\($0)（\(entry.action)）" } ?? entry.action,
@@ -55,6 +59,15 @@ enum AuditRoutes {
                                    filters: [("actor", actor), ("action", action), ("target", target), ("from", from?.iso), ("to", to?.iso)]),
             actor: actor ?? "", target: target ?? "", from: from?.iso ?? "", to: to?.iso ?? "",
             actionOptions: actions.map { .init(value: $0.key, label: $0.value, selected: $0.key == action) }))
+    }
+}
+
+extension AuditRoutes {
+    /// The filters of one look at the log, as the `audit.view` entry records them.
+    static func viewSummary(actor: String?, action: String?, target: String?, from: CalendarDate?, to: CalendarDate?, page: Int) -> String {
+        let filters = [("操作人", actor), ("操作", action), ("对象", target), ("开始日期", from?.iso), ("结束日期", to?.iso)]
+            .compactMap { label, value in value.map { "\(label)=\($0)" } }
+        return "查看审计日志：" + (filters.isEmpty ? "全部" : filters.joined(separator: "；")) + "；第 \(page) 页"
     }
 }
 

@@ -25,6 +25,10 @@ struct OrganizationForm: Encodable, Sendable {
     var regionOptions: [Option] = []
     var errors = FieldErrors()
     var editingKind = true
+    /// The user ticked 确认保存 for a credit code whose check character fails.
+    var confirmCheckCharacter = false
+    /// The form shows the 确认保存 box (the code's check character fails and wasn't confirmed).
+    var asksCheckCharacterConfirmation = false
 
     /// The kinds as form values: "authority:city", "enterprise", …
     static func value(of kind: OrganizationPolicy.Kind) -> String {
@@ -67,7 +71,22 @@ struct OrganizationForm: Encodable, Sendable {
         form.contactPerson = req.field("contact_person") ?? ""
         form.contactPhone = req.field("contact_phone") ?? ""
         form.address = req.field("address") ?? ""
+        form.confirmCheckCharacter = ["on", "1"].contains(req.field("confirm_check_character") ?? "")
         return form
+    }
+
+    /// Asks for confirmation before a code with a failing check character is saved (not again
+    /// for the code already on file).
+    mutating func askToConfirmCheckCharacter(of credit: CreditCode?, onFile: String? = nil) {
+        guard let credit, credit.needsConfirmation(confirmed: confirmCheckCharacter, onFile: onFile) else { return }
+        errors.add("credit_code", CreditCode.confirmationRequest)
+        asksCheckCharacterConfirmation = true
+    }
+
+    /// The audit note for a code saved although its check character fails.
+    static func checkCharacterNote(_ credit: CreditCode?, onFile: String? = nil) -> String {
+        guard let credit, !credit.checkCharacterValid, credit.value != onFile else { return "" }
+        return "（统一社会信用代码 \(credit.value) 校验位未通过，经录入人确认保存）"
     }
 
     /// The parsed kind if the user may create it.

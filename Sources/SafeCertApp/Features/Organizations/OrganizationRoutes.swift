@@ -116,6 +116,7 @@ enum OrganizationRoutes {
         if let credit, try await Organization.query(on: req.db).filter(\.$creditCode == credit.value).first() != nil {
             form.errors.add("credit_code", "该统一社会信用代码已登记，请勿重复录入")
         }
+        form.askToConfirmCheckCharacter(of: credit)
         guard form.errors.isEmpty, let kind = chosen else {
             form.fillOptions(for: user)
             return try await req.render("organizations/form", title: "单位录入", form, status: .unprocessableEntity)
@@ -129,7 +130,8 @@ enum OrganizationRoutes {
         try await req.db.transaction { db in
             try await org.create(on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.create", targetType: "organization",
-                                   targetID: org.id?.uuidString, summary: "新增：\(org.auditSummary)", at: req.now)
+                                   targetID: org.id?.uuidString, summary: "新增：\(org.auditSummary)" + OrganizationForm.checkCharacterNote(credit),
+                                   at: req.now)
         }
         try await req.flash(.success, "已录入单位「\(org.name)」")
         if let warning = credit?.warning { try await req.flash(.warning, warning) }
@@ -220,7 +222,7 @@ enum OrganizationRoutes {
             accounts: accounts.map { AccountRow(username: $0.username, name: $0.displayName, role: $0.role.label, status: $0.status.label) },
             isEnterprise: org.kind == .enterprise, isGroup: org.isGroup, isBranch: org.$parent.id != nil,
             canEdit: user.may(.editOrganizations), canConvert: user.may(.convertEnterprises) && org.kind == .enterprise,
-            canIssue: user.may(.issueAccounts) && OrganizationPolicy.mayIssueAccount(actor: user.role, for: .init(org.kind, org.authorityLevel)),
+            canIssue: user.may(.issueAccounts) && !AccountRoutes.issuableRoles(user, org).isEmpty,
             editHref: SiteURL.organizationEdit(org.id).link, convertHref: SiteURL.organizationConvert(org.id).link,
             issueHref: SiteURL.accountNew.path + "?organization=" + (org.id?.uuidString ?? ""))
         return try await req.render("organizations/show", title: org.name, model)
@@ -246,12 +248,14 @@ enum OrganizationRoutes {
            try await Organization.query(on: req.db).filter(\.$creditCode == credit.value).first() != nil {
             form.errors.add("credit_code", "该统一社会信用代码已被其他单位使用")
         }
+        form.askToConfirmCheckCharacter(of: credit, onFile: org.creditCode)
         guard form.errors.isEmpty else {
             form.fillOptions(for: user)
             return try await req.render("organizations/form", title: "修改单位", form, status: .unprocessableEntity)
         }
         let before = org.auditSummary
         let oldName = org.name
+        let note = OrganizationForm.checkCharacterNote(credit, onFile: org.creditCode)
         org.name = form.name
         org.regionCode = form.regionCode
         org.creditCode = credit?.value
@@ -270,7 +274,7 @@ enum OrganizationRoutes {
                 try await change.create(on: db)
             }
             try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.update", targetType: "organization",
-                                   targetID: org.id?.uuidString, summary: "修改前：\(before)\n修改后：\(org.auditSummary)", at: req.now)
+                                   targetID: org.id?.uuidString, summary: "修改前：\(before)\n修改后：\(org.auditSummary)" + note, at: req.now)
         }
         try await req.flash(.success, "已保存")
         if let warning = credit?.warning { try await req.flash(.warning, warning) }

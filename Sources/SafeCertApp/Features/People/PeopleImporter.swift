@@ -189,12 +189,17 @@ struct PeopleImporter {
             Self.report(row, kind, column, reason, into: &s)
         }
         guard let sql = db as? any SQLDatabase else { return (summary, employers) }
-        // Who is already registered: left alone, reported with where they stand.
-        struct Existing: Decodable { let id_type: String; let id_number: String; let status: String; let employer_name: String? }
+        // Who is already registered: left alone, reported with where they stand — but only to
+        // the unit that registered or employs them; to others, only that the number is taken.
+        struct Existing: Decodable {
+            let id_type: String; let id_number: String; let name: String; let status: String; let employer_name: String?
+            let employer_id: UUID?; let registered_by_id: UUID?
+        }
         let ids = Array(Set(chunk.map(\.draft.identity.number)))
         let existing = try await sql.select()
             .column(SQLColumn("id_type", table: "people")).column(SQLColumn("id_number", table: "people"))
-            .column(SQLColumn("status", table: "people"))
+            .column(SQLColumn("status", table: "people")).column(SQLColumn("name", table: "people"))
+            .column(SQLColumn("employer_id", table: "people")).column(SQLColumn("registered_by_id", table: "people"))
             .column(SQLAlias(SQLColumn("name", table: "organizations"), as: SQLIdentifier("employer_name")))
             .from("people")
             .join("organizations", method: SQLJoinMethod.left, on: SQLColumn("employer_id", table: "people"), .equal, SQLColumn("id", table: "organizations"))
@@ -202,13 +207,19 @@ struct PeopleImporter {
             .all(decoding: Existing.self)
         // Numbers are looked up by the index on id_number; a person is the same only with the same type.
         let known = Dictionary(existing.map { (Self.key($0.id_type, $0.id_number), $0) }, uniquingKeysWith: { a, _ in a })
+        // The importer's scope (AccessScope.of): itself and, for a group, its branches.
+        let ownUnits = branchIDs.union([try importer.requireID()])
 
         var rows: [(Candidate, UUID, String)] = []
         for candidate in chunk {
             if let person = known[Self.key(candidate.draft.identity.type.rawValue, candidate.draft.identity.number)] {
                 summary.skipped += 1
-                let status = PersonStatus(rawValue: person.status)?.label ?? person.status
-                report(candidate.row, .skipped, "证件号码", "该人员已登记（\(person.employer_name ?? "个人注册")，\(status)），未作改动", &summary)
+                let inScope = [person.employer_id, person.registered_by_id].contains { $0.map(ownUnits.contains) ?? false }
+                let notice = ExistingPersonNotice.forImport(
+                    .init(name: person.name, employer: person.employer_name,
+                          status: PersonStatus(rawValue: person.status) ?? .submitted, inScope: inScope),
+                    mayRequestTransfer: importer.kind == .enterprise)
+                report(candidate.row, .skipped, "证件号码", notice, &summary)
                 continue
             }
             switch try await employers.resolve(candidate.draft.employerCreditCode, on: db) {

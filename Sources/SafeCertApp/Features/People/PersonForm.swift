@@ -32,6 +32,8 @@ struct PersonForm: Encodable, Sendable {
     var asksGenderAndBirth = false
     var action = ""
     var back = SiteURL.people.link
+    /// Offered beside an ID number registered outside the user's scope (申请调入).
+    var transferHref: String?
 
     static let fieldForColumn: [String: String] = [
         "姓名": "name", "证件类型": "id_type", "证件号码": "id_number", "性别": "gender", "出生日期": "birth_date",

@@ -218,7 +218,13 @@ enum PersonRoutes {
             }
             if let existing = try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) {
                 let employer = try await existing.$employer.get(on: req.db)
-                form.errors.add("id_number", "该\(draft.identity.type.label)号码已登记：\(existing.name)，\(employer?.name ?? "个人注册")，\(existing.status.label)。一人只能登记一次；如已调入本单位，请使用“申请调入”。")
+                // Where the person stands is told only inside the user's own scope.
+                let inScope = try await Person.find(existing.requireID(), in: user.scope, on: req.db) != nil
+                let mayTransfer = !inScope && user.may(.requestPersonTransfer)
+                form.errors.add("id_number", ExistingPersonNotice.forForm(
+                    .init(name: existing.name, employer: employer?.name, status: existing.status, inScope: inScope),
+                    mayRequestTransfer: mayTransfer, document: draft.identity.type.label))
+                if mayTransfer { form.transferHref = SiteURL.peopleTransfer.path }
             }
         }
         guard form.errors.isEmpty, let draft, let employer else {

@@ -63,10 +63,11 @@ enum SelfServiceRoutes {
         }
         var rng = SystemRandomNumberGenerator()
         let code = String(format: "%06d", Int.random(in: 0...999_999, using: &rng))
-        session.smsCodeHash = Tokens.sha256(phone.value + ":" + code)
-        session.smsSentAt = now
         do {
+            try await VerificationSMS.checkAddress(req.clientIP, phone: phone.value, on: req.db, now: now)
             try await req.db.transaction { db in
+                session.smsCodeHash = Tokens.sha256(phone.value + ":" + code)
+                session.smsSentAt = now
                 try await session.save(on: db)
                 try await VerificationSMS.send(to: phone.value, text: "【SafeCert】您的注册验证码为 \(code)，5 分钟内有效。",
                                                on: db, gateway: req.appServices.sms, now: now)
@@ -79,12 +80,36 @@ enum SelfServiceRoutes {
         return try await req.render("people/register", title: "个人注册", model)
     }
 
+    /// The SMS code is checked before anything else, and the register is looked at only once
+    /// it is right: a wrong code tells nothing about an ID number. A right code is never blamed
+    /// for another field: the error goes on that field and the code stays valid for the
+    /// corrected form.
     static func registerPerson(_ req: Request) async throws -> Response {
         var model = readModel(req)
         let session = try await req.ensureSession()
         let now = req.now
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
         let confirm = (try? req.content.get(String.self, at: "confirm")) ?? ""
+        var status = HTTPStatus.unprocessableEntity
+        var codeValid = false
+        switch Result(catching: { () throws(PhoneNumberError) -> PhoneNumber in try PhoneNumber(model.phone) }) {
+        case .failure(let error):
+            model.errors.add("phone", error.message)
+        case .success(let phone):
+            switch try await VerificationSMS.check(req.field("sms") ?? "", hash: { Tokens.sha256(phone.value + ":" + $0) },
+                                                   session: session, phone: phone.value, address: req.clientIP, on: req.db, now: now) {
+            case .valid:
+                codeValid = true
+            case .wrong:
+                model.errors.add("sms", "短信验证码错误或已过期")
+            case .missing:
+                model.errors.add("sms", "请先获取短信验证码")
+            case .refused(let reason):
+                model.errors.add("sms", reason)
+                status = .tooManyRequests
+            }
+        }
+
         var form = PersonForm()
         form.idNumber = model.idNumber
         form.name = model.name
@@ -94,21 +119,15 @@ enum SelfServiceRoutes {
             model.errors.add(field, message)
         }
         if RegionCatalog.shared.region(code: model.regionCode) == nil { model.errors.add("region_code", "请选择所在地区") }
-        let code = req.field("sms") ?? ""
-        let codeValid = draft.map { d in
-            session.smsCodeHash.map { Tokens.constantTimeEquals($0, Tokens.sha256(d.phone.value + ":" + code)) } ?? false
-        } ?? false
-        let fresh = session.smsSentAt.map { now.timeIntervalSince($0) <= LoginPolicy.standard.smsCodeLifetime } ?? false
-        if !(codeValid && fresh) { model.errors.add("sms", "短信验证码错误或已过期") }
         if let draft, let problem = PasswordPolicy().violations(password: password, username: draft.identity.number).first {
             model.errors.add("password", problem)
         }
         if password != confirm { model.errors.add("confirm", "两次输入的密码不一致") }
-        if let draft, try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) != nil {
+        if codeValid, let draft, try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) != nil {
             model.errors.add("id_number", "该证件号码已登记。如需登录账号，请联系所在单位或管理部门；忘记密码请联系管理部门重置。")
         }
-        guard model.errors.isEmpty, let draft else {
-            return try await req.render("people/register", title: "个人注册", model, status: .unprocessableEntity)
+        guard codeValid, model.errors.isEmpty, let draft else {
+            return try await req.render("people/register", title: "个人注册", model, status: status)
         }
         let hash = try await req.password.async.hash(password)
         let person = Person(draft: draft, regionCode: model.regionCode, employerID: nil, registeredByID: nil)

@@ -24,10 +24,16 @@ enum SecurityRoutes {
         let rules = [
             "密码至少 \(p.minLength) 位，最多 \(p.maxBytes) 个字节；至少包含大写字母、小写字母、数字、符号中的 \(p.requiredClasses) 类；不得包含用户名",
             "密码以 bcrypt 加盐散列保存；由管理员签发或重置的密码首次登录必须修改",
-            "同一账号连续 \(l.maxFailures) 次登录失败锁定 \(Int(l.lockDuration / 60)) 分钟（按账号计，不按 IP）",
+            "同一账号在同一地址 \(Int(l.lockDuration / 60)) 分钟内登录失败 \(l.maxFailures) 次，该账号在此地址暂停登录 \(Int(l.lockDuration / 60)) 分钟，其他地址不受影响",
+            "同一地址 \(Int(l.lockDuration / 60)) 分钟内登录失败 \(l.maxFailuresPerAddress) 次（不论用户名），该地址暂停登录 \(Int(l.lockDuration / 60)) 分钟",
+            "用户名不存在、密码错误、账号停用或锁定时，登录页的提示与响应完全相同，不泄露用户名是否存在",
+            "企业可使用统一社会信用代码代替用户名登录（对应该企业最早开通的账号）",
             "登录须输入图形验证码；管理部门、部中心和管理员须再输入动态口令（TOTP，每个只能使用一次）和短信验证码",
             "会话闲置 \(Int(l.idleTimeout / 60)) 分钟自动失效；登录时更换会话标识；退出即在服务器端销毁会话",
-            "短信验证码 \(Int(l.smsCodeLifetime / 60)) 分钟内有效，\(Int(l.smsResendInterval)) 秒内不重复发送",
+            "短信验证码 \(Int(l.smsCodeLifetime / 60)) 分钟内有效，\(Int(l.smsResendInterval)) 秒内不重复发送；同一手机号每天最多 \(l.smsDailyLimitPerPhone) 条，同一地址每小时最多获取 \(l.smsSendsPerAddress) 条",
+            "每个短信验证码输错 \(l.smsMaxWrongTriesPerCode) 次即失效；同一手机号每小时最多输错 \(l.smsWrongTriesPerPhone) 次，同一地址每小时最多输错 \(l.smsWrongTriesPerAddress) 次",
+            "修改密码后该账号的其他会话全部结束；管理员重置密码同样结束该账号的全部会话",
+            "三员分立：系统管理员、安全管理员、审计管理员账号只能在安装时由 safecert admin 命令创建、重置、解锁或停用，网页上任何管理员都不能管理管理员账号；审计管理员查看审计日志也记入审计日志",
         ]
         let now = req.now
         let locked = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$lockedUntil > now)
@@ -37,7 +43,8 @@ enum SecurityRoutes {
             return AccountRoutes.Row(
                 id: try account.requireID().uuidString, username: account.username, name: account.displayName, role: account.role.label,
                 organization: org.name, organizationHref: SiteURL.organization(org.id).link, phone: Masking.phone(account.phone),
-                status: account.status.label, active: account.status == .active, locked: true, manageable: true,
+                status: account.status.label, active: account.status == .active, locked: true,
+                manageable: AccountRoutes.mayManage(user, .unlock, account: account, organization: org),
                 disableHref: "", enableHref: "", resetHref: "", unlockHref: SiteURL.accountUnlock(account.id).link)
         }
         return try await req.render("security/policy", title: "安全策略", PolicyModel(rules: rules, locked: rows))
