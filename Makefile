@@ -5,7 +5,7 @@ HOST        ?= 0.0.0.0
 BIN         := .build/debug/safecert
 export SAFECERT_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run build deps deps-test test test-swift test-postgres test-browser permissions clean
+.PHONY: run build deps deps-test test test-swift test-postgres test-browser test-system permissions clean
 
 ## Install missing Debian packages, build, migrate, seed the demo data (first start only), serve.
 run: deps build
@@ -21,12 +21,14 @@ deps:
 deps-test:
 	@scripts/install-deps.sh test
 
-## The whole suite on SQLite, again on PostgreSQL, then the browser tests.
+## The whole suite on SQLite, again on PostgreSQL, the browser tests, then the system tests
+## against a real `safecert serve` (hostile-input sweep, audit verify).
 test: deps-test
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
+	$(MAKE) test-system
 
 test-swift:
 	$(SWIFT) test --skip-build
@@ -36,6 +38,9 @@ test-postgres:
 
 test-browser:
 	SAFECERT_BINARY=$(CURDIR)/$(BIN) python3 -m pytest -q Tests/browser
+
+test-system:
+	SAFECERT_BINARY=$(CURDIR)/$(BIN) python3 -m pytest -q -s Tests/system
 
 ## The role → permission table, as in the README.
 permissions: build

@@ -24,9 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = "test" ]; then
-  if ! python3 -c "import selenium, pytest, openpyxl" 2>/dev/null; then
-    echo "Installing Python packages: selenium pytest openpyxl"
-    python3 -m pip install --quiet selenium pytest openpyxl 2>/dev/null \
-      || python3 -m pip install --quiet --break-system-packages selenium pytest openpyxl
+  if ! python3 -c "import selenium, pytest, openpyxl, requests" 2>/dev/null; then
+    echo "Installing Python packages: selenium pytest openpyxl requests"
+    python3 -m pip install --quiet selenium pytest openpyxl requests 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages selenium pytest openpyxl requests
   fi
 fi

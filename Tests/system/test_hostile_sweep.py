@@ -8,22 +8,25 @@ run reports every route that traps.
 """
 import os
 import random
+import threading
 import urllib.parse
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from harness import ACCOUNTS, Client, Server, route_table
 
+# Each value stands for a class: numbers at and past the edges, dates at and past the calendar's
+# edges and impossible ones, empty, over-long (ASCII and CJK), control characters and a header
+# break, SQL and markup, and identifiers that are malformed, zero or foreign.
 HOSTILE_VALUES = [
-    "0", "-1", "999999999", str(2 ** 63), str(2 ** 63 - 1), "-" + str(2 ** 63), "1e308", "NaN",
-    "0001-01-01", "9999-12-31", "2026-02-30", "1900-01-00", "garbage", "",
-    "x" * 5000, "名" * 2000, "'; DROP TABLE people; --", "%00", "\x00", "\r\nSet-Cookie: injected=1",
-    "../../etc/passwd", "<script>alert(1)</script>", "not-a-uuid", str(uuid.UUID(int=0)), str(uuid.uuid4()),
-    "2026-12", "13", "9999-99", "true", "[]", "{}",
+    "0", "-1", "999999999", str(2 ** 63), "-" + str(2 ** 63), "1e308",
+    "0001-01-01", "9999-12-31", "2026-02-30", "garbage", "",
+    "x" * 5000, "名" * 2000, "'; DROP TABLE people; --", "\x00", "\r\nSet-Cookie: injected=1",
+    "<script>alert(1)</script>", str(uuid.UUID(int=0)), str(uuid.uuid4()), "9999-99",
 ]
-HOSTILE_SEGMENTS = ["not-a-uuid", str(uuid.UUID(int=0)), str(uuid.uuid4()), "x" * 3000, "%00", "..%2F..%2Fetc%2Fpasswd",
-                    "9" * 40, "-1", "名字"]
+HOSTILE_SEGMENTS = ["not-a-uuid", str(uuid.UUID(int=0)), str(uuid.uuid4()), "x" * 3000, "%00", "9" * 40, "名字"]
 
 # Which table the identifiers in a path come from (first match on the path's prefix).
 ID_TABLES = [
@@ -36,7 +39,8 @@ ID_TABLES = [
     ("/api/v1/enrolments/", "enrolments", "id"), ("/api/v1/exam-plans/", "exam_plans", "serial"),
     ("/api/v1/exam-candidates/", "exam_candidates", "ticket_number"),
 ]
-REAL_IDS_PER_ROUTE = int(os.environ.get("SWEEP_REAL_IDS", "4"))
+REAL_IDS_PER_ROUTE = int(os.environ.get("SWEEP_REAL_IDS", "2"))
+WORKERS = int(os.environ.get("SWEEP_WORKERS", "4"))
 
 
 def real_values(server, path):
@@ -55,31 +59,46 @@ def fill(path, value):
 
 
 class Sweep:
+    """Several accounts sweep at once (one thread each); a crash stops them all until one thread
+    has restarted the server, and the route that was running is reported by every thread."""
+
     def __init__(self, server):
         self.server = server
         self.requests = 0
         self.failures = []   # (account, url, status or "crash", detail)
         self.crashes = 0
+        self.lock = threading.Lock()
+        self.generation = 0
+
+    def fail(self, *failure):
+        with self.lock:
+            self.failures.append(failure)
 
     def ask(self, client, url):
-        self.requests += 1
+        with self.lock:
+            self.requests += 1
         try:
             r = client.get(url, timeout=60)
         except Exception as error:  # connection refused or reset: the process died
-            self.failures.append((client.username, url, "no answer", repr(error)[:200]))
+            self.fail(client.username, url, "no answer", repr(error)[:200])
             return None
         if r.status_code >= 500:
-            self.failures.append((client.username, url, r.status_code, r.text[:200]))
+            self.fail(client.username, url, r.status_code, r.text[:200])
         if "injected" in r.headers.get("set-cookie", "") or any("\n" in v or "\r" in v for v in r.headers.values()):
-            self.failures.append((client.username, url, "header injection", str(dict(r.headers))[:300]))
+            self.fail(client.username, url, "header injection", str(dict(r.headers))[:300])
         return r
 
     def check_alive(self, client, route):
+        generation = self.generation
         if self.server.alive():
             return
-        self.crashes += 1
-        self.failures.append((client.username, route, "crash", self.server.log_tail(15)))
-        self.server.restart()
+        with self.lock:
+            if generation != self.generation:  # another thread restarted it already
+                return
+            self.crashes += 1
+            self.failures.append((client.username, route, "crash", self.server.log_tail(15)))
+            self.server.restart()
+            self.generation += 1
 
     def route(self, client, path):
         paths = [path]
@@ -117,11 +136,19 @@ def test_no_get_route_answers_5xx_or_stops_the_process(server):
     assert len(routes) > 50
     sweep = Sweep(server)
     accounts = [None] + ACCOUNTS
-    for username in accounts:
+
+    clients = []
+    for username in accounts:  # logins one at a time (the SMS outbox is read by the latest message)
         client = Client(server, username)
         client.username = username or "anonymous"
+        clients.append(client)
+
+    def sweep_as(client):
         for path in routes:
             sweep.route(client, path)
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        list(pool.map(sweep_as, clients))
     print(f"\nhostile-sweep routes={len(routes)} roles={len(accounts)} requests={sweep.requests} "
           f"server_errors={sum(1 for f in sweep.failures if f[2] not in ('crash',))} crashes={sweep.crashes}")
     report = "\n".join(f"{a} {u} → {s}: {d}" for a, u, s, d in sweep.failures[:40])
