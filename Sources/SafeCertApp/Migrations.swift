@@ -20,5 +20,7 @@ enum SafeCertMigrations {
         CreateExamRoom(),
         CreateExamPlan(),
         CreateExamDay(),
+        AddLessonMediaFacts(),
+        AddStudyBeatPosition(),
     ]
 }
