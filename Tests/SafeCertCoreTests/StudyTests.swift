@@ -163,7 +163,8 @@ struct StudyJudgeTests {
         let wallTime = now.timeIntervalSince(nine)
         #expect(session.creditedSeconds <= wallTime)
         #expect(session.creditedSeconds >= 0.95 * wallTime)
-        #expect(session.creditedSeconds == 120 * 30, "every beat came later than the interval, so each earned the cap")
+        #expect(session.creditedSeconds <= 120 * 30, "never more than the interval a beat")
+        #expect(session.creditedSeconds >= 120 * 30 - 120 * 0.2, "each beat earned the cap, less the player's jitter at most")
     }
 
     @Test func aForgedTokenChangesNothing() {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SafeCertCore
 import Synchronization
 
@@ -82,7 +85,8 @@ public struct FFprobe: Sendable {
         let watchdog = DispatchWorkItem {
             guard process.isRunning else { return }
             stopped.value.withLock { $0 = true }
-            process.terminate()
+            // SIGKILL, not terminate()'s SIGTERM: a child inherits an ignored SIGTERM from its parent.
+            kill(process.processIdentifier, SIGKILL)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         process.waitUntilExit()
