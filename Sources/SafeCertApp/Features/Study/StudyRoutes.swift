@@ -393,9 +393,10 @@ enum StudyRoutes {
     struct BeatAnswer: Content {
         let token: String?
         let credited: Double
-        let studiedSeconds: Double
+        /// The person's credit for the lesson so far; nil when the beat was not this session's to judge.
+        let studiedSeconds: Double?
         /// `studiedSeconds` to the minute, as every page says study time.
-        let studiedLabel: String
+        let studiedLabel: String?
         let rejection: String?
         /// The rejection's name (`HeartbeatRejection`), for the page's script.
         let reason: String?
@@ -403,7 +404,7 @@ enum StudyRoutes {
         let snapshotIn: Double?
 
         static func refused(_ rejection: HeartbeatRejection) -> BeatAnswer {
-            BeatAnswer(token: nil, credited: 0, studiedSeconds: 0, studiedLabel: StudyTime.label(seconds: 0),
+            BeatAnswer(token: nil, credited: 0, studiedSeconds: nil, studiedLabel: nil,
                        rejection: rejection.label, reason: rejection.rawValue, stop: true, snapshotIn: nil)
         }
     }
