@@ -26,5 +26,7 @@ enum SafeCertMigrations {
         AddImportJobSubject(),
         AddPersonIdentityKey(),
         CreateThrottleEvent(),
+        AddLessonMediaFacts(),
+        AddStudyBeatPosition(),
     ]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SafeCertCore
+import SafeCertDocuments
 import Vapor
 
 /// Configuration read from the environment (README: Configuration).
@@ -30,6 +31,9 @@ public struct Settings: Sendable {
     /// The ID-card reader's local service the 实名认证 page calls (SAFECERT_ID_READER_URL): readers
     /// ship a localhost HTTP service answering JSON with the card's number, name and photo.
     public var idReaderURL = "http://127.0.0.1:19196/api/read"
+    /// ffprobe (Debian package ffmpeg), which reads an uploaded lesson's real format and length
+    /// (SAFECERT_FFPROBE; by default the one on the PATH).
+    public var ffprobePath = FFprobe.defaultExecutable()
 
     var studyPolicy: StudyPolicy {
         studyInterval == 30 ? .standard : StudyPolicy(interval: studyInterval, tolerance: max(1, studyInterval / 6),
@@ -71,6 +75,9 @@ public struct Settings: Sendable {
         )
         if let interval = env["SAFECERT_STUDY_INTERVAL"].flatMap(Double.init), (2...300).contains(interval) {
             settings.studyInterval = interval
+        }
+        if let ffprobe = env["SAFECERT_FFPROBE"], !ffprobe.isEmpty {
+            settings.ffprobePath = ffprobe
         }
         if let reader = env["SAFECERT_ID_READER_URL"], reader.hasPrefix("http://127.0.0.1:") || reader.hasPrefix("http://localhost:") {
             settings.idReaderURL = reader

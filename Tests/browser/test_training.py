@@ -143,7 +143,8 @@ def test_batch_enrolment_to_review(server, browser):
 
 
 def studied(browser):
-    return int(browser.find_element(By.CSS_SELECTOR, "[data-studied-seconds]").text or "0")
+    """Credited seconds (the page shows them to the minute)."""
+    return float(browser.find_element(By.CSS_SELECTOR, "[data-studied-seconds]").get_attribute("data-studied-seconds") or 0)
 
 
 def test_learner_hours_grow_only_while_visible(server, browser):

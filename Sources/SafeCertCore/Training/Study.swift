@@ -1,15 +1,18 @@
 import Foundation
 
 // Online study (在线学习, seed 003: 学习、抓拍 → 达到学时). Hours count only when the server has
-// proof: the open page sends a signed heartbeat every `interval` seconds, the server judges each one
-// and credits at most the time since the previous one. The app keeps the rows (sessions, beats,
-// snapshots); every decision is made here, from values it passes in, with time passed as `Date`.
+// proof: the open page sends a signed heartbeat every `interval` seconds carrying where the media
+// is, and the server credits only the time in which the media position advanced at about 1× on a
+// visible page, never more than the wall-clock time since the previous beat and never more, over
+// all sessions, than the lesson's real length. The app keeps the rows (sessions, beats, snapshots);
+// every decision is made here, from values it passes in, with time passed as `Date`.
 //
 // The app's loop:
 // 1. Learner opens a lesson → `StudySessions.start(…, openSessions:)`; save `closed` and `session`,
 //    return `signer.sign(start.firstClaims)` and `policy.interval` to the page.
 // 2. Page posts token + `HeartbeatReport` → `signer.verify(token)` (nil when forged), load the
-//    session named by the request (or by the claims), `StudyJudge.judge(…)`.
+//    session named by the request (or by the claims), the lesson (`StudyMaterial`) and what the person
+//    already has for it, `StudyJudge.judge(…)`.
 // 3. When `verdict.isVerified`, save `verdict.session` only if the stored `expectedSequence` is
 //    still the one judged (`UPDATE … WHERE expected_sequence = old`); otherwise a concurrent request
 //    with the same token won the race and this one is a replay. Record the beat (`RecordedBeat`).
@@ -29,12 +32,20 @@ public struct StudyPolicy: Sendable, Hashable, Codable {
     public var tokenLifetime: TimeInterval
     /// Counting stops when the learner has not touched the page for this long (the idle lock).
     public var idleCutoff: TimeInterval
-    /// Study at more than normal speed is not study time (无倍速播放).
+    /// Study at more than normal speed is not study time (无倍速播放): the rate the player reports.
     public var maximumPlaybackRate: Double
-    /// Seconds a video may advance beyond the wall-clock time between two beats before the beat
-    /// counts as a skip: covers network jitter between the two reports and a player's 5-second
-    /// arrow-key step, not a drag along the progress bar.
+    /// Between two beats of a video that was playing at both, the position must have advanced by
+    /// between these times the wall-clock time (about 1×: timer and network jitter, a short stall)…
+    public var minimumPositionRatio: Double
+    public var maximumPositionRatio: Double
+    /// …give or take this many seconds more ahead: network jitter between the two reports and a
+    /// player's 5-second arrow-key step, not a drag along the progress bar. Behind, `tolerance`.
     public var seekSlack: TimeInterval
+    /// A position moving less than this is standing still (a paused player reports the same time).
+    public var stillTolerance: TimeInterval
+    /// How far a reported position may pass the probed length (the browser and ffprobe read the
+    /// last frame's end a little differently); beyond it the report is impossible.
+    public var endTolerance: TimeInterval
     /// Face snapshots (抓拍) are taken at a random moment this many seconds after the previous one,
     /// so a learner cannot know when to be at the screen.
     public var minimumSnapshotDelay: TimeInterval
@@ -43,11 +54,9 @@ public struct StudyPolicy: Sendable, Hashable, Codable {
     public var snapshotGrace: TimeInterval
     /// Silence inside one session longer than this is listed for the regulator.
     public var gapThreshold: TimeInterval
-    /// Timing regularity is judged over this many consecutive intervals…
-    public var regularityIntervals: Int
-    /// …and is suspicious when their standard deviation is below this. A browser's timer, its event
-    /// loop and the network add tens of milliseconds of jitter; a script on a server does not.
-    public var regularityDeviation: TimeInterval
+    /// This many beats in a row of a video standing still (or at its end) in one session are listed:
+    /// the page stops beating once it has reported a pause or the end, so only a script keeps on.
+    public var stalledBeatThreshold: Int
     /// Two devices both earning credit within this window means two people or two pages at once.
     public var deviceWindow: TimeInterval
     /// Rejections that only a tampered page or a script produces are reported from this count…
@@ -56,23 +65,27 @@ public struct StudyPolicy: Sendable, Hashable, Codable {
     public var rejectionThreshold: Int
 
     public init(interval: TimeInterval = 30, tolerance: TimeInterval = 5, tokenLifetime: TimeInterval = 10 * 60,
-                idleCutoff: TimeInterval = 180, maximumPlaybackRate: Double = 1.0, seekSlack: TimeInterval = 5,
+                idleCutoff: TimeInterval = 180, maximumPlaybackRate: Double = 1.0,
+                minimumPositionRatio: Double = 0.8, maximumPositionRatio: Double = 1.25, seekSlack: TimeInterval = 5,
+                stillTolerance: TimeInterval = 0.25, endTolerance: TimeInterval = 1,
                 minimumSnapshotDelay: TimeInterval = 2 * 60, maximumSnapshotDelay: TimeInterval = 10 * 60,
-                snapshotGrace: TimeInterval = 2 * 60, gapThreshold: TimeInterval = 5 * 60,
-                regularityIntervals: Int = 10, regularityDeviation: TimeInterval = 0.015,
+                snapshotGrace: TimeInterval = 2 * 60, gapThreshold: TimeInterval = 5 * 60, stalledBeatThreshold: Int = 3,
                 deviceWindow: TimeInterval = 5 * 60, suspiciousRejectionThreshold: Int = 3, rejectionThreshold: Int = 20) {
         self.interval = interval
         self.tolerance = tolerance
         self.tokenLifetime = tokenLifetime
         self.idleCutoff = idleCutoff
         self.maximumPlaybackRate = maximumPlaybackRate
+        self.minimumPositionRatio = minimumPositionRatio
+        self.maximumPositionRatio = maximumPositionRatio
         self.seekSlack = seekSlack
+        self.stillTolerance = stillTolerance
+        self.endTolerance = endTolerance
         self.minimumSnapshotDelay = minimumSnapshotDelay
         self.maximumSnapshotDelay = maximumSnapshotDelay
         self.snapshotGrace = snapshotGrace
         self.gapThreshold = gapThreshold
-        self.regularityIntervals = regularityIntervals
-        self.regularityDeviation = regularityDeviation
+        self.stalledBeatThreshold = stalledBeatThreshold
         self.deviceWindow = deviceWindow
         self.suspiciousRejectionThreshold = suspiciousRejectionThreshold
         self.rejectionThreshold = rejectionThreshold
@@ -92,27 +105,40 @@ public struct StudyPolicy: Sendable, Hashable, Codable {
 }
 
 /// What the page says about itself with each beat. The page can lie; the judge refuses the beats
-/// whose own report disqualifies them, and the anomaly report looks for lies in the pattern.
+/// whose own report disqualifies them, measures the media position against the server's clock,
+/// and the anomaly report looks for lies in the pattern.
 public struct HeartbeatReport: Sendable, Hashable, Codable {
     /// `document.visibilityState == "visible"`.
     public var visible: Bool
     /// The player's rate; pages without media report 1.
     public var playbackRate: Double
-    /// Seconds into the video; nil for documents.
+    /// Seconds into the media (`currentTime`); nil for documents.
     public var position: Double?
+    /// The player says it is paused (`paused`), at the end (`ended`), or waiting for data
+    /// (`readyState` below HAVE_FUTURE_DATA): at this beat the media is not moving, so a position
+    /// that advanced less than the time since the last beat is explained.
+    public var paused: Bool
+    public var ended: Bool
+    public var waiting: Bool
     /// Since the last mouse, key, touch or scroll event on the page.
     public var secondsSinceInteraction: Double
     /// A random id the page keeps in local storage, the same for every tab of one browser.
     public var deviceID: String
 
-    public init(visible: Bool, playbackRate: Double = 1, position: Double? = nil,
-                secondsSinceInteraction: Double, deviceID: String) {
+    public init(visible: Bool, playbackRate: Double = 1, position: Double? = nil, paused: Bool = false,
+                ended: Bool = false, waiting: Bool = false, secondsSinceInteraction: Double, deviceID: String) {
         self.visible = visible
         self.playbackRate = playbackRate
         self.position = position
+        self.paused = paused
+        self.ended = ended
+        self.waiting = waiting
         self.secondsSinceInteraction = secondsSinceInteraction
         self.deviceID = deviceID
     }
+
+    /// The media is not moving at this beat.
+    public var isStopped: Bool { paused || ended || waiting }
 
     /// Numbers a real browser can produce; NaN or a negative idle time comes only from a bug or a forgery.
     var isPlausible: Bool {
@@ -120,6 +146,29 @@ public struct HeartbeatReport: Sendable, Hashable, Codable {
             && secondsSinceInteraction.isFinite && secondsSinceInteraction >= 0
             && (position.map { $0.isFinite && $0 >= 0 } ?? true)
     }
+}
+
+/// The lesson a session studies, as the judge needs it.
+public struct StudyMaterial: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// Video or audio: credit follows the media position.
+        case media
+        /// A PDF: credit is visible, attended page time.
+        case document
+    }
+
+    public var kind: Kind
+    /// Media: its real length, read from the file when it was uploaded. Document: the reading time
+    /// the institution set. Either way the most a person can be credited for the lesson.
+    public var duration: TimeInterval
+
+    public init(kind: Kind, duration: TimeInterval) {
+        self.kind = kind
+        self.duration = duration.isFinite ? max(0, duration) : 0
+    }
+
+    public static func media(duration: TimeInterval) -> StudyMaterial { StudyMaterial(kind: .media, duration: duration) }
+    public static func document(readingTime: TimeInterval) -> StudyMaterial { StudyMaterial(kind: .document, duration: readingTime) }
 }
 
 /// Why a study session takes no more beats.
@@ -157,8 +206,14 @@ public struct StudySessionState: Sendable, Hashable, Codable {
     public var lastBeatAt: Date?
     /// The last credited beat; credit never reaches back before it, so no second is counted twice.
     public var lastAcceptedAt: Date?
-    /// Where the video was at the last verified beat (or where the session started it); nil for documents.
+    /// Where the media was at the last verified beat (or where the session started it); nil for documents.
     public var lastPosition: Double?
+    /// When `lastPosition` was reported: the position's advance is measured against the time since.
+    /// nil in sessions stored before it was kept; `lastBeatAt` or `startedAt` stand in.
+    public var lastPositionAt: Date?
+    /// Whether the media was moving at that moment (not paused, ended or waiting). When it was, and
+    /// is at this beat, it played the whole time between, so the position must have kept pace.
+    public var lastMoving: Bool?
     /// Total credited to this session; a lesson's study time is the sum over its sessions.
     public var creditedSeconds: TimeInterval
     /// nil while the session is open.
@@ -166,7 +221,8 @@ public struct StudySessionState: Sendable, Hashable, Codable {
 
     public init(sessionID: UUID, personID: UUID, lessonID: UUID, deviceID: String, startedAt: Date,
                 expectedSequence: Int = 0, lastBeatAt: Date? = nil, lastAcceptedAt: Date? = nil,
-                lastPosition: Double? = nil, creditedSeconds: TimeInterval = 0, closure: StudySessionClosure? = nil) {
+                lastPosition: Double? = nil, lastPositionAt: Date? = nil, lastMoving: Bool? = nil,
+                creditedSeconds: TimeInterval = 0, closure: StudySessionClosure? = nil) {
         self.sessionID = sessionID
         self.personID = personID
         self.lessonID = lessonID
@@ -176,6 +232,8 @@ public struct StudySessionState: Sendable, Hashable, Codable {
         self.lastBeatAt = lastBeatAt
         self.lastAcceptedAt = lastAcceptedAt
         self.lastPosition = lastPosition
+        self.lastPositionAt = lastPositionAt
+        self.lastMoving = lastMoving
         self.creditedSeconds = creditedSeconds
         self.closure = closure
     }
@@ -210,9 +268,25 @@ public enum HeartbeatRejection: String, Sendable, Codable, CaseIterable {
     case tooLate
     case invalidReport
     case hidden
+    /// The player reports a rate above 1×.
     case tooFast
+    /// The position advanced further than the time since the last beat allows: a seek forward.
     case skippedAhead
     case idle
+    /// The media is paused, ended or waiting, and its position stood still.
+    case notPlaying
+    /// The page says the media is playing, but its position stood still.
+    case notAdvancing
+    /// The position went back (the learner rewound): the server cannot tell how much was played.
+    case wentBack
+    /// Playing at both beats, yet the position advanced much less than the time between them.
+    case tooSlow
+    /// The media was already at its end.
+    case afterEnd
+    /// A position beyond the lesson's real length, which no player reports.
+    case pastEnd
+    /// The person has been credited the lesson's whole length already.
+    case lessonComplete
 
     public var label: String {
         switch self {
@@ -231,16 +305,38 @@ public enum HeartbeatRejection: String, Sendable, Codable, CaseIterable {
         case .tooFast: "播放速度超过 1 倍速"
         case .skippedAhead: "视频被快进"
         case .idle: "长时间无操作"
+        case .notPlaying: "视频未在播放"
+        case .notAdvancing: "视频进度未前进"
+        case .wentBack: "视频进度后退，本段不计学时"
+        case .tooSlow: "视频进度慢于正常播放"
+        case .afterEnd: "视频已播放完毕"
+        case .pastEnd: "播放位置超出视频时长"
+        case .lessonComplete: "本课时学时已满"
         }
     }
 
     /// Rejections an honest browser does not produce: forged or reused tokens, a doctored report.
-    /// The others follow from ordinary use (another tab, a coffee break, a weak network).
+    /// The others follow from ordinary use (another tab, a coffee break, a weak network, a pause).
     public var isSuspicious: Bool {
         switch self {
-        case .invalidToken, .wrongSession, .replayed, .outOfOrder, .anotherDevice, .invalidReport, .tooFast, .skippedAhead:
+        case .invalidToken, .wrongSession, .replayed, .outOfOrder, .anotherDevice, .invalidReport, .tooFast, .skippedAhead,
+             .pastEnd:
             true
-        case .sessionClosed, .superseded, .expired, .tooEarly, .tooLate, .hidden, .idle:
+        case .sessionClosed, .superseded, .expired, .tooEarly, .tooLate, .hidden, .idle, .notPlaying, .notAdvancing,
+             .wentBack, .tooSlow, .afterEnd, .lessonComplete:
+            false
+        }
+    }
+
+    /// Refusals read from the media position. The anomaly report looks at them as patterns within a
+    /// session (a position standing still, jumping, keeping the wrong pace, beats after the end)
+    /// rather than counting them; a pause, a rewind or a finished lesson alone is no anomaly.
+    public var isPlayback: Bool {
+        switch self {
+        case .tooFast, .skippedAhead, .notPlaying, .notAdvancing, .wentBack, .tooSlow, .afterEnd, .pastEnd, .lessonComplete:
+            true
+        case .invalidToken, .wrongSession, .sessionClosed, .superseded, .replayed, .outOfOrder, .anotherDevice, .expired,
+             .tooEarly, .tooLate, .invalidReport, .hidden, .idle:
             false
         }
     }
@@ -271,18 +367,25 @@ public enum StudyJudge {
     ///    same token is a replay next time. Another device closes the session; a token older than
     ///    the lifetime expires it. Neither gets a next token.
     /// 3. Everything else earns nothing for this beat only, and the page gets its next token: an
-    ///    implausible report, too early (< `earliestBeat` after issue), too late (> `latestBeat`),
-    ///    hidden page, playback above `maximumPlaybackRate`, the video advanced more than the time
-    ///    allowed plus `seekSlack`, idle longer than `idleCutoff`.
+    ///    implausible report (or a media lesson's beat without a position), too early
+    ///    (< `earliestBeat` after issue), too late (> `latestBeat`), hidden page, a player rate above
+    ///    `maximumPlaybackRate`, idle longer than `idleCutoff`; for media, what the position says
+    ///    (`playback`); and a lesson already credited its whole length.
     ///
-    /// Credit for an accepted beat is the time since the later of the token's issue and the last
-    /// credited beat, capped at `maximumCreditPerBeat`, to the millisecond (finer would be noise in
-    /// the clock; rounding down would lose a millisecond to floating point on every beat). There is
-    /// no partial credit for a refused beat: the page reports one instant, so the server cannot
-    /// know which part of a hidden or idle stretch was study. Idle loses at most one interval past
-    /// the cutoff; credited stretches never overlap, so a session never earns more than its wall time.
+    /// Credit, to the millisecond (finer would be noise in the clock; rounding down would lose a
+    /// millisecond to floating point on every beat), never above `maximumCreditPerBeat` nor what is
+    /// left of the lesson's length after `lessonCredited` (the person's credit for the lesson over
+    /// all sessions):
+    /// - media: the overlap of the wall-clock time and the position's advance since the previous
+    ///   position report, when the position moved at about 1× (`playback`);
+    /// - document: the time since the later of the token's issue and the last credited beat.
+    ///
+    /// There is no partial credit for a refused beat: the page reports one instant, so the server
+    /// cannot know which part of a hidden, idle or skipped stretch was study. Credited stretches
+    /// never overlap, so a session never earns more than its wall time.
     public static func judge(session: StudySessionState, claims: HeartbeatClaims?, report: HeartbeatReport,
-                             receivedAt: Date, policy: StudyPolicy = .standard) -> HeartbeatVerdict {
+                             material: StudyMaterial, lessonCredited: TimeInterval, receivedAt: Date,
+                             policy: StudyPolicy = .standard) -> HeartbeatVerdict {
         func unchanged(_ rejection: HeartbeatRejection) -> HeartbeatVerdict {
             HeartbeatVerdict(creditedSeconds: 0, rejection: rejection, session: session, nextClaims: nil, isVerified: false)
         }
@@ -312,27 +415,87 @@ public enum StudyJudge {
             next.closure = .expired
             return refused(.expired)
         }
-        guard report.isPlausible else { return refused(.invalidReport) }
-        if let position = report.position { next.lastPosition = position }
+        guard report.isPlausible, material.kind == .document || report.position != nil else { return refused(.invalidReport) }
+
+        // Where the media was, when, and whether it was moving, before this beat; every verified
+        // beat moves the reference, so the next one is measured from here whatever this one earns.
+        let previous = Playback(position: min(session.lastPosition ?? 0, material.duration),
+                                at: session.lastPositionAt ?? session.lastBeatAt ?? session.startedAt,
+                                moving: session.lastMoving ?? false)
+        if material.kind == .media, let position = report.position {
+            next.lastPosition = min(position, material.duration)
+            next.lastPositionAt = receivedAt
+            next.lastMoving = !report.isStopped && position < material.duration - policy.stillTolerance
+        }
 
         if elapsed < policy.earliestBeat { return refused(.tooEarly) }
         if elapsed > policy.latestBeat { return refused(.tooLate) }
         if !report.visible { return refused(.hidden) }
         // Players report rates such as 1.0000001 after rounding; a thousandth is no speed-up.
         if report.playbackRate > policy.maximumPlaybackRate + 0.001 { return refused(.tooFast) }
-        if let position = report.position, let previous = session.lastPosition,
-           position - previous > elapsed * policy.maximumPlaybackRate + policy.seekSlack {
-            return refused(.skippedAhead)
-        }
         if report.secondsSinceInteraction > policy.idleCutoff { return refused(.idle) }
 
-        let creditStart = max(claims.issuedAt, session.lastAcceptedAt ?? claims.issuedAt)
-        let span = min(receivedAt.timeIntervalSince(creditStart), policy.maximumCreditPerBeat)
-        let credit = max(0, (span * 1000).rounded() / 1000)
+        let earned: TimeInterval
+        switch material.kind {
+        case .document:
+            let creditStart = max(claims.issuedAt, session.lastAcceptedAt ?? claims.issuedAt)
+            earned = min(receivedAt.timeIntervalSince(creditStart), policy.maximumCreditPerBeat)
+        case .media:
+            switch playback(since: previous, report: report, receivedAt: receivedAt, material: material, policy: policy) {
+            case .refused(let rejection): return refused(rejection)
+            case .played(let seconds): earned = seconds
+            }
+        }
+
+        let left = material.duration - max(0, lessonCredited.isFinite ? lessonCredited : material.duration)
+        guard left >= 0.001 else { return refused(.lessonComplete) }
+        let credit = min(max(0, (earned * 1000).rounded() / 1000), left)
         next.lastAcceptedAt = receivedAt
         next.creditedSeconds += credit
         return HeartbeatVerdict(creditedSeconds: credit, rejection: nil, session: next,
                                 nextClaims: next.claims(issuedAt: receivedAt), isVerified: true)
+    }
+
+    /// The media's state at one report.
+    struct Playback {
+        var position: Double
+        var at: Date
+        var moving: Bool
+    }
+
+    enum PlaybackOutcome: Equatable {
+        case played(TimeInterval)
+        case refused(HeartbeatRejection)
+    }
+
+    /// What the position says about the time since the previous report, in this order:
+    /// - beyond the real length (plus `endTolerance`): `pastEnd`, no player reports that;
+    /// - standing still (within `stillTolerance`): `afterEnd` when it was already at the end,
+    ///   `notPlaying` when the player says it is paused, ended or waiting, else `notAdvancing`;
+    /// - gone back: `wentBack` (a rewind; how much was watched after it is unknown);
+    /// - ahead by more than `maximumPositionRatio` × the wall time plus `seekSlack`: `skippedAhead`;
+    /// - moving at both reports, yet behind `minimumPositionRatio` × the wall time minus `tolerance`:
+    ///   `tooSlow`. When the player was stopped at either report (it started, paused or ended in
+    ///   between) a shorter advance is what happened, and it is credited.
+    /// Otherwise the credit is the overlap: the smaller of the advance and the wall time, so neither
+    /// a skip nor a slow clock earns more than really passed on both.
+    static func playback(since previous: Playback, report: HeartbeatReport, receivedAt: Date, material: StudyMaterial,
+                         policy: StudyPolicy) -> PlaybackOutcome {
+        let reported = report.position ?? 0
+        if reported > material.duration + policy.endTolerance { return .refused(.pastEnd) }
+        let position = min(reported, material.duration)
+        let advance = position - previous.position
+        let wall = receivedAt.timeIntervalSince(previous.at)
+        let end = material.duration - policy.stillTolerance
+        if abs(advance) <= policy.stillTolerance {
+            if previous.position >= end { return .refused(.afterEnd) }
+            return .refused(report.isStopped ? .notPlaying : .notAdvancing)
+        }
+        if advance < 0 { return .refused(.wentBack) }
+        if advance > wall * policy.maximumPositionRatio + policy.seekSlack { return .refused(.skippedAhead) }
+        let movingThroughout = previous.moving && !report.isStopped && position < end
+        if movingThroughout, advance < wall * policy.minimumPositionRatio - policy.tolerance { return .refused(.tooSlow) }
+        return .played(min(advance, wall, policy.maximumCreditPerBeat))
     }
 }
 
@@ -357,12 +520,16 @@ public enum StudySessions {
     /// record does not suggest two pages were open at once.
     ///
     /// `openSessions` may be all the person's sessions; closed ones and other people's are ignored.
-    /// `startPosition` is where the player resumes, so a first beat far beyond it counts as a skip.
+    /// `startPosition` is where the player resumes, so a first beat far beyond it counts as a skip;
+    /// one no player reports (negative, NaN, infinite) counts as the start. `startMoving` says the
+    /// media is already playing, so the first beat must keep pace from the first second.
     public static func start(sessionID: UUID, personID: UUID, lessonID: UUID, deviceID: String,
-                             startPosition: Double? = nil, at now: Date, openSessions: [StudySessionState],
-                             policy: StudyPolicy = .standard) -> StudyStart {
+                             startPosition: Double? = nil, startMoving: Bool = false, at now: Date,
+                             openSessions: [StudySessionState], policy: StudyPolicy = .standard) -> StudyStart {
+        let position = startPosition.map { $0.isFinite && $0 >= 0 ? $0 : 0 }
         let session = StudySessionState(sessionID: sessionID, personID: personID, lessonID: lessonID,
-                                        deviceID: deviceID, startedAt: now, lastPosition: startPosition)
+                                        deviceID: deviceID, startedAt: now, lastPosition: position,
+                                        lastPositionAt: position == nil ? nil : now, lastMoving: position == nil ? nil : startMoving)
         let closed = openSessions
             .filter { $0.personID == personID && $0.sessionID != sessionID && !$0.isClosed }
             .map { old -> StudySessionState in

@@ -10,15 +10,18 @@ public struct RecordedBeat: Sendable, Hashable, Codable {
     public var ip: String
     /// A face snapshot arrived with this beat, or since the session's previous one.
     public var snapshotTaken: Bool
+    /// Where the page said the media was; nil for documents and beats stored before it was kept.
+    public var position: Double?
 
     public init(sessionID: UUID, receivedAt: Date, rejection: HeartbeatRejection? = nil, deviceID: String,
-                ip: String, snapshotTaken: Bool = false) {
+                ip: String, snapshotTaken: Bool = false, position: Double? = nil) {
         self.sessionID = sessionID
         self.receivedAt = receivedAt
         self.rejection = rejection
         self.deviceID = deviceID
         self.ip = ip
         self.snapshotTaken = snapshotTaken
+        self.position = position
     }
 
     public var accepted: Bool { rejection == nil }
@@ -27,8 +30,14 @@ public struct RecordedBeat: Sendable, Hashable, Codable {
 public enum StudyAnomalyKind: String, Sendable, Codable, CaseIterable {
     /// A session went silent, then beat again.
     case gap
-    /// Beat intervals as exact as a machine's.
-    case tooRegular
+    /// Beats kept coming while the media position stood still.
+    case positionStalled
+    /// Beats kept coming after the media had ended.
+    case beatsAfterEnd
+    /// The position jumped ahead of the time that passed, or beyond the media's length.
+    case positionJump
+    /// The position kept a pace other than 1×, or the player reported another rate.
+    case playbackRate
     /// Two sessions earned credit over the same period.
     case overlappingSessions
     /// Credit alternated between devices, or one session's token was used on another device.
@@ -41,7 +50,10 @@ public enum StudyAnomalyKind: String, Sendable, Codable, CaseIterable {
     public var label: String {
         switch self {
         case .gap: "心跳中断"
-        case .tooRegular: "心跳间隔过于规律"
+        case .positionStalled: "视频进度停滞"
+        case .beatsAfterEnd: "视频结束后仍有心跳"
+        case .positionJump: "视频进度跳跃"
+        case .playbackRate: "播放速度异常"
         case .overlappingSessions: "多个学习页面同时计时"
         case .multipleDevices: "多台设备学习"
         case .rejectedHeartbeats: "心跳多次被拒绝"
@@ -70,6 +82,13 @@ public struct StudyAnomaly: Sendable, Hashable, Codable {
 
 /// Reads a learner's recorded beats for patterns no single beat shows. The judge already refused
 /// what it could; these are hints for a human, so each comes with the window to look at.
+///
+/// Beat timing alone is not read as evidence: a browser's timer is as regular as a script's (both
+/// fire every interval give or take a few milliseconds of scheduling and network), so "too regular"
+/// flagged ordinary learners and no script. What a script cannot fake cheaply is the media: a
+/// position that stands still, jumps or keeps the wrong pace while beats keep coming, and beats
+/// after the end. The lesson page stops beating once it has reported a pause or the end and starts
+/// a new session when playing resumes or the learner seeks, so an honest page shows none of these.
 public enum StudyAnomalyDetector {
     /// Pass one person's beats (any order, any number of sessions). Anomalies come sorted by start.
     public static func report(beats: [RecordedBeat], policy: StudyPolicy = .standard) -> [StudyAnomaly] {
@@ -87,7 +106,9 @@ public enum StudyAnomalyDetector {
         for sessionID in sessionOrder {
             let session = bySession[sessionID] ?? []
             anomalies += gaps(in: session, policy: policy)
-            anomalies += regularTiming(in: session, policy: policy)
+            anomalies += stalledPositions(in: session, policy: policy)
+            anomalies += positionJumps(in: session)
+            anomalies += playbackRates(in: session, policy: policy)
             anomalies += missingSnapshots(in: session, policy: policy)
             anomalies += deviceChanges(in: session)
         }
@@ -113,33 +134,66 @@ public enum StudyAnomalyDetector {
         }
     }
 
-    /// Runs of at least `regularityIntervals` consecutive intervals whose standard deviation is under
-    /// `regularityDeviation`; overlapping windows merge into one run.
-    static func regularTiming(in session: [RecordedBeat], policy: StudyPolicy) -> [StudyAnomaly] {
-        let count = policy.regularityIntervals
-        guard count >= 2 else { return [] }
-        let intervals = zip(session, session.dropFirst()).map { $1.receivedAt.timeIntervalSince($0.receivedAt) }
-        guard intervals.count >= count else { return [] }
+    /// Runs of at least `stalledBeatThreshold` beats in a row whose position stood still (the page
+    /// said paused, or said playing while it did not move), or that came with the media at its end.
+    static func stalledPositions(in session: [RecordedBeat], policy: StudyPolicy) -> [StudyAnomaly] {
+        let threshold = max(1, policy.stalledBeatThreshold)
+        var anomalies: [StudyAnomaly] = []
+        var run: [RecordedBeat] = []
 
-        var runs: [Range<Int>] = []
-        for start in 0...(intervals.count - count) {
-            guard standardDeviation(intervals[start..<(start + count)]) < policy.regularityDeviation else { continue }
-            if let last = runs.last, start < last.upperBound {
-                runs[runs.count - 1] = last.lowerBound..<(start + count)
+        func closeRun() {
+            defer { run = [] }
+            guard run.count >= threshold, let first = run.first, let last = run.last else { return }
+            let at = first.position.map { "停在 \(StudyTime.mediaLength(seconds: $0))处" } ?? "未前进"
+            if first.rejection == .afterEnd {
+                anomalies.append(StudyAnomaly(
+                    kind: .beatsAfterEnd, start: first.receivedAt, end: last.receivedAt, sessionIDs: [first.sessionID],
+                    message: "视频播放完毕后仍连续 \(run.count) 次发送心跳（\(window(first.receivedAt, last.receivedAt))），"
+                        + "学习页面在播放结束后即停止心跳，疑似脚本挂机"))
             } else {
-                runs.append(start..<(start + count))
+                let claimedPlaying = run.contains { $0.rejection == .notAdvancing }
+                anomalies.append(StudyAnomaly(
+                    kind: .positionStalled, start: first.receivedAt, end: last.receivedAt, sessionIDs: [first.sessionID],
+                    message: "连续 \(run.count) 次心跳视频进度\(at)（\(window(first.receivedAt, last.receivedAt))），"
+                        + (claimedPlaying ? "页面却报告正在播放，疑似篡改播放状态或脚本伪造心跳" : "暂停后页面仍在发送心跳，疑似脚本挂机")))
             }
         }
-        return runs.map { run in
-            let slice = intervals[run]
-            let mean = slice.reduce(0, +) / Double(slice.count)
-            let first = session[run.lowerBound].receivedAt, last = session[run.upperBound].receivedAt
-            return StudyAnomaly(
-                kind: .tooRegular, start: first, end: last, sessionIDs: [session[0].sessionID],
-                message: "连续 \(slice.count) 次心跳间隔几乎完全相同（平均 \(String(format: "%.3f", mean)) 秒，"
-                    + "标准差 \(String(format: "%.1f", standardDeviation(slice) * 1000)) 毫秒；浏览器的计时通常有数十毫秒波动），"
-                    + "疑似脚本挂机（\(window(first, last))）")
+
+        for beat in session {
+            let stalled = beat.rejection == .notPlaying || beat.rejection == .notAdvancing
+            let ended = beat.rejection == .afterEnd
+            if let current = run.first?.rejection, (current == .afterEnd) != ended || !(stalled || ended) { closeRun() }
+            if stalled || ended { run.append(beat) }
         }
+        closeRun()
+        return anomalies
+    }
+
+    /// Every beat whose position ran ahead of the time that passed, or beyond the media's length:
+    /// the page blocks seeking past what was watched and starts a new session after any seek, so
+    /// an honest page produces none.
+    static func positionJumps(in session: [RecordedBeat]) -> [StudyAnomaly] {
+        let jumps = session.filter { $0.rejection == .skippedAhead || $0.rejection == .pastEnd }
+        guard let first = jumps.first, let last = jumps.last else { return [] }
+        let furthest = jumps.compactMap(\.position).max().map { "，最远到 \(StudyTime.mediaLength(seconds: $0))处" } ?? ""
+        return [StudyAnomaly(
+            kind: .positionJump, start: first.receivedAt, end: last.receivedAt, sessionIDs: [first.sessionID],
+            message: "视频进度 \(jumps.count) 次超出正常播放\(furthest)（\(window(first.receivedAt, last.receivedAt))），"
+                + "疑似拖动进度条或篡改播放位置，相应时段未计学时")]
+    }
+
+    /// At least `suspiciousRejectionThreshold` beats in one session at a pace other than 1×: the
+    /// player said it played faster, or the position kept a much slower pace while it said it played.
+    static func playbackRates(in session: [RecordedBeat], policy: StudyPolicy) -> [StudyAnomaly] {
+        let off = session.filter { $0.rejection == .tooFast || $0.rejection == .tooSlow }
+        guard off.count >= max(1, policy.suspiciousRejectionThreshold), let first = off.first, let last = off.last else { return [] }
+        let fast = off.filter { $0.rejection == .tooFast }.count
+        let detail = [fast > 0 ? "\(fast) 次报告倍速播放" : nil, off.count > fast ? "\(off.count - fast) 次进度慢于播放时间" : nil]
+            .compactMap { $0 }.joined(separator: "，")
+        return [StudyAnomaly(
+            kind: .playbackRate, start: first.receivedAt, end: last.receivedAt, sessionIDs: [first.sessionID],
+            message: "\(off.count) 次心跳的播放速度与 1 倍速不符（\(detail)；\(window(first.receivedAt, last.receivedAt))），"
+                + "疑似倍速播放或篡改播放位置")]
     }
 
     /// Stretches in which credit went on past the snapshot deadline, counted from the first beat or
@@ -258,9 +312,10 @@ public enum StudyAnomalyDetector {
         }
     }
 
-    /// Refusals counted by reason; suspicious reasons are reported from a lower count.
+    /// Refusals counted by reason; suspicious reasons are reported from a lower count. Refusals read
+    /// from the media position are patterns of their own above.
     static func rejections(_ beats: [RecordedBeat], policy: StudyPolicy) -> [StudyAnomaly] {
-        HeartbeatRejection.allCases.compactMap { reason in
+        HeartbeatRejection.allCases.filter { !$0.isPlayback }.compactMap { reason in
             let refused = beats.filter { $0.rejection == reason }
             let threshold = reason.isSuspicious ? policy.suspiciousRejectionThreshold : policy.rejectionThreshold
             guard let first = refused.first, let last = refused.last, refused.count >= max(1, threshold) else { return nil }
@@ -274,13 +329,6 @@ public enum StudyAnomalyDetector {
     }
 
     // MARK: Wording
-
-    static func standardDeviation(_ values: ArraySlice<TimeInterval>) -> TimeInterval {
-        guard !values.isEmpty else { return 0 }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-        return variance.squareRoot()
-    }
 
     /// "12 分 5 秒"; callers put a space before it, none after, as elsewhere ("年龄 17 岁，").
     static func duration(_ seconds: TimeInterval) -> String {

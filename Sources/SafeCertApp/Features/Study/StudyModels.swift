@@ -17,21 +17,39 @@ final class Course: Model, @unchecked Sendable {
     init() {}
 }
 
-/// One lesson: a video (served with range requests) or a document.
+/// One lesson: a video or audio file (served with range requests) or a document.
 final class Lesson: Model, @unchecked Sendable {
     static let schema = "lessons"
     @ID(key: .id) var id: UUID?
     @Parent(key: "course_id") var course: Course
     @Field(key: "position") var position: Int
     @Field(key: "title") var title: String
-    /// video / document
+    /// video / audio / document (`CheckedLessonFile.Kind`)
     @Field(key: "kind") var kind: String
     @Field(key: "media_type") var mediaType: String
     @Field(key: "file_name") var fileName: String
+    /// Media: its length in whole seconds, rounded up, for lists. Document: the reading time the
+    /// institution set, the most study the lesson credits.
     @Field(key: "duration_seconds") var durationSeconds: Int
     @Field(key: "size") var size: Int
+    /// The media's real length as ffprobe read it at upload; nil for documents and for lessons
+    /// uploaded before it was read (their typed length stands in).
+    @OptionalField(key: "media_seconds") var mediaSeconds: Double?
+    /// The container ffprobe found ("mp4", "webm", "ogg", "mp3"), or "pdf".
+    @OptionalField(key: "container") var container: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+
+    var isDocument: Bool { kind == CheckedLessonFile.Kind.document.rawValue }
+    var isAudio: Bool { kind == CheckedLessonFile.Kind.audio.rawValue }
+
+    var kindLabel: String { isDocument ? "文档" : isAudio ? "音频" : "视频" }
+
+    /// What the judge credits against: the media's real length, or a document's reading time.
+    var studyMaterial: StudyMaterial {
+        isDocument ? .document(readingTime: TimeInterval(durationSeconds))
+            : .media(duration: mediaSeconds ?? TimeInterval(durationSeconds))
+    }
 }
 
 /// The bytes of a lesson, apart from its row so lists never load them.
@@ -84,11 +102,13 @@ final class StudyBeat: Model, @unchecked Sendable {
     @Field(key: "device_id") var deviceID: String
     @Field(key: "ip") var ip: String
     @Field(key: "snapshot_taken") var snapshotTaken: Bool
+    /// The media position the page reported; nil for documents.
+    @OptionalField(key: "position") var position: Double?
     init() {}
 
     var recorded: RecordedBeat {
         RecordedBeat(sessionID: sessionID, receivedAt: receivedAt, rejection: rejection.flatMap(HeartbeatRejection.init(rawValue:)),
-                     deviceID: deviceID, ip: ip, snapshotTaken: snapshotTaken)
+                     deviceID: deviceID, ip: ip, snapshotTaken: snapshotTaken, position: position)
     }
 }
 

@@ -127,50 +127,70 @@ enum StudyRoutes {
                     ("要求学时", "\(c.requiredHours) 学时（每学时 \(StudyProgress.defaultMinutesPerHour) 分钟）")]
                 .map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
             lessons: lessons.map { l in
-                LessonRow(position: l.position, title: l.title, kind: l.kind == "video" ? "视频" : "文档",
-                          duration: "\(l.durationSeconds / 60) 分 \(l.durationSeconds % 60) 秒", size: "\(l.size / 1024) KB",
-                          href: SiteURL.lessonMedia(l.id).link)
+                LessonRow(position: l.position, title: l.title, kind: l.kindLabel + (l.container.map { "（\($0.uppercased())）" } ?? ""),
+                          duration: l.isDocument ? "阅读 \(StudyTime.label(seconds: l.studyMaterial.duration))"
+                              : StudyTime.mediaLength(seconds: l.studyMaterial.duration),
+                          size: "\(l.size / 1024) KB", href: SiteURL.lessonMedia(l.id).link)
             },
             action: SiteURL.course(c.id).link, error: error), status: status)
     }
 
-    static let videoTypes = ["mp4": "video/mp4", "webm": "video/webm", "ogv": "video/ogg"]
-    static let documentTypes = ["pdf": "application/pdf"]
-
+    /// 新增课时. A media file is read by ffprobe: what is not real audio or video a browser plays is
+    /// refused, and the lesson keeps the real length, the most study it can credit. A PDF's reading
+    /// time is typed by the institution.
     static func addLesson(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let c = try await ownCourse(req, user)
-        guard let title = req.field("title"), title.count <= 60 else {
-            return try await renderCourse(req, user, c, error: "请填写课时名称（不超过 60 字）", status: .unprocessableEntity)
+        func refuse(_ message: String, _ status: HTTPStatus = .unprocessableEntity) async throws -> Response {
+            try await renderCourse(req, user, c, error: message, status: status)
         }
-        guard let minutes = req.field("minutes").flatMap(Double.init), minutes > 0, minutes <= 600 else {
-            return try await renderCourse(req, user, c, error: "请填写时长（分钟，0–600）", status: .unprocessableEntity)
-        }
+        guard let title = req.field("title"), title.count <= 60 else { return try await refuse("请填写课时名称（不超过 60 字）") }
         guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
-            return try await renderCourse(req, user, c, error: "请选择视频（.mp4/.webm）或文档（.pdf）", status: .unprocessableEntity)
+            return try await refuse("请选择课件文件：视频（.mp4/.webm/.ogv）、音频（.mp3/.m4a）或 PDF 文档")
         }
-        let ext = (file.filename.split(separator: ".").last.map(String.init) ?? "").lowercased()
         let data = Data(file.data.readableBytesView)
-        let kind: String
-        let mediaType: String
-        if let type = videoTypes[ext] {
-            kind = "video"
-            mediaType = type
-        } else if let type = documentTypes[ext], data.starts(with: Array("%PDF".utf8)) {
-            kind = "document"
-            mediaType = type
-        } else {
-            return try await renderCourse(req, user, c, error: "「\(file.filename)」不是支持的视频（.mp4/.webm/.ogv）或 PDF 文档", status: .unprocessableEntity)
+        let checked: CheckedLessonFile
+        var readingSeconds = 0
+        do {
+            switch try LessonFileRule.intent(fileName: file.filename) {
+            case .document:
+                guard let minutes = req.field("minutes").flatMap(Double.init), minutes > 0, minutes <= 600 else {
+                    return try await refuse("请填写文档的阅读时长（分钟，0–600）")
+                }
+                checked = try LessonFileRule.document(fileName: file.filename, data: data)
+                readingSeconds = Int(minutes * 60)
+            case .media:
+                let ffprobe = FFprobe(executable: req.application.settings.ffprobePath)
+                let ext = file.extension ?? ""
+                let probed: Result<MediaProbeReport?, FFprobe.Failure> = try await req.application.threadPool.runIfActive {
+                    do throws(FFprobe.Failure) { return .success(try ffprobe.probe(data, fileExtension: ext)) } catch { return .failure(error) }
+                }
+                switch probed {
+                case .success(let report):
+                    checked = try LessonFileRule.media(fileName: file.filename, probe: report)
+                case .failure(.timedOut):
+                    return try await refuse("课件文件「\(file.filename)」在 \(Int(ffprobe.timeout)) 秒内未能读取，请确认是完整的视频或音频文件")
+                case .failure(let failure):
+                    req.logger.error("lesson upload: ffprobe failed: \(failure)")
+                    return try await refuse("服务器暂时无法检查课件文件（需要 ffprobe），请联系管理员", .serviceUnavailable)
+                }
+            }
+        } catch let error as LessonFileError {
+            return try await refuse(error.message)
         }
         let count = try await Lesson.query(on: req.db).filter(\.$course.$id == c.requireID()).count()
         let lesson = Lesson()
         lesson.$course.id = try c.requireID()
         lesson.position = count + 1
         lesson.title = title
-        lesson.kind = kind
-        lesson.mediaType = mediaType
+        lesson.kind = checked.kind.rawValue
+        lesson.mediaType = checked.mediaType
+        lesson.container = checked.container
         lesson.fileName = String(file.filename.prefix(120))
-        lesson.durationSeconds = Int(minutes * 60)
+        lesson.mediaSeconds = checked.duration
+        lesson.durationSeconds = checked.duration.map { Int($0.rounded(.up)) } ?? readingSeconds
         lesson.size = data.count
+        let described = lesson.isDocument ? "阅读 \(StudyTime.label(seconds: TimeInterval(readingSeconds)))"
+            : "\(checked.container.uppercased())，\(StudyTime.mediaLength(seconds: checked.duration ?? 0))"
         try await req.db.transaction { db in
             try await lesson.create(on: db)
             let media = LessonMedia()
@@ -178,7 +198,8 @@ enum StudyRoutes {
             media.data = data
             try await media.create(on: db)
             try await Audit.record(on: db, actor: req.auditActor(user), action: "lesson.create", targetType: "lesson",
-                                   targetID: lesson.id?.uuidString, summary: "\(c.title)：第 \(lesson.position) 课「\(title)」", at: req.now)
+                                   targetID: lesson.id?.uuidString,
+                                   summary: "\(c.title)：第 \(lesson.position) 课「\(title)」（\(lesson.kindLabel)，\(described)）", at: req.now)
         }
         return req.redirect(.course(c.id))
     }
@@ -232,7 +253,7 @@ enum StudyRoutes {
     struct MyLesson: Encodable, Sendable {
         let title: String
         let kind: String
-        let minutes: Int
+        let duration: String
         let studied: String
         let href: String
     }
@@ -242,8 +263,11 @@ enum StudyRoutes {
         let qualification: String
         let type: String
         let earned: String
+        let earnedTime: String
         let required: String
+        let requiredTime: String
         let remaining: String
+        let remainingTime: String
         let percent: Int
         let percentStep: Int
         let reached: Bool
@@ -280,11 +304,16 @@ enum StudyRoutes {
             model.append(MyCourse(
                 title: c.title, qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
                 type: c.classType.label, earned: StudyProgress.label(tenths: progress.earnedTenths),
-                required: "\(c.requiredHours) 学时", remaining: StudyProgress.label(tenths: progress.remainingTenths),
+                earnedTime: StudyTime.label(seconds: progress.creditedSeconds),
+                required: "\(c.requiredHours) 学时", requiredTime: StudyTime.label(seconds: progress.requiredSeconds),
+                remaining: StudyProgress.label(tenths: progress.remainingTenths),
+                remainingTime: StudyTime.label(seconds: max(0, progress.requiredSeconds - progress.creditedSeconds), rounding: .up),
                 percent: progress.percent, percentStep: min(100, progress.percent / 10 * 10), reached: progress.isReached,
                 lessons: try lessons.map { l in
-                    MyLesson(title: l.title, kind: l.kind == "video" ? "视频" : "文档", minutes: l.durationSeconds / 60,
-                             studied: "\(Int((byLesson[try l.requireID()] ?? 0) / 60)) 分钟", href: SiteURL.studyLesson(l.id).link)
+                    MyLesson(title: l.title, kind: l.kindLabel,
+                             duration: l.isDocument ? "阅读 \(StudyTime.label(seconds: l.studyMaterial.duration))"
+                                 : StudyTime.mediaLength(seconds: l.studyMaterial.duration),
+                             studied: StudyTime.label(seconds: byLesson[try l.requireID()] ?? 0), href: SiteURL.studyLesson(l.id).link)
                 }))
         }
         return try await req.render("study/my", title: "在线学习", ["courses": model])
@@ -295,13 +324,22 @@ enum StudyRoutes {
         let title: String
         let courseTitle: String
         let isVideo: Bool
+        let isAudio: Bool
+        let isMedia: Bool
         let mediaHref: String
         let mediaType: String
         let startHref: String
         let heartbeatHref: String
         let snapshotHref: String
+        /// Credited seconds so far (for the page's script) and the same to the minute (shown).
         let studied: String
+        let studiedLabel: String
+        let duration: String
         let interval: Double
+        /// Media: where the learner's last session left the player, and how far any session got
+        /// (the player may seek within what was already watched, not beyond).
+        let resume: Double
+        let reached: Double
     }
 
     static func learnerLesson(_ req: Request, _ user: CurrentUser) async throws -> (Person, Lesson, Course) {
@@ -316,14 +354,24 @@ enum StudyRoutes {
 
     static func lessonPage(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (person, lesson, course) = try await learnerLesson(req, user)
-        let seconds = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
-            .filter(\.$lesson.$id == lesson.requireID()).all(\.$creditedSeconds).reduce(0, +)
+        let sessions = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
+            .filter(\.$lesson.$id == lesson.requireID()).sort(\.$startedAt, .descending).all()
+        let seconds = sessions.map(\.creditedSeconds).reduce(0, +)
+        let material = lesson.studyMaterial
+        let positions = sessions.compactMap { $0.state?.lastPosition }.map { min(max(0, $0), material.duration) }
+        // Back to the start once the end was reached, as a player does.
+        let last = positions.first ?? 0
+        let resume = last >= material.duration - 1 ? 0 : last
         return try await req.render("study/lesson", title: lesson.title, LessonModel(
-            id: lesson.requireID().uuidString, title: lesson.title, courseTitle: course.title, isVideo: lesson.kind == "video",
+            id: lesson.requireID().uuidString, title: lesson.title, courseTitle: course.title,
+            isVideo: !lesson.isDocument && !lesson.isAudio, isAudio: lesson.isAudio, isMedia: !lesson.isDocument,
             mediaHref: SiteURL.lessonMedia(lesson.id).link, mediaType: lesson.mediaType,
             startHref: SiteURL.studyStart(lesson.id).link, heartbeatHref: SiteURL.studyHeartbeat.link,
-            snapshotHref: SiteURL.studySnapshot.link, studied: String(Int(seconds)),
-            interval: req.application.settings.studyPolicy.interval))
+            snapshotHref: SiteURL.studySnapshot.link, studied: String(format: "%.3f", seconds),
+            studiedLabel: StudyTime.label(seconds: seconds),
+            duration: lesson.isDocument ? StudyTime.label(seconds: material.duration) : StudyTime.mediaLength(seconds: material.duration),
+            interval: req.application.settings.studyPolicy.interval,
+            resume: (resume * 1000).rounded() / 1000, reached: ((positions.max() ?? 0) * 1000).rounded() / 1000))
     }
 
     static func signer(_ req: Request) async throws -> HeartbeatSigner {
@@ -338,15 +386,27 @@ enum StudyRoutes {
     struct StartBody: Content {
         let deviceID: String
         let position: Double?
+        /// Whether the player is paused (or ended, or waiting) as the session opens; absent counts as paused.
+        let paused: Bool?
     }
 
     struct BeatAnswer: Content {
         let token: String?
         let credited: Double
-        let studiedSeconds: Double
+        /// The person's credit for the lesson so far; nil when the beat was not this session's to judge.
+        let studiedSeconds: Double?
+        /// `studiedSeconds` to the minute, as every page says study time.
+        let studiedLabel: String?
         let rejection: String?
+        /// The rejection's name (`HeartbeatRejection`), for the page's script.
+        let reason: String?
         let stop: Bool
         let snapshotIn: Double?
+
+        static func refused(_ rejection: HeartbeatRejection) -> BeatAnswer {
+            BeatAnswer(token: nil, credited: 0, studiedSeconds: nil, studiedLabel: nil,
+                       rejection: rejection.label, reason: rejection.rawValue, stop: true, snapshotIn: nil)
+        }
     }
 
     static func validDevice(_ id: String) -> Bool {
@@ -362,7 +422,8 @@ enum StudyRoutes {
         let now = req.now
         let open = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$open == true).all()
         let begun = StudySessions.start(sessionID: UUID(), personID: try person.requireID(), lessonID: try lesson.requireID(), deviceID: body.deviceID,
-                                        startPosition: body.position, at: now, openSessions: open.compactMap(\.state), policy: policy)
+                                        startPosition: lesson.isDocument ? nil : body.position ?? 0, startMoving: body.paused == false,
+                                        at: now, openSessions: open.compactMap(\.state), policy: policy)
         let record = StudySessionRecord()
         record.id = begun.session.sessionID
         record.$person.id = try person.requireID()
@@ -382,7 +443,10 @@ enum StudyRoutes {
         }
         var generator = SystemRandomNumberGenerator()
         let signer = try await signer(req)
-        return try await BeatAnswer(token: signer.sign(begun.firstClaims), credited: 0, studiedSeconds: 0, rejection: nil, stop: false,
+        let studied = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
+            .filter(\.$lesson.$id == lesson.requireID()).all(\.$creditedSeconds).reduce(0, +)
+        return try await BeatAnswer(token: signer.sign(begun.firstClaims), credited: 0, studiedSeconds: studied,
+                                    studiedLabel: StudyTime.label(seconds: studied), rejection: nil, reason: nil, stop: false,
                                     snapshotIn: SnapshotSchedule.nextDelay(using: &generator, policy: policy)).encodeResponse(for: req)
     }
 
@@ -390,7 +454,12 @@ enum StudyRoutes {
         let token: String
         let visible: Bool
         let playbackRate: Double
+        /// The player's `currentTime`, `paused`, `ended` and whether it is waiting for data; absent
+        /// flags count as playing, so leaving them out excuses nothing.
         let position: Double?
+        let paused: Bool?
+        let ended: Bool?
+        let waiting: Bool?
         let secondsSinceInteraction: Double
         let deviceID: String
     }
@@ -407,13 +476,17 @@ enum StudyRoutes {
         // beat still shows in their anomaly report.
         var sessionQuery = try StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
         if let claims { sessionQuery = sessionQuery.filter(\.$id == claims.sessionID) } else { sessionQuery = sessionQuery.sort(\.$startedAt, .descending) }
-        guard let record = try await sessionQuery.first(), let state = record.state else {
-            return try await BeatAnswer(token: nil, credited: 0, studiedSeconds: 0, rejection: HeartbeatRejection.invalidToken.label,
-                                        stop: true, snapshotIn: nil).encodeResponse(status: .unprocessableEntity, for: req)
+        guard let record = try await sessionQuery.first(), let state = record.state,
+              let lesson = try await Lesson.find(record.$lesson.id, on: req.db) else {
+            return try await BeatAnswer.refused(.invalidToken).encodeResponse(status: .unprocessableEntity, for: req)
         }
+        let creditedBefore = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
+            .filter(\.$lesson.$id == record.$lesson.id).all(\.$creditedSeconds).reduce(0, +)
         let report = HeartbeatReport(visible: body.visible, playbackRate: body.playbackRate, position: body.position,
+                                     paused: body.paused ?? false, ended: body.ended ?? false, waiting: body.waiting ?? false,
                                      secondsSinceInteraction: body.secondsSinceInteraction, deviceID: body.deviceID)
-        let verdict = StudyJudge.judge(session: state, claims: claims, report: report, receivedAt: now, policy: policy)
+        let verdict = StudyJudge.judge(session: state, claims: claims, report: report, material: lesson.studyMaterial,
+                                       lessonCredited: creditedBefore, receivedAt: now, policy: policy)
         let beat = StudyBeat()
         beat.sessionID = try record.requireID()
         beat.personID = try person.requireID()
@@ -424,6 +497,7 @@ enum StudyRoutes {
         beat.sequence = verdict.isVerified ? claims?.sequence : nil
         beat.rejection = verdict.rejection?.rawValue
         beat.credited = verdict.creditedSeconds
+        beat.position = body.position.flatMap { $0.isFinite && $0 >= 0 ? min($0, 1e9) : nil }
         let judged = verdict
         var replayed = false
         do {
@@ -446,18 +520,18 @@ enum StudyRoutes {
             replay.sessionID = try record.requireID(); replay.personID = try person.requireID(); replay.receivedAt = now; replay.deviceID = body.deviceID
             replay.ip = req.clientIP; replay.snapshotTaken = false; replay.sequence = nil; replay.rejection = HeartbeatRejection.replayed.rawValue
             replay.credited = 0
+            replay.position = beat.position
             try await replay.create(on: req.db)
         }
         if replayed {
-            return try await BeatAnswer(token: nil, credited: 0, studiedSeconds: 0, rejection: HeartbeatRejection.replayed.label,
-                                        stop: true, snapshotIn: nil).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await BeatAnswer.refused(.replayed).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let studied = try await StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
-            .filter(\.$lesson.$id == record.$lesson.id).all(\.$creditedSeconds).reduce(0, +)
+        let studied = creditedBefore + (judged.isVerified ? judged.creditedSeconds : 0)
         let signer = try await signer(req)
         let next = verdict.nextClaims.map { signer.sign($0) }
         return try await BeatAnswer(token: next, credited: verdict.creditedSeconds, studiedSeconds: studied,
-                                    rejection: verdict.rejection?.label, stop: next == nil, snapshotIn: nil)
+                                    studiedLabel: StudyTime.label(seconds: studied), rejection: verdict.rejection?.label,
+                                    reason: verdict.rejection?.rawValue, stop: next == nil, snapshotIn: nil)
             .encodeResponse(status: verdict.isVerified || verdict.rejection == nil ? .ok : .unprocessableEntity, for: req)
     }
 
@@ -555,7 +629,8 @@ enum StudyRoutes {
             let c = try r.joined(Course.self)
             let progress = StudyProgress(creditedSeconds: r.seconds, requiredHours: c.requiredHours)
             return RecordRow(name: p.name, idNumber: Masking.idNumber(p.idNumber), course: c.title,
-                             earned: StudyProgress.label(tenths: progress.earnedTenths), required: "\(c.requiredHours) 学时",
+                             earned: "\(StudyProgress.label(tenths: progress.earnedTenths))（\(StudyTime.label(seconds: progress.creditedSeconds))）",
+                             required: "\(c.requiredHours) 学时（\(StudyTime.label(seconds: progress.requiredSeconds))）",
                              reached: r.reached, updated: ChinaTime.format(r.updatedAt),
                              anomaliesHref: SiteURL.studyAnomalies.link + "?person=\(try p.requireID().uuidString)")
         }
