@@ -5,7 +5,7 @@ HOST        ?= 0.0.0.0
 BIN         := .build/debug/safecert
 export SAFECERT_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run build deps deps-test test test-swift test-postgres test-browser permissions clean
+.PHONY: run build deps deps-test test test-swift test-postgres test-browser test-system permissions clean
 
 ## Install missing Debian packages, build, migrate, seed the demo data (first start only), serve.
 run: deps build
@@ -36,6 +36,11 @@ test-postgres:
 
 test-browser:
 	SAFECERT_BINARY=$(CURDIR)/$(BIN) python3 -m pytest -q Tests/browser
+
+## A real `safecert serve` over HTTP: the hostile sweep, schemathesis against /api/v1/openapi.json,
+## the systemd unit (systemd-analyze verify). Needs a built binary (`swift build`) and `make deps-test`.
+test-system:
+	SAFECERT_BINARY=$(CURDIR)/$(BIN) python3 -m pytest -q Tests/system
 
 ## The role → permission table, as in the README.
 permissions: build
