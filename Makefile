@@ -39,6 +39,9 @@ test-postgres:
 test-browser:
 	SAFECERT_BINARY=$(CURDIR)/$(BIN) python3 -m pytest -q Tests/browser
 
+## A real `safecert serve` over HTTP: the hostile sweep, the access matrix, audit verify,
+## schemathesis against /api/v1/openapi.json, the systemd unit (systemd-analyze verify).
+## Needs a built binary (`swift build`) and `make deps-test`.
 test-system:
 	SAFECERT_BINARY=$(CURDIR)/$(BIN) python3 -m pytest -q -s Tests/system
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages (and Python tools) SafeCert needs, only those missing.
 #   install-deps.sh run   — what `make run` needs
-#   install-deps.sh test  — also PostgreSQL, chromium + chromedriver, selenium and pytest
+#   install-deps.sh test  — also PostgreSQL, chromium + chromedriver, selenium, pytest and schemathesis
 set -euo pipefail
 mode="${1:-run}"
 
@@ -29,5 +29,10 @@ if [ "$mode" = "test" ]; then
     echo "Installing Python packages: selenium pytest openpyxl requests"
     python3 -m pip install --quiet selenium pytest openpyxl requests 2>/dev/null \
       || python3 -m pip install --quiet --break-system-packages selenium pytest openpyxl requests
+  fi
+  if ! python3 -c "import schemathesis" 2>/dev/null; then
+    echo "Installing Python packages: schemathesis"
+    python3 -m pip install --quiet "schemathesis>=4,<5" 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages "schemathesis>=4,<5"
   fi
 fi

@@ -25,6 +25,7 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     if settings.testMode { app.middleware.use(QueryReadsMiddleware()) }
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware(environment: app.environment))
+    app.middleware.use(APIMethodNotAllowedMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(WebSessionMiddleware())
 

@@ -193,6 +193,34 @@ import VaporTesting
         }
     }
 
+    @Test("an API path asked with a method it doesn't offer is 405 with Allow; every POST documents 401 and 413")
+    func openAPIMethodsAndLimits() async throws {
+        try await withSafeCert { t in
+            let key = try await t.apiKey(for: "长春市安全生产考核点")
+            let trace = try await t.client().send(.TRACE, "/api/v1/me", headers: key, body: nil)
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers.first(name: "Allow") == "GET, HEAD")
+            #expect(trace.body.string.contains("\"error\""))
+            let delete = try await t.client().send(.DELETE, "/api/v1/exam-plans/X/scores", headers: key, body: nil)
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers.first(name: "Allow") == "POST")
+            #expect(try await t.client().send(.TRACE, "/healthz", headers: [:], body: nil).status == .methodNotAllowed)
+            #expect(try await t.client().send(.TRACE, "/api/v1/nothing-here", headers: key, body: nil).status == .notFound)
+            #expect(try await t.client().get("/api/v1/me", headers: key).status == .ok)
+
+            // 413 needs a streamed body, which only a real server has: Tests/system/test_api_schema.py.
+            let document = try JSONSerialization.jsonObject(with: Data(try await t.client().get("/api/v1/openapi.json").body.readableBytesView)) as? [String: Any]
+            let paths = (document?["paths"] as? [String: [String: [String: Any]]]) ?? [:]
+            for (path, operations) in paths {
+                for (method, operation) in operations where method == "post" {
+                    let responses = (operation["responses"] as? [String: Any]) ?? [:]
+                    #expect(responses["413"] != nil, "\(path) does not document 413")
+                    #expect(responses["401"] != nil, "\(path) does not document 401")
+                }
+            }
+        }
+    }
+
     @Test("the demo outbox exists only in demo mode")
     func demoOutbox() async throws {
         try await withSafeCert(settings: { $0.demoMode = false }) { t in

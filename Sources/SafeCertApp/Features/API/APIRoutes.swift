@@ -109,3 +109,37 @@ extension Request {
         return org
     }
 }
+
+/// A method the API doesn't offer on one of its paths (`TRACE /api/v1/me`, `DELETE /healthz`) is
+/// 405 with `Allow` naming the methods it does offer, not 404: the path exists. Paths that are
+/// no API route at all still fall through to 404.
+struct APIMethodNotAllowedMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let path = req.url.path
+        guard path.hasPrefix("/api/") || path == SiteURL.healthz.path else { return try await next.respond(to: req) }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let methods = Set(req.application.routes.all.filter { Self.matches($0.path, segments) }.map(\.method.rawValue))
+        guard !methods.isEmpty else { return try await next.respond(to: req) }
+        let get = HTTPMethod.GET.rawValue, head = HTTPMethod.HEAD.rawValue
+        if methods.contains(req.method.rawValue) || (req.method == .HEAD && methods.contains(get)) {
+            return try await next.respond(to: req)
+        }
+        let allow = (methods.contains(get) ? methods.union([head]) : methods).sorted().joined(separator: ", ")
+        throw Abort(.methodNotAllowed, headers: ["Allow": allow], reason: "该接口不支持 \(req.method.rawValue) 方法，可用：\(allow)")
+    }
+
+    static func matches(_ route: [PathComponent], _ segments: [String]) -> Bool {
+        var i = 0
+        for component in route {
+            switch component {
+            case .catchall: return i < segments.count
+            case .anything, .parameter:
+                guard i < segments.count else { return false }
+            case .constant(let text):
+                guard i < segments.count, segments[i] == text else { return false }
+            }
+            i += 1
+        }
+        return i == segments.count
+    }
+}
