@@ -543,8 +543,8 @@ func loginError(_ html: String) -> String? {
 }
 
 @Suite("信用代码校验位确认") struct CreditCodeConfirmationHTTPTests {
-    static func failingCode(_ serial: Int) -> String {
-        var characters = Array(CreditCode.generate(region: "220100", serial: serial).value)
+    static func failingCode(_ serial: Int) throws -> String {
+        var characters = Array(try CreditCode.generate(region: "220100", serial: serial).value)
         characters[17] = characters[17] == "0" ? "1" : "0"
         return String(characters)
     }
@@ -553,7 +553,7 @@ func loginError(_ html: String) -> String? {
     func confirmBeforeSaving() async throws {
         try await withSafeCert { t in
             let web = try await t.loggedIn("province")
-            let code = Self.failingCode(4343)
+            let code = try Self.failingCode(4343)
             let form = ["name": "早期试点企业", "kind": "enterprise", "region_code": "220100", "credit_code": code]
             let first = try await web.post("/organizations", form)
             #expect(first.status == .unprocessableEntity)

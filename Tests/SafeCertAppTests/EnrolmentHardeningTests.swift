@@ -319,7 +319,7 @@ extension TestApp {
     func schoolsAreRecorded() async throws {
         try await withSafeCert { t in
             let association = try await t.loggedIn("association")
-            let code = CreditCode.generate(region: "220100", serial: 777, type: "12").value
+            let code = try CreditCode.generate(region: "220100", serial: 777, type: "12").value
             let noCode = try await association.post("/organizations", ["name": "长春职业技术学院", "kind": "school", "region_code": "220100"])
             #expect(noCode.status == .unprocessableEntity)
             #expect(association.lastBody.contains("企业和院校必须填写统一社会信用代码"))

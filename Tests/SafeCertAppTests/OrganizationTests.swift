@@ -11,7 +11,7 @@ import VaporTesting
     func createEnterprise() async throws {
         try await withSafeCert { t in
             let web = try await t.loggedIn("province")
-            let code = CreditCode.generate(region: "220100", serial: 777).value
+            let code = try CreditCode.generate(region: "220100", serial: 777).value
             let response = try await web.post("/organizations", [
                 "name": "长春新建安装工程有限公司", "kind": "enterprise", "region_code": "220100", "credit_code": code.lowercased(),
                 "contact_person": "刘敏", "contact_phone": "0431-88886666",
@@ -56,7 +56,7 @@ import VaporTesting
             let duplicate = try await web.post("/organizations", ["name": "重复企业", "kind": "enterprise", "region_code": "220100", "credit_code": existing])
             #expect(duplicate.status == .unprocessableEntity)
             #expect(duplicate.body.string.contains("已登记"))
-            var pilot = Array(CreditCode.generate(region: "220100", serial: 4242).value)
+            var pilot = Array(try CreditCode.generate(region: "220100", serial: 4242).value)
             pilot[17] = pilot[17] == "0" ? "1" : "0"
             let form = ["name": "早期试点企业", "kind": "enterprise", "region_code": "220100", "credit_code": String(pilot)]
             #expect(try await web.post("/organizations", form).status == .unprocessableEntity)

@@ -198,7 +198,7 @@ extension TestApp {
             #expect(page.body.string.contains("不能注销"))
             // An empty enterprise, with an account issued by the province.
             let province = try await t.loggedIn("province")
-            let code = CreditCode.generate(region: "220100", serial: 8_888).value
+            let code = try CreditCode.generate(region: "220100", serial: 8_888).value
             _ = try await province.post("/organizations", ["name": "空壳测试企业", "kind": "enterprise", "region_code": "220100", "credit_code": code])
             let org = try await t.organization(named: "空壳测试企业")
             _ = try await province.post("/accounts", ["organization_id": org.id!.uuidString, "username": "empty-co", "display_name": "周九", "phone": "13900009999", "role": "enterprise"])

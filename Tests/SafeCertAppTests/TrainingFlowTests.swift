@@ -211,7 +211,7 @@ extension TestApp {
                                         creditCode: nil, isGroup: false, parentID: nil)
             try await liaoning.create(on: t.db)
             let shenyangSchool = Organization(name: "沈阳安全培训学校", kind: .trainingInstitution, authorityLevel: nil, regionCode: "210100",
-                                              creditCode: CreditCode.generate(region: "210100", serial: 77).value, isGroup: false, parentID: nil)
+                                              creditCode: try CreditCode.generate(region: "210100", serial: 77).value, isGroup: false, parentID: nil)
             try await shenyangSchool.create(on: t.db)
             let hash = try await t.app.password.async.hash(DemoSeed.password)
             try await Account(username: "liaoning", displayName: "辽宁省厅", passwordHash: hash, role: .provinceAuthority, phone: "13800000099",

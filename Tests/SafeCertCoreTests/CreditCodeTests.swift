@@ -57,7 +57,7 @@ struct CreditCodeTests {
         var generator = SplitMix64(seed: 2015)
         for serial in 0..<500 {
             let region = ["110000", "350100", "440300", "310115"].randomElement(using: &generator)!
-            let code = CreditCode.generate(region: region, serial: serial * 7919)
+            let code = try CreditCode.generate(region: region, serial: serial * 7919)
             let parsed = try CreditCode.parse(code.value)
             #expect(parsed.checkCharacterValid, "\(code.value)")
             #expect(parsed.regionCode == region)
@@ -68,8 +68,8 @@ struct CreditCodeTests {
     /// The weights are powers of 3 modulo the prime 31, so every single substitution changes the check.
     @Test func everySingleSubstitutionBreaksTheCheck() throws {
         var generator = SplitMix64(seed: 32100)
-        let codes = ["91350100M000100Y43", "91110000600037341L"]
-            + (0..<50).map { _ in CreditCode.generate(region: "440305", serial: Int.random(in: 0..<100_000_000, using: &generator)).value }
+        let codes = try ["91350100M000100Y43", "91110000600037341L"]
+            + (0..<50).map { _ in try CreditCode.generate(region: "440305", serial: Int.random(in: 0..<100_000_000, using: &generator)).value }
         for original in codes {
             for position in 0..<18 {
                 for replacement in Self.alphabet where replacement != Array(original)[position] {
@@ -97,7 +97,7 @@ struct CreditCodeTests {
 @Suite("信用代码校验位确认")
 struct CreditCodeConfirmationTests {
     static func failingCheck() throws -> CreditCode {
-        var characters = Array(CreditCode.generate(region: "220100", serial: 4242).value)
+        var characters = Array(try CreditCode.generate(region: "220100", serial: 4242).value)
         characters[17] = characters[17] == "0" ? "1" : "0"
         return try CreditCode.parse(String(characters))
     }
@@ -112,7 +112,7 @@ struct CreditCodeConfirmationTests {
 
     @Test("a valid code and the code already on file are never asked about")
     func noQuestionWhenNotNeeded() throws {
-        #expect(!CreditCode.generate(region: "220100", serial: 1).needsConfirmation(confirmed: false))
+        #expect(try !CreditCode.generate(region: "220100", serial: 1).needsConfirmation(confirmed: false))
         let code = try Self.failingCheck()
         #expect(!code.needsConfirmation(confirmed: false, onFile: code.value))
         #expect(code.needsConfirmation(confirmed: false, onFile: "91220100000000000X"))
@@ -122,5 +122,15 @@ struct CreditCodeConfirmationTests {
     func formatErrors() {
         #expect(throws: CreditCodeError.wrongLength(17)) { try CreditCode.parse("91220100000000000") }
         #expect(throws: CreditCodeError.invalidCharacter("I")) { try CreditCode.parse("9122010000000000I0") }
+    }
+}
+
+@Suite("信用代码生成") struct CreditCodeGenerationTests {
+    @Test("bad inputs to generate are typed errors, not traps")
+    func badInputsThrow() {
+        #expect(throws: CreditCode.GenerationError.region("22010")) { try CreditCode.generate(region: "22010", serial: 1) }
+        #expect(throws: CreditCode.GenerationError.serial(-1)) { try CreditCode.generate(region: "220100", serial: -1) }
+        #expect(throws: CreditCode.GenerationError.type("9I")) { try CreditCode.generate(region: "220100", serial: 1, type: "9I") }
+        #expect(throws: CreditCode.GenerationError.type("912")) { try CreditCode.generate(region: "220100", serial: 1, type: "912") }
     }
 }

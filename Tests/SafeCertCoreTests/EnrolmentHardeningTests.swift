@@ -80,7 +80,7 @@ struct SchoolEnrolmentTests {
         #expect(OrganizationKind.school.employsPeople && OrganizationKind.enterprise.employsPeople)
         #expect(!OrganizationKind.trainingInstitution.employsPeople && !OrganizationKind.authority.employsPeople)
         #expect(OrganizationKind.school.requiresCreditCode)
-        let code = CreditCode.generate(region: "220100", serial: 42, type: "12")
+        let code = try CreditCode.generate(region: "220100", serial: 42, type: "12")
         #expect(code.value.hasPrefix("12220100"))
         #expect(try CreditCode.parse(code.value).checkCharacterValid)
     }

@@ -35,7 +35,7 @@ struct BenchCommand: AsyncCommand {
         }
     }
 
-    static let creditCode = CreditCode.generate(region: "220100", serial: 424_242).value
+    static func creditCode() throws -> String { try CreditCode.generate(region: "220100", serial: 424_242).value }
 
     private func generate(rows: Int, xlsx: String, csv: String?) throws {
         let writer = XLSXWriter(sheetName: "人员信息", columns: PersonImportTemplate.Column.allCases.map { XLSXColumn(title: $0.title, width: 16) })
@@ -66,7 +66,7 @@ struct BenchCommand: AsyncCommand {
     private func runImport(_ app: Application, xlsx: String, console: any Console) async throws {
         try await prepareDatabase(app)
         try await app.autoMigrate()
-        let org = Organization(name: "基准测试企业", kind: .enterprise, regionCode: "220100", creditCode: Self.creditCode)
+        let org = Organization(name: "基准测试企业", kind: .enterprise, regionCode: "220100", creditCode: try Self.creditCode())
         try await org.create(on: app.db)
         let job = ImportJob()
         job.kind = "people"

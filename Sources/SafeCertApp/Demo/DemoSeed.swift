@@ -107,7 +107,7 @@ enum DemoSeed {
                 // A school is a public institution (事业单位): its code starts with 12.
                 let organization = Organization(
                     name: name, kind: kind, authorityLevel: level, regionCode: region,
-                    creditCode: credit.map { CreditCode.generate(region: region, serial: $0, type: kind == .school ? "12" : "91").value },
+                    creditCode: try credit.map { try CreditCode.generate(region: region, serial: $0, type: kind == .school ? "12" : "91").value },
                     isGroup: group, parentID: parent?.id)
                 organization.contactPerson = "联系人"
                 organization.contactPhone = "0431-88880000"

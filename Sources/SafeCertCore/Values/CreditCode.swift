@@ -71,19 +71,32 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
         return alphabet[(31 - sum % 31) % 31]
     }
 
+    /// Why `generate` can't make a code from what it was given.
+    public enum GenerationError: Error, Equatable, Sendable {
+        case region(String)
+        case serial(Int)
+        case type(String)
+
+        public var message: String {
+            switch self {
+            case .region(let region): "行政区划代码「\(region)」须为 6 位数字"
+            case .serial(let serial): "顺序号 \(serial) 须为非负整数"
+            case .type(let type): "登记管理部门和机构类别代码「\(type)」须为两个代码字符"
+            }
+        }
+    }
+
     /// A valid code for demo data: the registration authority and organisation type ("91", an
     /// enterprise under market regulation; "12", a public institution such as a school) + region
     /// + an organisation code whose own GB 11714 check digit is correct + the MOD 31 check.
-    /// - Precondition: `region` is 6 digits, `serial` is non-negative and `type` two code characters.
-    public static func generate(region: String, serial: Int, type: String = "91") -> CreditCode {
-        precondition(region.count == 6 && region.allSatisfy(TextNormalization.isASCIIDigit), "region must be 6 digits")
-        precondition(serial >= 0, "serial must be non-negative")
-        precondition(type.count == 2 && type.allSatisfy { alphabetValues[$0] != nil }, "type must be two code characters")
+    public static func generate(region: String, serial: Int, type: String = "91") throws(GenerationError) -> CreditCode {
+        guard region.count == 6, region.allSatisfy(TextNormalization.isASCIIDigit) else { throw .region(region) }
+        guard serial >= 0 else { throw .serial(serial) }
+        guard type.count == 2, type.allSatisfy({ alphabetValues[$0] != nil }) else { throw .type(type) }
         let body = TextNormalization.zeroPadded(serial % 100_000_000, width: 8)
         let first17 = type + region + body + String(organizationCodeCheckCharacter(for: body))
-        guard let check = checkCharacter(for: first17) else {
-            preconditionFailure("generated credit code body is outside the alphabet: \(first17)")
-        }
+        // Every character above is in the alphabet, so the check exists; a type outside it was refused.
+        guard let check = checkCharacter(for: first17) else { throw .type(type) }
         return CreditCode(value: first17 + String(check), checkCharacterValid: true)
     }
 

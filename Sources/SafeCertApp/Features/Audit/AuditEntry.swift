@@ -109,6 +109,13 @@ struct AuditActor: Sendable {
 }
 
 enum Audit {
+    /// A list's filters as an audit summary records them: "姓名=张三，地区=长春市", or 全部 when none
+    /// is set (values already masked by the caller where they are personal).
+    static func filterText(_ parts: [(label: String, value: String)]) -> String {
+        let set = parts.filter { !$0.value.isEmpty }.map { "\($0.label)=\($0.value)" }
+        return set.isEmpty ? "全部" : set.joined(separator: "，")
+    }
+
     /// Writes one entry; call it on the same transaction as the change it describes.
     static func record(
         on db: any Database, actor: AuditActor, action: String, targetType: String, targetID: String?,

@@ -68,11 +68,9 @@ enum PersonRoutes {
 
         /// The filters as the audit log records them (an ID number masked).
         var auditText: String {
-            let parts = [("姓名", name), ("证件号码", idNumber.isEmpty ? "" : Masking.idNumber(idNumber)), ("所在单位", enterprise),
-                         ("地区", region.isEmpty ? "" : RegionCatalog.shared.fullName(code: region)),
-                         ("状态", PersonStatus(rawValue: status)?.label ?? "")]
-                .filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
-            return parts.isEmpty ? "全部" : parts.joined(separator: "，")
+            Audit.filterText([("姓名", name), ("证件号码", idNumber.isEmpty ? "" : Masking.idNumber(idNumber)), ("所在单位", enterprise),
+                              ("地区", region.isEmpty ? "" : RegionCatalog.shared.fullName(code: region)),
+                              ("状态", PersonStatus(rawValue: status)?.label ?? "")])
         }
     }
 
@@ -682,11 +680,9 @@ enum PersonRoutes {
         }
 
         var auditText: String {
-            let parts = [("姓名", name), ("证件号码", idNumber.isEmpty ? "" : Masking.idNumber(idNumber)),
-                         ("地区", region.isEmpty ? "" : RegionCatalog.shared.fullName(code: region)), ("录入单位", registeredBy),
-                         ("登记日期起", from), ("登记日期止", to)]
-                .filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
-            return parts.isEmpty ? "全部" : parts.joined(separator: "，")
+            Audit.filterText([("姓名", name), ("证件号码", idNumber.isEmpty ? "" : Masking.idNumber(idNumber)),
+                              ("地区", region.isEmpty ? "" : RegionCatalog.shared.fullName(code: region)), ("录入单位", registeredBy),
+                              ("登记日期起", from), ("登记日期止", to)])
         }
 
         /// The page's address with the filters, for the batch form to come back to.
