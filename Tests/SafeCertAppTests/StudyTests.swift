@@ -360,10 +360,13 @@ enum LessonVideo {
     @Test("the new columns' migrations revert and apply again")
     func migrationsRevert() async throws {
         try await withSafeCert(seed: false) { t in
-            try await AddStudyBeatPosition().revert(on: t.db)
-            try await AddLessonMediaFacts().revert(on: t.db)
-            try await AddLessonMediaFacts().prepare(on: t.db)
-            try await AddStudyBeatPosition().prepare(on: t.db)
+            // On one connection: the four schema changes follow each other, not the pool's order.
+            try await t.db.transaction { db in
+                try await AddStudyBeatPosition().revert(on: db)
+                try await AddLessonMediaFacts().revert(on: db)
+                try await AddLessonMediaFacts().prepare(on: db)
+                try await AddStudyBeatPosition().prepare(on: db)
+            }
             #expect(try await Lesson.query(on: t.db).filter(\.$mediaSeconds != nil).count() == 0)
             #expect(try await StudyBeat.query(on: t.db).filter(\.$position != nil).count() == 0)
         }
