@@ -13,7 +13,7 @@ enum StudyRoutes {
         routes.page(.courses, .manageCourses, use: courses)
         routes.action(.courses, .manageCourses, use: createCourse)
         routes.page(.course(nil), .manageCourses, use: course)
-        routes.action(.course(nil), .manageCourses, maxBody: "60mb", use: addLesson)
+        routes.upload(.course(nil), .manageCourses, maxBody: "60mb", use: addLesson)
         routes.page(.lessonMedia(nil), .viewHome, use: media)
         routes.page(.study, .studyOnline, use: myCourses)
         routes.page(.studyLesson(nil), .studyOnline, use: lessonPage)
@@ -145,7 +145,7 @@ enum StudyRoutes {
         guard let minutes = req.field("minutes").flatMap(Double.init), minutes > 0, minutes <= 600 else {
             return try await renderCourse(req, user, c, error: "请填写时长（分钟，0–600）", status: .unprocessableEntity)
         }
-        guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
+        guard let file = req.uploadedFile("file"), file.data.readableBytes > 0 else {
             return try await renderCourse(req, user, c, error: "请选择视频（.mp4/.webm）或文档（.pdf）", status: .unprocessableEntity)
         }
         let ext = (file.filename.split(separator: ".").last.map(String.init) ?? "").lowercased()
