@@ -11,6 +11,7 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     app.settings = settings
     app.appServices = services ?? .live(settings: settings, client: app.client, logger: app.logger)
 
+    await app.startDocumentPool()
     try configureDatabase(app, settings.storage)
     app.migrations.add(SafeCertMigrations.all)
 

@@ -69,6 +69,35 @@ func tickets(pages: Int) throws {
     print("tickets pages=\(pages) pages_per_second=\(format(Double(pages) / t, 1))")
 }
 
+/// bench/upload-stall: N distinct 1-inch JPEGs (295×413) written to `directory` as
+/// photo-00000.jpg…, grainy enough that each is about 40 KB, as a scanned photo is.
+func photos(count: Int, directory: String) throws {
+    let width = 295, height = 413
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var total = 0
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for n in 0..<count {
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                let grain = Int(state & 0x1F)
+                let i = (y * width + x) * 3
+                rgb[i] = UInt8((60 + n * 7 + x / 4 + grain) % 256)
+                rgb[i + 1] = UInt8((110 + n * 3 + y / 5 + grain) % 256)
+                rgb[i + 2] = UInt8((180 + grain) % 256)
+            }
+        }
+        let jpeg = try JPEG.encode(rgb: rgb, width: width, height: height, quality: 85)
+        total += jpeg.count
+        try jpeg.write(to: URL(fileURLWithPath: directory).appendingPathComponent(String(format: "photo-%05d.jpg", n)))
+    }
+    FileHandle.standardError.write(Data("wrote \(count) photos, \(total / 1024) KB in all, to \(directory)\n".utf8))
+    print("photos count=\(count) bytes=\(total)")
+}
+
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
@@ -85,8 +114,13 @@ do {
         try assign(candidates: option("--candidates", 10_000), rooms: option("--rooms", 20))
     case "tickets":
         try tickets(pages: option("--pages", 1_000))
+    case "photos":
+        guard let i = arguments.firstIndex(of: "--dir"), arguments.index(after: i) < arguments.endIndex else {
+            throw BenchError("photos needs --dir DIRECTORY")
+        }
+        try photos(count: option("--count", 100), directory: arguments[arguments.index(after: i)])
     default:
-        FileHandle.standardError.write(Data("usage: safecert-bench assign [--candidates N] [--rooms R] | tickets [--pages N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: safecert-bench assign [--candidates N] [--rooms R] | tickets [--pages N] | photos --dir D [--count N]\n".utf8))
         exit(2)
     }
 } catch {

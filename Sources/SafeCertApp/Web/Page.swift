@@ -85,9 +85,10 @@ extension Request {
 
     func redirect(_ url: SiteURL) -> Response { redirect(to: url.link, redirectType: .normal) }
 
-    /// A trimmed form field; empty is nil.
+    /// A trimmed form field (of the parsed form on an upload route); empty is nil.
     func field(_ name: String) -> String? {
-        guard let value = try? content.get(String.self, at: name) else { return nil }
+        let sent = uploadForm.map { $0.text(name) } ?? (try? content.get(String.self, at: name))
+        guard let value = sent else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
     }

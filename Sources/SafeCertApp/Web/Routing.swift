@@ -38,6 +38,26 @@ extension RoutesBuilder {
         return route
     }
 
+    /// A form with files — photos, ZIPs, spreadsheets, lesson media. The body is not collected:
+    /// the user and the session are checked from the headers, then the body is streamed to a
+    /// temporary file (413 past `maxBody`) and parsed on the document pool, and only then is
+    /// the CSRF field read. The handler reads `req.field`, `req.uploadedFile`, `req.uploadedFiles`.
+    @discardableResult
+    func upload(_ url: SiteURL, _ permission: Permission, maxBody: ByteCount, use handler: @escaping UserHandler) -> Route {
+        let route = on(.POST, url.components, body: .stream) { req in
+            try req.checkBodySize(maxBody)
+            // Without a session no token can match: refused before a byte of the body is read,
+            // as is a user who may not use the route.
+            guard req.webSession != nil else { throw Request.csrfRefusal }
+            let user = try req.authorize(permission)
+            try await req.receiveUpload(max: maxBody)
+            try req.verifyCSRF()
+            return try await handler(req, user)
+        }
+        route.userInfo["permission"] = permission.rawValue
+        return route
+    }
+
     @discardableResult
     func publicPage(_ url: SiteURL, use handler: @escaping PublicHandler) -> Route {
         let route = on(.GET, url.components, use: handler)
@@ -78,17 +98,22 @@ extension Request {
         return user
     }
 
-    /// The route's limit, also when the body arrived already collected.
+    /// The route's limit, also when the body arrived already collected, and at once for a body
+    /// whose Content-Length says it won't fit.
     func checkBodySize(_ max: ByteCount) throws {
-        if let size = body.data?.readableBytes, size > max.value {
-            throw Abort(.payloadTooLarge, reason: "提交的内容超过了允许的大小（\(max.value / 1024) KB）")
+        let size = body.data?.readableBytes ?? headers.first(name: .contentLength).flatMap(Int.init)
+        if let size, size > max.value {
+            throw Self.bodyTooLarge(max)
         }
     }
 
+    static var csrfRefusal: Abort { Abort(.forbidden, reason: "页面已过期或请求来源无效，请刷新页面后重试。") }
+
     func verifyCSRF() throws {
-        let sent = headers.first(name: "X-CSRF-Token") ?? (try? content.get(String.self, at: "_csrf"))
-        guard let session = webSession, let sent, Tokens.constantTimeEquals(sent, session.csrfToken) else {
-            throw Abort(.forbidden, reason: "页面已过期或请求来源无效，请刷新页面后重试。")
+        let field = uploadForm.map { $0.text("_csrf") } ?? (try? content.get(String.self, at: "_csrf"))
+        guard let session = webSession, let sent = headers.first(name: "X-CSRF-Token") ?? field,
+              Tokens.constantTimeEquals(sent, session.csrfToken) else {
+            throw Self.csrfRefusal
         }
     }
 }

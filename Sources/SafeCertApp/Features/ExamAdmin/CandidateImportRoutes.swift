@@ -12,7 +12,7 @@ import Vapor
 enum CandidateImportRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.examPlanImport(nil), .importCandidates, use: page)
-        routes.action(.examPlanImport(nil), .importCandidates, maxBody: "10mb", use: upload)
+        routes.upload(.examPlanImport(nil), .importCandidates, maxBody: "10mb", use: upload)
         routes.page(.examPlanImportTemplate, .importCandidates, use: template)
         routes.page(.candidateImport(nil), .importCandidates, use: report)
         routes.page(.candidateImportErrors(nil), .importCandidates, use: errors)
@@ -97,28 +97,24 @@ enum CandidateImportRoutes {
         if let blocked = editCheck(plan, user, now: req.now) {
             return try await render(req, plan, user, failure: Problem(row: "-", column: "-", reason: blocked), status: .conflict)
         }
-        guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
+        guard let file = req.uploadedFile("file"), file.data.readableBytes > 0 else {
             return try await render(req, plan, user, failure: Problem(row: "-", column: "文件", reason: "请选择填好的考生信息表（.xlsx）"),
                                     status: .unprocessableEntity)
         }
-        let data = Data(file.data.readableBytesView)
         var outcomes: [ImportRowProblem] = []
-        var readings: [(Int, CandidateImportTemplate.Reading)] = []
-        do {
-            let reader = try XLSXReader(data: data)
-            for row in try reader.rows() where row.number > 1 {
-                guard let reading = CandidateImportTemplate.read(row.cells.map(PeopleImporter.importCell)) else { continue }
-                if readings.count == maximumRows {
-                    outcomes.append(ImportRowProblem(row: row.number, kind: .invalid, column: "-",
-                                                     reason: "一次最多导入 \(maximumRows) 名考生，此行起未导入，请拆分后分批上传"))
-                    break
-                }
-                readings.append((row.number, reading))
-            }
-        } catch {
+        let readings: [(Int, CandidateImportTemplate.Reading)]
+        switch try await UploadedSheet.read(file, limit: maximumRows, on: req.application.documentPool, CandidateImportTemplate.read) {
+        case .failure(let error):
             return try await render(req, plan, user, failure: Problem(row: "-", column: "文件", reason: "「\(file.filename)」：\(error.message)"),
                                     status: .unprocessableEntity)
+        case .success(let sheet):
+            readings = sheet.readings
+            if let row = sheet.firstRowPastLimit {
+                outcomes.append(ImportRowProblem(row: row, kind: .invalid, column: "-",
+                                                 reason: "一次最多导入 \(maximumRows) 名考生，此行起未导入，请拆分后分批上传"))
+            }
         }
+        let data = Data(file.data.readableBytesView)
         if readings.isEmpty && outcomes.isEmpty {
             return try await render(req, plan, user, notice: "表格中没有要导入的考生（示例行不导入），未导入任何考生")
         }
@@ -271,7 +267,7 @@ enum CandidateImportRoutes {
     static func errors(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (job, _) = try await ownJob(req, user)
         let problems = Dictionary(grouping: job.decodedProblems.filter { $0.kind == .invalid }, by: \.row)
-        let data: Data = try await req.application.threadPool.runIfActive {
+        let data: Data = try await req.application.documentPool.run {
             let columns = CandidateImportTemplate.Column.allCases.map { XLSXColumn(title: $0.title, width: $0 == .idNumber ? 24 : 16) }
                 + [XLSXColumn(title: "行号", width: 8), XLSXColumn(title: "问题", width: 60)]
             let writer = XLSXWriter(sheetName: "未导入的行", columns: columns)

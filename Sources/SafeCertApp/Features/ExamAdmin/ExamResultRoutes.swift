@@ -13,7 +13,7 @@ enum ExamResultRoutes {
         routes.page(.examPlanResults(nil), .viewExamResults, use: planResults)
         routes.action(.examPlanResults(nil), .enterExamResults, use: saveScores)
         routes.page(.examPlanResultsTemplate(nil), .enterExamResults, use: template)
-        routes.action(.examPlanResultsImport(nil), .enterExamResults, maxBody: "10mb", use: importScores)
+        routes.upload(.examPlanResultsImport(nil), .enterExamResults, maxBody: "10mb", use: importScores)
         routes.page(.examResults, .viewExamResults, use: query)
         routes.page(.examResultsExport, .viewExamResults, use: export)
     }
@@ -338,19 +338,19 @@ enum ExamResultRoutes {
         }
         var problems: [String] = []
         var rows: [(label: String, row: ScoreImportTemplate.Row)] = []
-        if let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 {
-            do {
-                let reader = try XLSXReader(data: Data(file.data.readableBytesView))
-                for row in try reader.rows() where row.number > 1 {
-                    switch ScoreImportTemplate.parse(row.cells.map(PeopleImporter.importCell)) {
+        if let file = req.uploadedFile("file"), file.data.readableBytes > 0 {
+            switch try await UploadedSheet.read(file, on: req.application.documentPool, ScoreImportTemplate.parse) {
+            case .failure(let error):
+                problems.append("「\(file.filename)」：\(error.message)")
+            case .success(let sheet):
+                for (number, outcome) in sheet.readings {
+                    switch outcome {
                     case .empty: continue
-                    case .invalid(let issues): problems += issues.map { "第 \(row.number) 行，\($0.column)：\($0.reason)" }
-                    case .row(let r): rows.append(("第 \(row.number) 行", r))
+                    case .invalid(let issues): problems += issues.map { "第 \(number) 行，\($0.column)：\($0.reason)" }
+                    case .row(let r): rows.append(("第 \(number) 行", r))
                     }
                     if rows.count > 5_000 { problems.append("一次最多导入 5000 行"); break }
                 }
-            } catch {
-                problems.append("「\(file.filename)」：\(error.message)")
             }
         } else {
             problems.append("请选择填好的成绩导入表（.xlsx）")

@@ -81,7 +81,7 @@ enum TicketRoutes {
     }
 
     static func respond(_ tickets: [AdmissionTicket], docx: Bool, name: String, on req: Request) async throws -> Response {
-        let data: Data = try await req.application.threadPool.runIfActive {
+        let data: Data = try await req.application.documentPool.run {
             docx ? try AdmissionTicketRenderer.docx(tickets) : AdmissionTicketRenderer.pdf(tickets)
         }
         var headers = HTTPHeaders()

@@ -9,7 +9,7 @@ enum PersonImportRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.peopleImport, .importPeople, use: show)
         routes.page(.peopleImportTemplate, .importPeople, use: template)
-        routes.action(.peopleImport, .importPeople, maxBody: "50mb", use: upload)
+        routes.upload(.peopleImport, .importPeople, maxBody: "50mb", use: upload)
         routes.page(.peopleImportJob(nil), .importPeople, use: job)
         routes.page(.peopleImportStatus(nil), .importPeople, use: status)
         routes.page(.peopleImportErrors(nil), .importPeople, use: errors)
@@ -56,12 +56,25 @@ enum PersonImportRoutes {
     }
 
     static func upload(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
+        guard let file = req.uploadedFile("file"), file.data.readableBytes > 0 else {
             return try await renderShow(req, user, error: "请选择要导入的 Excel 文件（.xlsx）", status: .unprocessableEntity)
         }
-        let data = Data(file.data.readableBytesView)
-        do { _ = try XLSXReader(data: data) } catch {
+        // Opened here only to refuse what isn't a workbook at once; the job reads the rows.
+        let opened: Result<Data, SpreadsheetError> = try await req.application.documentPool.run {
+            let data = Data(file.data.readableBytesView)
+            do throws(SpreadsheetError) {
+                _ = try XLSXReader(data: data)
+                return .success(data)
+            } catch {
+                return .failure(error)
+            }
+        }
+        let data: Data
+        switch opened {
+        case .failure(let error):
             return try await renderShow(req, user, error: "「\(file.filename)」：\(error.message)", status: .unprocessableEntity)
+        case .success(let opened):
+            data = opened
         }
         guard let orgID = user.organizationID else { throw Abort(.forbidden) }
         let job = ImportJob()
@@ -144,7 +157,7 @@ enum PersonImportRoutes {
     static func errors(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let job = try await ownJob(req, user)
         let problems = Dictionary(grouping: job.decodedProblems, by: \.row)
-        let data: Data = try await req.application.threadPool.runIfActive {
+        let data: Data = try await req.application.documentPool.run {
             let columns = PersonImportTemplate.Column.allCases.map { XLSXColumn(title: $0.title, width: 16) }
                 + [XLSXColumn(title: "行号", width: 8), XLSXColumn(title: "问题", width: 60)]
             let writer = XLSXWriter(sheetName: "未导入的行", columns: columns)

@@ -10,9 +10,9 @@ enum PersonPhotoRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.personPhoto(nil), anyOf: Permission.personPhotoViewers) { req, user in try await serve(req, user, thumbnail: false) }
         routes.page(.personThumbnail(nil), anyOf: Permission.personPhotoViewers) { req, user in try await serve(req, user, thumbnail: true) }
-        routes.action(.personPhoto(nil), .registerPeople, maxBody: "3mb", use: upload)
+        routes.upload(.personPhoto(nil), .registerPeople, maxBody: "3mb", use: upload)
         routes.page(.peoplePhotos, .importPeople, use: showBatch)
-        routes.action(.peoplePhotos, .importPeople, maxBody: "200mb", use: uploadBatch)
+        routes.upload(.peoplePhotos, .importPeople, maxBody: "200mb", use: uploadBatch)
     }
 
     static let thumbnailBox = (width: 60, height: 84)
@@ -41,9 +41,9 @@ enum PersonPhotoRoutes {
         let info: JPEGInfo
     }
 
-    /// Decodes and checks a photo on the thread pool and makes its thumbnail; writes nothing.
-    static func check(_ data: Data, threadPool: NIOThreadPool) async throws -> Result<CheckedPhoto, PhotoError> {
-        try await threadPool.runIfActive {
+    /// Decodes and checks a photo on the document pool and makes its thumbnail; writes nothing.
+    static func check(_ data: Data, pool: DocumentPool) async throws -> Result<CheckedPhoto, PhotoError> {
+        try await pool.run {
             do {
                 let info = try IDPhotoRule().check(data)
                 let thumb = try JPEG.thumbnail(data, maxWidth: thumbnailBox.width * 2, maxHeight: thumbnailBox.height * 2)
@@ -56,8 +56,12 @@ enum PersonPhotoRoutes {
         }
     }
 
-    /// Writes a checked photo for the person on `db` (the caller's transaction).
+    /// Writes a checked photo for the person on `db` (the caller's transaction). The person's
+    /// row is written first: that takes SQLite's write lock (PostgreSQL's row lock) before the
+    /// photo row is read, so a write another request commits meanwhile can't void the
+    /// transaction's snapshot (SQLite's "database is locked" on two uploads at once).
     static func save(_ photo: CheckedPhoto, for person: Person, on db: any Database) async throws {
+        try await Person.query(on: db).filter(\.$id == person.requireID()).set(\.$hasPhoto, to: true).update()
         let record = try await PersonPhoto.query(on: db).filter(\.$person.$id == person.requireID()).first() ?? PersonPhoto()
         record.jpeg = photo.jpeg
         record.thumbnail = photo.thumbnail
@@ -70,9 +74,9 @@ enum PersonPhotoRoutes {
     }
 
     /// Checks a photo and stores it (and its thumbnail) for the person; the caller has checked access.
-    static func store(_ data: Data, for person: Person, on db: any Database, threadPool: NIOThreadPool,
+    static func store(_ data: Data, for person: Person, on db: any Database, pool: DocumentPool,
                       audit: AuditNote? = nil) async throws -> Result<JPEGInfo, PhotoError> {
-        switch try await check(data, threadPool: threadPool) {
+        switch try await check(data, pool: pool) {
         case .failure(let error):
             return .failure(error)
         case .success(let photo):
@@ -89,11 +93,11 @@ enum PersonPhotoRoutes {
 
     static func upload(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await PersonRoutes.ownedPerson(req, user)
-        guard let file = try? req.content.get(File.self, at: "photo"), file.data.readableBytes > 0 else {
+        guard let file = req.uploadedFile("photo"), file.data.readableBytes > 0 else {
             try await req.flash(.error, "照片：请选择要上传的照片文件")
             return req.redirect(.person(person.id))
         }
-        switch try await store(Data(file.data.readableBytesView), for: person, on: req.db, threadPool: req.application.threadPool,
+        switch try await store(Data(file.data.readableBytesView), for: person, on: req.db, pool: req.application.documentPool,
                                audit: AuditNote(actor: req.auditActor(user), note: "", at: req.now)) {
         case .failure(let error):
             try await req.flash(.error, "照片：" + error.message)
@@ -139,6 +143,7 @@ enum PersonPhotoRoutes {
             model.refused.append(BatchRow(file: "-", outcome: "请选择照片文件（身份证号.jpg）或其压缩包（.zip）", person: nil))
             return try await req.render("people/photos", title: "批量上传照片", model, status: .unprocessableEntity)
         }
+        let holdersByNumber = try await holders(of: Set(uploads.files.compactMap { idNumber(fromFileName: $0.0) }), for: user, on: req.db)
         for (name, data) in uploads.files {
             let base = fileBaseName(name)
             guard let number = idNumber(fromFileName: name) else {
@@ -147,8 +152,7 @@ enum PersonPhotoRoutes {
             }
             // The file names a number, not a document type: two people of this unit holding
             // the same number on different documents can't be told apart by it.
-            let holders = try await Person.query(on: req.db).filter(\.$idNumber == number).scoped(to: user.scope)
-                .filter(\.$status != .cancelled).limit(3).all().filter { PersonRoutes.owns(user, $0) }
+            let holders = holdersByNumber[number] ?? []
             guard let person = holders.first else {
                 model.unmatched.append(BatchRow(file: base, outcome: "未找到本单位登记的该证件号码人员", person: nil))
                 continue
@@ -157,7 +161,7 @@ enum PersonPhotoRoutes {
                 model.refused.append(BatchRow(file: base, outcome: "本单位有 \(holders.count) 人使用该号码（证件类型不同），请在人员页面分别上传", person: nil))
                 continue
             }
-            switch try await store(data, for: person, on: req.db, threadPool: req.application.threadPool,
+            switch try await store(data, for: person, on: req.db, pool: req.application.documentPool,
                                    audit: AuditNote(actor: req.auditActor(user), note: "批量", at: req.now)) {
             case .failure(let error):
                 model.refused.append(BatchRow(file: base, outcome: error.message, person: person.name))
@@ -171,12 +175,27 @@ enum PersonPhotoRoutes {
         return try await req.render("people/photos", title: "批量上传照片", model)
     }
 
+    /// The user's own people (not cancelled) holding each number, at most 3 a number: one query
+    /// for 500 numbers, not one a file.
+    static func holders(of numbers: Set<String>, for user: CurrentUser, on db: any Database) async throws -> [String: [Person]] {
+        var found: [String: [Person]] = [:]
+        let all = Array(numbers)
+        for start in stride(from: 0, to: all.count, by: 500) {
+            let chunk = Array(all[start..<min(start + 500, all.count)])
+            for person in try await Person.query(on: db).filter(\.$idNumber ~~ chunk).scoped(to: user.scope)
+                .filter(\.$status != .cancelled).all() {
+                found[person.idNumber, default: []].append(person)
+            }
+        }
+        return found.mapValues { Array($0.prefix(3)).filter { PersonRoutes.owns(user, $0) } }
+    }
+
     static var oversizedMessage: String {
         "照片文件过大：解压后超过 \(ZIPLimits.photos.maximumEntryBytes / (1024 * 1024)) MB，未读取"
     }
 
     /// The photos of one form field: plain files as sent, ZIPs opened under `ZIPLimits.photos`
-    /// (one budget for all of them) on the thread pool. At most `maximumFiles` files in all.
+    /// (one budget for all of them) on the document pool. At most `maximumFiles` files in all.
     struct PhotoUploads: Sendable {
         var files: [(String, Data)] = []
         var oversized: [String] = []
@@ -185,9 +204,16 @@ enum PersonPhotoRoutes {
     static let maximumFiles = 5_000
 
     static func uploadedPhotos(_ req: Request, field: String) async throws -> Result<PhotoUploads, PhotoArchive.Refusal> {
+        let uploads = req.uploadedFiles(field).filter { $0.data.readableBytes > 0 }
+        guard !uploads.isEmpty else { return .success(PhotoUploads()) }
+        return try await req.application.documentPool.run { photos(in: uploads) }
+    }
+
+    /// Sorts the uploads into photos and ZIPs and opens the ZIPs: document work, for the pool.
+    static func photos(in uploads: [File]) -> Result<PhotoUploads, PhotoArchive.Refusal> {
         var result = PhotoUploads()
         var archives: [(name: String, data: Data)] = []
-        for upload in (try? req.content.get([File].self, at: field)) ?? [] where upload.data.readableBytes > 0 {
+        for upload in uploads {
             let data = Data(upload.data.readableBytesView)
             if PhotoArchive.isZIP(name: upload.filename, data: data) {
                 archives.append((upload.filename, data))
@@ -196,15 +222,12 @@ enum PersonPhotoRoutes {
             }
         }
         if !archives.isEmpty {
-            let archives = archives
-            let opened: Result<PhotoArchive.Contents, PhotoArchive.Refusal> = try await req.application.threadPool.runIfActive {
-                do throws(PhotoArchive.Refusal) { return .success(try PhotoArchive.extract(archives)) } catch { return .failure(error) }
-            }
-            switch opened {
-            case .failure(let refusal): return .failure(refusal)
-            case .success(let contents):
+            do {
+                let contents = try PhotoArchive.extract(archives)
                 result.files += contents.photos.map { ($0.path, $0.data) }
                 result.oversized = contents.oversized
+            } catch {
+                return .failure(error)
             }
         }
         if result.files.count > maximumFiles {

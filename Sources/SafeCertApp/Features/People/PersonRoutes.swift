@@ -169,7 +169,7 @@ enum PersonRoutes {
             return [p.name, p.genderLabel, p.idType.label, shown.idNumber, p.birthDate, shown.phone, p.ethnicGroup, p.education,
                     p.$employer.id.flatMap { names[$0] } ?? "个人注册", p.status.label]
         }
-        let data = try await req.application.threadPool.runIfActive {
+        let data = try await req.application.documentPool.run {
             try exportWorkbook(rows)
         }
         try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.export", targetType: "person", targetID: nil,
@@ -808,7 +808,7 @@ enum PersonRoutes {
                     p.$employer.id.flatMap { names[$0] } ?? "个人注册", p.$registeredBy.id.flatMap { names[$0] } ?? "本人注册",
                     RegionCatalog.shared.fullName(code: p.regionCode), p.createdAt.map(ChinaTime.format)]
         }
-        let data = try await req.application.threadPool.runIfActive {
+        let data = try await req.application.documentPool.run {
             let writer = XLSXWriter(sheetName: "待审批人员", columns: [
                 XLSXColumn(title: "姓名", width: 12), XLSXColumn(title: "性别", width: 6), XLSXColumn(title: "证件类型", width: 14),
                 XLSXColumn(title: "证件号码", width: 22), XLSXColumn(title: "出生日期", width: 12), XLSXColumn(title: "手机号码", width: 14),

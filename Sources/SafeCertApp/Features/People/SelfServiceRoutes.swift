@@ -16,7 +16,7 @@ enum SelfServiceRoutes {
         routes.page(.me, .manageOwnProfile, use: me)
         routes.page(.meEdit, .manageOwnProfile, use: editOwn)
         routes.action(.me, .manageOwnProfile, use: updateOwn)
-        routes.action(.mePhoto, .manageOwnProfile, maxBody: "3mb", use: uploadOwnPhoto)
+        routes.upload(.mePhoto, .manageOwnProfile, maxBody: "3mb", use: uploadOwnPhoto)
     }
 
     struct RegisterModel: Encodable, Sendable {
@@ -242,11 +242,11 @@ enum SelfServiceRoutes {
     static func uploadOwnPhoto(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await ownPerson(req, user)
         guard person.status != .cancelled else { throw Abort(.conflict, reason: "人员已注销，不能上传照片") }
-        guard let file = try? req.content.get(File.self, at: "photo"), file.data.readableBytes > 0 else {
+        guard let file = req.uploadedFile("photo"), file.data.readableBytes > 0 else {
             try await req.flash(.error, "照片：请选择要上传的照片文件")
             return req.redirect(.me)
         }
-        switch try await PersonPhotoRoutes.store(Data(file.data.readableBytesView), for: person, on: req.db, threadPool: req.application.threadPool,
+        switch try await PersonPhotoRoutes.store(Data(file.data.readableBytesView), for: person, on: req.db, pool: req.application.documentPool,
                                                  audit: .init(actor: req.auditActor(user), note: "本人", at: req.now)) {
         case .failure(let error): try await req.flash(.error, "照片：" + error.message)
         case .success: try await req.flash(.success, "照片已上传")

@@ -13,7 +13,7 @@ enum StudyRoutes {
         routes.page(.courses, .manageCourses, use: courses)
         routes.action(.courses, .manageCourses, use: createCourse)
         routes.page(.course(nil), .manageCourses, use: course)
-        routes.action(.course(nil), .manageCourses, maxBody: "60mb", use: addLesson)
+        routes.upload(.course(nil), .manageCourses, maxBody: "60mb", use: addLesson)
         routes.page(.lessonMedia(nil), .viewHome, use: media)
         routes.page(.study, .studyOnline, use: myCourses)
         routes.page(.studyLesson(nil), .studyOnline, use: lessonPage)
@@ -144,7 +144,7 @@ enum StudyRoutes {
             try await renderCourse(req, user, c, error: message, status: status)
         }
         guard let title = req.field("title"), title.count <= 60 else { return try await refuse("请填写课时名称（不超过 60 字）") }
-        guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
+        guard let file = req.uploadedFile("file"), file.data.readableBytes > 0 else {
             return try await refuse("请选择课件文件：视频（.mp4/.webm/.ogv）、音频（.mp3/.m4a）或 PDF 文档")
         }
         let data = Data(file.data.readableBytesView)
@@ -161,7 +161,7 @@ enum StudyRoutes {
             case .media:
                 let ffprobe = FFprobe(executable: req.application.settings.ffprobePath)
                 let ext = file.extension ?? ""
-                let probed: Result<MediaProbeReport?, FFprobe.Failure> = try await req.application.threadPool.runIfActive {
+                let probed: Result<MediaProbeReport?, FFprobe.Failure> = try await req.application.documentPool.run {
                     do throws(FFprobe.Failure) { return .success(try ffprobe.probe(data, fileExtension: ext)) } catch { return .failure(error) }
                 }
                 switch probed {

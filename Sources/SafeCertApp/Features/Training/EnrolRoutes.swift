@@ -14,11 +14,11 @@ enum EnrolRoutes {
         // Enterprises and institutions enrol with enrolPeople, the association its school students
         // (院校整体报名): the handlers check the channel.
         routes.page(.classEnrolBatch(nil), .viewClasses, use: showBatch)
-        routes.action(.classEnrolBatch(nil), .viewClasses, maxBody: "200mb", use: enrolBatch)
+        routes.upload(.classEnrolBatch(nil), .viewClasses, maxBody: "200mb", use: enrolBatch)
         routes.page(.enrolmentTemplate, .viewClasses, use: template)
         routes.page(.enrolSelf, .enrolSelf, use: selfClasses)
         routes.page(.enrolSelfClass(nil), .enrolSelf, use: showSelf)
-        routes.action(.enrolSelfClass(nil), .enrolSelf, maxBody: "6mb", use: enrolSelf)
+        routes.upload(.enrolSelfClass(nil), .enrolSelf, maxBody: "6mb", use: enrolSelf)
     }
 
     static func openClass(_ req: Request, _ user: CurrentUser) async throws -> TrainingClass {
@@ -209,7 +209,7 @@ enum EnrolRoutes {
         func problem(_ row: Int, _ column: String, _ reason: String) {
             rowProblems[row, default: []].append(BatchProblem(row: "第 \(row) 行", column: column, reason: reason))
         }
-        guard let file = try? req.content.get(File.self, at: "file"), file.data.readableBytes > 0 else {
+        guard let file = req.uploadedFile("file"), file.data.readableBytes > 0 else {
             model.problems = [.init(row: "-", column: "文件", reason: "请选择填好的批量报名表（.xlsx）")]
             return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
         }
@@ -238,20 +238,18 @@ enum EnrolRoutes {
         }
 
         let today = CalendarDate.today(now: req.now)
-        var readings: [(Int, EnrolmentImportTemplate.Reading)] = []
-        do {
-            let reader = try XLSXReader(data: Data(file.data.readableBytesView))
-            for row in try reader.rows() where row.number > 1 {
-                guard let reading = EnrolmentImportTemplate.read(row.cells.map(PeopleImporter.importCell), today: today) else { continue }
-                if readings.count == maximumBatchRows {
-                    fileProblems.append(.init(row: "第 \(row.number) 行", column: "-", reason: "一次最多报名 \(maximumBatchRows) 人，请拆分后分批上传"))
-                    break
-                }
-                readings.append((row.number, reading))
-            }
-        } catch {
+        let readings: [(Int, EnrolmentImportTemplate.Reading)]
+        switch try await UploadedSheet.read(file, limit: maximumBatchRows, on: req.application.documentPool, {
+            EnrolmentImportTemplate.read($0, today: today)
+        }) {
+        case .failure(let error):
             model.problems = [.init(row: "-", column: "文件", reason: "「\(file.filename)」：\(error.message)")]
             return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
+        case .success(let sheet):
+            readings = sheet.readings
+            if let row = sheet.firstRowPastLimit {
+                fileProblems.append(.init(row: "第 \(row) 行", column: "-", reason: "一次最多报名 \(maximumBatchRows) 人，请拆分后分批上传"))
+            }
         }
         if readings.isEmpty && fileProblems.isEmpty {
             model.notice = "表格中没有要报名的人员（示例行不会报名），未报名任何人员"
@@ -290,7 +288,7 @@ enum EnrolRoutes {
             if oversized.contains(id) {
                 problem(number, "照片", "\(id).jpg：\(PersonPhotoRoutes.oversizedMessage)")
             } else if let photo = photos[id] {
-                switch try await PersonPhotoRoutes.check(photo, threadPool: req.application.threadPool) {
+                switch try await PersonPhotoRoutes.check(photo, pool: req.application.documentPool) {
                 case .failure(let error): problem(number, "照片", "\(id).jpg：\(error.message)")
                 case .success(let ok): checked = ok
                 }
@@ -508,9 +506,9 @@ enum EnrolRoutes {
         if form.details.workStartDate.isEmpty { form.errors.add("work_start_date", "请填写参加工作日期") }
         if form.details.resume.isEmpty { form.errors.add("resume", "请填写个人简历（工作经历）") }
         // The 1-inch photo: uploaded here, or the one already registered.
-        if let upload = try? req.content.get(File.self, at: "photo"), upload.data.readableBytes > 0 {
+        if let upload = req.uploadedFile("photo"), upload.data.readableBytes > 0 {
             switch try await PersonPhotoRoutes.store(Data(upload.data.readableBytesView), for: person, on: req.db,
-                                                     threadPool: req.application.threadPool) {
+                                                     pool: req.application.documentPool) {
             case .failure(let error): form.errors.add("photo", error.message)
             case .success: break
             }

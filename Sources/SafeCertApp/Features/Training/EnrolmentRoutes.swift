@@ -274,7 +274,7 @@ enum EnrolmentRoutes {
             ],
             photoBox: true, photo: photo,
             footer: ["本人签字：                    单位盖章：                    日期：        年    月    日"])
-        let data = try await req.application.threadPool.runIfActive { FormSheetRenderer.render([sheet], title: "报名表 \(p.name)") }
+        let data = try await req.application.documentPool.run { FormSheetRenderer.render([sheet], title: "报名表 \(p.name)") }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
         let name = "报名表-\(p.name).pdf".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "form.pdf"
