@@ -98,6 +98,21 @@ func photos(count: Int, directory: String) throws {
     print("photos count=\(count) bytes=\(total)")
 }
 
+/// bench/captcha: the login captcha (120×40 PNG) drawn and compressed N times; the figure is
+/// the mean time per image.
+func captcha(count: Int) {
+    var rng = SystemRandomNumberGenerator()
+    var bytes = 0
+    let total = seconds {
+        for n in 0..<max(count, 1) {
+            bytes += CaptchaImage.png(text: String(format: "%04d", n % 10_000), using: &rng).count
+        }
+    }
+    let perImage = total / Double(max(count, 1))
+    FileHandle.standardError.write(Data("drew \(count) captchas, \(bytes / max(count, 1)) bytes each on average\n".utf8))
+    print("captcha count=\(count) ms_per_image=\(format(perImage * 1000, 3))")
+}
+
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
@@ -114,13 +129,15 @@ do {
         try assign(candidates: option("--candidates", 10_000), rooms: option("--rooms", 20))
     case "tickets":
         try tickets(pages: option("--pages", 1_000))
+    case "captcha":
+        captcha(count: option("--count", 200))
     case "photos":
         guard let i = arguments.firstIndex(of: "--dir"), arguments.index(after: i) < arguments.endIndex else {
             throw BenchError("photos needs --dir DIRECTORY")
         }
         try photos(count: option("--count", 100), directory: arguments[arguments.index(after: i)])
     default:
-        FileHandle.standardError.write(Data("usage: safecert-bench assign [--candidates N] [--rooms R] | tickets [--pages N] | photos --dir D [--count N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: safecert-bench assign [--candidates N] [--rooms R] | tickets [--pages N] | photos --dir D [--count N] | captcha [--count N]\n".utf8))
         exit(2)
     }
 } catch {

@@ -112,7 +112,7 @@ extension Request {
     func verifyCSRF() throws {
         let field = uploadForm.map { $0.text("_csrf") } ?? (try? content.get(String.self, at: "_csrf"))
         guard let session = webSession, let sent = headers.first(name: "X-CSRF-Token") ?? field,
-              Tokens.constantTimeEquals(sent, session.csrfToken) else {
+              ConstantTime.equals(sent, session.csrfToken) else {
             throw Self.csrfRefusal
         }
     }

@@ -1,14 +1,13 @@
 import Crypto
 import Foundation
+import SafeCertCore
 
 enum Tokens {
     /// 32 random bytes as URL-safe text.
     static func random(bytes: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
         let raw = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(raw).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(raw)
     }
 
     /// `count` random decimal digits (codes people read out, not secrets).
@@ -18,14 +17,5 @@ enum Tokens {
 
     static func sha256(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// Comparison that takes the same time however many leading characters match.
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
     }
 }

@@ -53,10 +53,6 @@ public struct TicketSigner: Sendable {
             UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
         }
         let claims = TicketClaims(ticketNumber: String(parts[0]), candidateID: uuid(candidate), personID: uuid(person))
-        let expected = mac(claims)
-        // Constant time: every byte is compared whatever the first difference.
-        var difference: UInt8 = 0
-        for (a, b) in zip(expected, sent) { difference |= a ^ b }
-        return difference == 0 ? claims : nil
+        return ConstantTime.equals(mac(claims), sent) ? claims : nil
     }
 }

@@ -72,19 +72,11 @@ public struct TOTP: Sendable, Hashable, CustomStringConvertible {
         // Every candidate is compared, even after a match, so timing does not reveal which step matched.
         for step in earliest...(current + 1) {
             let isFresh = lastUsedStep.map { step > $0 } ?? true
-            if TOTP.constantTimeEqual(self.code(forStep: step), entered), isFresh, matched == nil {
+            if ConstantTime.equals(self.code(forStep: step), entered), isFresh, matched == nil {
                 matched = step
             }
         }
         return matched
-    }
-
-    private static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8), b = Array(rhs.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 
     // MARK: Enrolment

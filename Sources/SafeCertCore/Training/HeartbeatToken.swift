@@ -115,35 +115,3 @@ public struct HeartbeatSigner: Sendable, CustomStringConvertible {
         bytes[offset..<(offset + 8)].reduce(Int64(0)) { ($0 << 8) | Int64($1) }
     }
 }
-
-/// Unpadded base64url (RFC 4648 §5), strict on decoding: only the canonical spelling of some bytes
-/// is accepted, so two different strings never decode to the same token.
-enum Base64URL {
-    static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: Substring) -> [UInt8]? {
-        guard !text.isEmpty, text.utf8.allSatisfy(isAlphabet) else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
-        guard let data = Data(base64Encoded: standard) else { return nil }
-        let bytes = Array(data)
-        // Unused low bits in the last character would otherwise let several spellings decode alike.
-        guard encode(bytes) == text else { return nil }
-        return bytes
-    }
-
-    private static func isAlphabet(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-            true
-        default:
-            false
-        }
-    }
-}

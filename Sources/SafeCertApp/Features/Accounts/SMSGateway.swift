@@ -109,7 +109,7 @@ enum VerificationSMS {
             return .refused(refusal)
         }
         let fresh = now.timeIntervalSince(sentAt) <= policy.smsCodeLifetime
-        if fresh, !typed.isEmpty, Tokens.constantTimeEquals(stored, hash(typed)) {
+        if fresh, !typed.isEmpty, ConstantTime.equals(stored, hash(typed)) {
             try await withdraw()
             return .valid
         }
