@@ -417,7 +417,7 @@ private final class PDFOutputBuffer {
 /// not fit Swift tasks that can resume on another thread. So each canvas borrows a font map for
 /// its lifetime: never shared by two canvases at once, yet reused, so the fonts it has loaded
 /// (and fontconfig's matching) stay warm from one PDF to the next.
-private final class PangoFontMapPool: @unchecked Sendable {
+final class PangoFontMapPool: @unchecked Sendable {
     static let shared = PangoFontMapPool()
 
     private let lock = NSLock()

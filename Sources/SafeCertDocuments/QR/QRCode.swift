@@ -1,3 +1,4 @@
+import CPangoCairo
 import CQREncode
 import Foundation
 
@@ -110,42 +111,28 @@ public struct QRCode: Sendable, Hashable {
     }
 
     /// A black-on-white PNG of the symbol, `scale` pixels per module, with the quiet zone.
-    /// It is a 1-bit grayscale PNG, so even a large scale stays small (a few kilobytes).
+    /// Cairo writes a 1-bit surface as a 1-bit grayscale PNG, so even a large scale stays small
+    /// (a few kilobytes).
     public func png(scale: Int = 8, quietZone: Int = QRCode.standardQuietZone) -> Data {
         let scale = min(max(scale, 1), 64)
-        let margin = max(quietZone, 0)
-        let side = (size + 2 * margin) * scale
-        let rowBytes = (side + 7) / 8
-
-        // One scanline per row of modules, repeated `scale` times; 1 bits are white.
-        var scanlines: [UInt8] = []
-        scanlines.reserveCapacity(side * (rowBytes + 1))
-        for moduleRow in 0..<(size + 2 * margin) {
-            var line = [UInt8](repeating: 0, count: rowBytes + 1) // filter type 0, then the pixels
-            for pixel in 0..<side where !isDark(x: pixel / scale - margin, y: moduleRow - margin) {
-                line[1 + pixel / 8] |= 0x80 >> UInt8(pixel % 8)
+        let margin = min(max(quietZone, 0), 64)
+        let side = Int32((size + 2 * margin) * scale)
+        // In a 1-bit (A1) surface a set bit is opaque, which the PNG writer stores as white.
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_A1, side, side)
+        defer { cairo_surface_destroy(surface) }
+        let cairo = cairo_create(surface)
+        cairo_set_antialias(cairo, CAIRO_ANTIALIAS_NONE)
+        cairo_set_source_rgba(cairo, 0, 0, 0, 1)
+        cairo_paint(cairo)
+        // Dark modules: cleared to transparent, stored as black.
+        cairo_set_operator(cairo, CAIRO_OPERATOR_CLEAR)
+        for y in 0..<size {
+            for x in 0..<size where modules[y * size + x] {
+                cairo_rectangle(cairo, Double((x + margin) * scale), Double((y + margin) * scale), Double(scale), Double(scale))
             }
-            for _ in 0..<scale { scanlines += line }
         }
-
-        var header: [UInt8] = []
-        PNGEncoder.appendBigEndian(UInt32(side), to: &header)
-        PNGEncoder.appendBigEndian(UInt32(side), to: &header)
-        // Bit depth 1, colour type 0 (grayscale), deflate, adaptive filtering, no interlace.
-        header += [1, 0, 0, 0, 0]
-
-        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        func appendChunk(_ type: String, _ data: [UInt8]) {
-            let typeBytes = Array(type.utf8)
-            PNGEncoder.appendBigEndian(UInt32(data.count), to: &png)
-            png += typeBytes
-            png += data
-            let crc = PNGEncoder.CRC32.finalize(PNGEncoder.CRC32.update(PNGEncoder.CRC32.update(PNGEncoder.CRC32.initial, with: typeBytes), with: data))
-            PNGEncoder.appendBigEndian(crc, to: &png)
-        }
-        appendChunk("IHDR", header)
-        appendChunk("IDAT", PNGEncoder.Zlib.compress(scanlines))
-        appendChunk("IEND", [])
-        return Data(png)
+        cairo_fill(cairo)
+        cairo_destroy(cairo)
+        return Data(CairoPNG.bytes(of: surface) ?? [])
     }
 }
