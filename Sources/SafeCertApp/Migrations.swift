@@ -1,7 +1,7 @@
 import Fluent
 
 enum SafeCertMigrations {
-    /// In order; each migration is one file beside its model.
+    /// In order; each migration is one file in its feature's Migrations folder, named for what it does.
     static let all: [any Migration] = [
         CreateOrganization(),
         CreatePerson(),

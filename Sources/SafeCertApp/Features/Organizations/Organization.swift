@@ -57,35 +57,6 @@ final class Organization: Model, @unchecked Sendable {
     }
 }
 
-struct CreateOrganization: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Organization.schema)
-            .id()
-            .field("name", .string, .required)
-            .field("kind", .string, .required)
-            .field("authority_level", .string)
-            .field("region_code", .string, .required)
-            .field("credit_code", .string)
-            .field("is_group", .bool, .required)
-            .field("contact_person", .string)
-            .field("contact_phone", .string)
-            .field("address", .string)
-            .field("deleted", .bool, .required)
-            .field("parent_id", .uuid, .references(Organization.schema, "id"))
-            .field("created_at", .datetime)
-            .field("updated_at", .datetime)
-            .unique(on: "credit_code")
-            .create()
-        try await createIndex(on: database, name: "organizations_region_code", table: Organization.schema, columns: ["region_code"])
-        try await createIndex(on: database, name: "organizations_parent_id", table: Organization.schema, columns: ["parent_id"])
-        try await createIndex(on: database, name: "organizations_name", table: Organization.schema, columns: ["name"])
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(Organization.schema).delete()
-    }
-}
-
 /// A name an organisation had before the authority changed it (seed 001 企业名称变更).
 final class OrganizationNameChange: Model, @unchecked Sendable {
     static let schema = "organization_name_changes"
@@ -98,22 +69,4 @@ final class OrganizationNameChange: Model, @unchecked Sendable {
     @Parent(key: "organization_id") var organization: Organization
 
     init() {}
-}
-
-struct CreateOrganizationNameChange: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(OrganizationNameChange.schema)
-            .id()
-            .field("old_name", .string, .required)
-            .field("new_name", .string, .required)
-            .field("changed_by", .string, .required)
-            .field("changed_at", .datetime, .required)
-            .field("organization_id", .uuid, .required, .references(Organization.schema, "id"))
-            .create()
-        try await createIndex(on: database, name: "organization_name_changes_org", table: OrganizationNameChange.schema, columns: ["organization_id"])
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(OrganizationNameChange.schema).delete()
-    }
 }

@@ -35,30 +35,6 @@ final class PersonChange: Model, @unchecked Sendable {
     }
 }
 
-struct CreatePersonChange: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(PersonChange.schema)
-            .id()
-            .field("kind", .string, .required)
-            .field("status", .string, .required)
-            .field("payload", .string)
-            .field("new_employer_id", .uuid, .references(Organization.schema, "id"))
-            .field("reason", .string)
-            .field("requested_by", .string, .required)
-            .field("requested_by_org_id", .uuid)
-            .field("decided_at", .datetime)
-            .field("person_id", .uuid, .required, .references(Person.schema, "id"))
-            .field("created_at", .datetime)
-            .create()
-        try await createIndex(on: database, name: "person_changes_person_status", table: PersonChange.schema, columns: ["person_id", "status"])
-        try await createIndex(on: database, name: "person_changes_status", table: PersonChange.schema, columns: ["status"])
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(PersonChange.schema).delete()
-    }
-}
-
 /// The 1-inch photo and its thumbnail, in the database so every instance serves them.
 final class PersonPhoto: Model, @unchecked Sendable {
     static let schema = "person_photos"
@@ -72,23 +48,4 @@ final class PersonPhoto: Model, @unchecked Sendable {
     @Parent(key: "person_id") var person: Person
 
     init() {}
-}
-
-struct CreatePersonPhoto: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(PersonPhoto.schema)
-            .id()
-            .field("jpeg", .data, .required)
-            .field("thumbnail", .data, .required)
-            .field("width", .int, .required)
-            .field("height", .int, .required)
-            .field("person_id", .uuid, .required, .references(Person.schema, "id"))
-            .field("created_at", .datetime)
-            .unique(on: "person_id")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(PersonPhoto.schema).delete()
-    }
 }
