@@ -72,6 +72,24 @@ import Vapor
         }
     }
 
+    @Test("a new migration's index through SQLKit: created (unique when asked), refused twice, removed")
+    func sqlKitIndexHelper() async throws {
+        try await withSafeCert(seed: false) { t in
+            guard let sql = t.db as? any SQLDatabase else { return }
+            try await sql.create(table: "index_probe").column("a", type: .int).column("b", type: .text).run()
+            try await addIndex(on: t.db, name: "index_probe_a_b", table: "index_probe", columns: ["a", "b"], unique: true)
+            #expect(try await Self.schema(of: t.db)["index:index_probe"]?.contains("index_probe_a_b") == true)
+            try await sql.raw("INSERT INTO index_probe (a, b) VALUES (1, 'x')").run()
+            await #expect(throws: (any Error).self, "unique") { try await sql.raw("INSERT INTO index_probe (a, b) VALUES (1, 'x')").run() }
+            await #expect(throws: (any Error).self, "same name twice") {
+                try await addIndex(on: t.db, name: "index_probe_a_b", table: "index_probe", columns: ["a"])
+            }
+            try await removeIndex(on: t.db, name: "index_probe_a_b")
+            #expect(try await Self.schema(of: t.db)["index:index_probe"]?.contains("index_probe_a_b") != true)
+            try await sql.drop(table: "index_probe").run()
+        }
+    }
+
     static func difference(_ a: [String: Set<String>], _ b: [String: Set<String>]) -> String {
         Set(a.keys).union(b.keys).sorted().compactMap { table in
             let extra = (a[table] ?? []).subtracting(b[table] ?? [])
