@@ -35,10 +35,12 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // zlib's raw inflate and CRC-32, from Debian: ZIP archives read under byte limits.
         .systemLibrary(name: "CZlibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libxlsxwriter (XLSX exports and templates, in constant-memory mode), from Debian.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // Documents in and out: images, XLSX, PDF, QR codes, admission tickets (PDF, DOCX). Nothing about the database.
         .target(
             name: "SafeCertDocuments",
-            dependencies: ["SafeCertCore", "CTurboJPEG", "CPangoCairo", "CQREncode", "CZlibInflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["SafeCertCore", "CTurboJPEG", "CPangoCairo", "CQREncode", "CZlibInflate", "CXLSXWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // The Vapor application, organised by feature.
         .target(

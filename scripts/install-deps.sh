@@ -6,7 +6,7 @@ set -euo pipefail
 mode="${1:-run}"
 
 # ffmpeg: its ffprobe reads an uploaded lesson's real format and length (tests also make videos with ffmpeg).
-packages=(ca-certificates curl sqlite3 pkg-config libturbojpeg0-dev libcairo2-dev libpango1.0-dev libqrencode-dev zlib1g-dev fonts-noto-cjk ffmpeg)
+packages=(ca-certificates curl sqlite3 pkg-config libturbojpeg0-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev zlib1g-dev fonts-noto-cjk ffmpeg)
 if [ "$mode" = "test" ]; then
   packages+=(postgresql chromium chromium-driver libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils zbar-tools)
 fi

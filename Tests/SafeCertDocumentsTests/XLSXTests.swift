@@ -109,7 +109,9 @@ struct XLSXTests {
         #expect(view.notes == [["请勿修改表头"], ["身份证号按文本填写"]])
         #expect(view.freeze == "A2")
         #expect(view.filter == "A1:D5")
-        #expect(view.widths == ["A": 12, "B": 22, "C": 16, "D": 30])
+        // libxlsxwriter stores a width as Excel does: the characters shown plus the cell padding
+        // of the default font (0.71), so Excel shows exactly the width asked for.
+        #expect(view.widths.mapValues { ($0 * 1000).rounded() / 1000 } == ["A": 12.711, "B": 22.711, "C": 16.711, "D": 30.711])
         #expect(view.headerBold)
         #expect(view.headerFill == "FFDDEBF7")
         #expect(view.headerBorder == "thin")
