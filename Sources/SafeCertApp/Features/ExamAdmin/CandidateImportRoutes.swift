@@ -19,7 +19,7 @@ enum CandidateImportRoutes {
     }
 
     static let jobKind = "exam-candidates"
-    static let maximumRows = 5_000
+    static let maximumRows = ImportLimits.candidates
     /// Problems a report page shows; thousands of refused rows are read a page at a time.
     static let problemsPerPage = 100
     /// Imported and skipped rows a report lists by name (the rest are counted).
@@ -195,7 +195,7 @@ enum CandidateImportRoutes {
                 if employer?.creditCode != code { fail(.creditCode, "与考生登记的工作单位（\(employer?.name ?? "无")）的统一社会信用代码不一致") }
             }
             let enrolment = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
-                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
+                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.seatEligible))
                 .filter(\.$regionCode =~ prefix).first()
             if enrolment == nil { fail(.idNumber, "不是本辖区该资格培训合格、待安排考试的人员") }
             guard issues.isEmpty, let e = enrolment else { finish(); continue }

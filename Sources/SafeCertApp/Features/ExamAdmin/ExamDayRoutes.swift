@@ -17,8 +17,6 @@ enum ExamDayRoutes {
         routes.action(.liveIncident, .superviseExams, use: addIncident)
     }
 
-    static let dayStates: [ExamPlanState] = [.approved, .inProgress, .finished]
-
     /// The plan and room chosen on the page (`plan`, `room` query or form fields), among the plans
     /// the account sees and the plan's rooms (an exam centre's own only).
     struct Choice {
@@ -29,7 +27,7 @@ enum ExamDayRoutes {
     }
 
     static func choose(_ req: Request, _ user: CurrentUser, planID: UUID?, roomID: UUID?) async throws -> Choice {
-        let plans = try await ExamPlanRoutes.scoped(req, user).filter(\.$state ~~ dayStates).sort(\.$startAt, .descending).limit(100).all()
+        let plans = try await ExamPlanRoutes.scoped(req, user).filter(\.$state ~~ ExamPlanPolicy.sorted(ExamPlanPolicy.dayStates)).sort(\.$startAt, .descending).limit(100).all()
         let plan = plans.first { $0.id == planID } ?? (planID == nil ? plans.first : nil)
         var rooms: [ExamRoom] = []
         if let plan {
@@ -393,7 +391,7 @@ enum ExamDayRoutes {
         let counts = Attendance.allCases.map { a in
             OrganizationForm.Option(value: a.rawValue, label: "\(a.label) \(rows.filter { $0.stateKey == a.rawValue }.count)")
         }
-        let mayWrite = user.role == .examCentre && choice.plan.map { [.approved, .inProgress, .finished].contains($0.state) } == true
+        let mayWrite = user.role == .examCentre && choice.plan.map { ExamPlanPolicy.dayStates.contains($0.state) } == true
         let response = try await req.render("exams/live", title: "正在考试", LiveModel(
             planOptions: choice.plans.map { .init(value: try $0.requireID().uuidString, label: "\($0.serial) · \(ExamSchedule.beijingText($0.startAt)) · \($0.state.label)", selected: $0.id == choice.plan?.id) },
             roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },

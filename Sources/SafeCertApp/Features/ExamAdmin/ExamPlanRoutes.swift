@@ -241,7 +241,7 @@ enum ExamPlanRoutes {
         }
         let byID = Dictionary(uniqueKeysWithValues: try eligible.map { (try $0.requireID(), $0) })
         let plan = ExamPlanRecord()
-        plan.serial = "KS" + CalendarDate.today(now: req.now).iso.replacingOccurrences(of: "-", with: "") + Tokens.digits(5)
+        plan.serial = ExamPlanSerial(.plan, day: CalendarDate.today(now: req.now), digits: Tokens.digits(5)).text
         plan.planType = type
         plan.qualificationCode = form.qualification
         plan.level = level
@@ -306,7 +306,7 @@ enum ExamPlanRoutes {
         candidate.$room.id = roomID
         candidate.seatNumber = number
         candidate.previousState = e.state
-        candidate.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, number)
+        candidate.ticketNumber = TicketNumber(serial: plan.serial, room: roomNumber, seat: number).text
         try await candidate.create(on: db)
         if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
                                                           extra: "；考试计划 \(plan.serial) \(note) \(Seat<UUID>.label(number))") {
@@ -369,7 +369,7 @@ enum ExamPlanRoutes {
     /// What the account may do to the plan, by the Core workflow and its region.
     static func allowed(_ plan: ExamPlanRecord, _ user: CurrentUser, now: Date) -> [(String, ExamPlanEvent, Bool)] {
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule,
-              actor == .institution || actor == .examCentre || user.scope.includes(regionCode: plan.regionCode) else { return [] }
+              ExamPlanPolicy.actsOnWorkflow(actor, inJurisdiction: user.scope.includes(regionCode: plan.regionCode)) else { return [] }
         let context = ExamPlanContext(level: plan.level, schedule: schedule, now: now)
         return eventNames.filter { (try? ExamPlanWorkflow.transition(plan.state, $0.1, by: actor, context: context)) != nil }
     }
@@ -412,7 +412,8 @@ enum ExamPlanRoutes {
             events: events.map { .init(event: $0.0, label: $0.1.action.replacingOccurrences(of: "考试计划", with: ""), needsReason: $0.2,
                                        danger: $0.0 == "delete") },
             stateAction: SiteURL.examPlanState(plan.id).link,
-            removeAction: plan.isSession ? (user.may(.publishExamSessions) && user.scope.includes(regionCode: plan.regionCode) && plan.state == .approved
+            removeAction: plan.isSession ? (user.may(.publishExamSessions)
+                                                && ExamPlanPolicy.mayRemoveApplication(inJurisdiction: user.scope.includes(regionCode: plan.regionCode), state: plan.state)
                                                 ? SiteURL.examSessionRemove(plan.id).link : nil)
                 : mayEdit ? SiteURL.examPlanRemove(plan.id).link : nil,
             placeAction: mayEdit ? SiteURL.examPlanPlace(plan.id).link : nil,
@@ -421,7 +422,7 @@ enum ExamPlanRoutes {
             categoryOptions: PersonCategory.allCases.map { .init(value: $0.rawValue, label: $0.label) },
             placeRooms: try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
                 .map { .init(value: try $0.room.requireID().uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
-            ticketsHref: TicketRoutes.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
+            ticketsHref: ExamPlanPolicy.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
             cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）",
             links: planLinks(plan, user, mayEditCandidates: mayEdit),
             editPlanHref: mayEditPlan ? SiteURL.examPlanEdit(plan.id).link : nil), status: status)
@@ -433,11 +434,8 @@ enum ExamPlanRoutes {
     /// authority acts only in its region.
     static func checkCandidateChange(_ plan: ExamPlanRecord, _ user: CurrentUser, actor: ExamPlanActor, schedule: ExamSchedule,
                                      now: Date) throws(ExamPlanError) {
-        if actor != .institution && actor != .nationalCentre && !user.scope.includes(regionCode: plan.regionCode) {
-            throw .forbidden(actor, action: ExamPlanEvent.editCandidates.action, allowed: [plan.level.owner])
-        }
-        _ = try ExamPlanWorkflow.transition(plan.state, .editCandidates, by: actor,
-                                            context: ExamPlanContext(level: plan.level, schedule: schedule, now: now, candidatesOpenAfterApproval: true))
+        try ExamPlanPolicy.checkCandidateChange(state: plan.state, level: plan.level, schedule: schedule, by: actor,
+                                                inJurisdiction: user.scope.includes(regionCode: plan.regionCode), now: now)
     }
 
     /// The plan of the request, and why its candidates may not change now (nil when they may).
@@ -459,13 +457,13 @@ enum ExamPlanRoutes {
         if user.may(.importCandidates) && mayEditCandidates {
             links.append(.init(value: SiteURL.examPlanImport(plan.id).link, label: "导入考生信息"))
         }
-        if user.may(.checkIdentity) && ExamDayRoutes.dayStates.contains(plan.state) {
+        if user.may(.checkIdentity) && ExamPlanPolicy.dayStates.contains(plan.state) {
             links.append(.init(value: SiteURL.identity.path + "?plan=\(id)", label: "实名认证"))
         }
-        if user.may(.superviseExams) && ExamDayRoutes.dayStates.contains(plan.state) {
+        if user.may(.superviseExams) && ExamPlanPolicy.dayStates.contains(plan.state) {
             links.append(.init(value: SiteURL.live.path + "?plan=\(id)", label: "正在考试"))
         }
-        if user.may(.viewExamResults) && [.inProgress, .finished, .resultsUnderReview, .closed].contains(plan.state) {
+        if user.may(.viewExamResults) && ExamPlanPolicy.resultStates.contains(plan.state) {
             links.append(.init(value: SiteURL.examPlanResults(plan.id).link, label: "考试结果"))
         }
         return links
@@ -480,7 +478,7 @@ enum ExamPlanRoutes {
         let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason)
             : name == "return_results" ? .returnResults(reason: reason) : template
         let back: SiteURL = req.field("back") == "results" ? .examPlanResults(plan.id) : .examPlan(plan.id)
-        if actor != .institution && actor != .examCentre && !user.scope.includes(regionCode: plan.regionCode) { throw Abort(.notFound) }
+        if !ExamPlanPolicy.actsOnWorkflow(actor, inJurisdiction: user.scope.includes(regionCode: plan.regionCode)) { throw Abort(.notFound) }
         let transition: ExamPlanTransition
         do {
             transition = try ExamPlanWorkflow.transition(plan.state, event, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
@@ -573,14 +571,14 @@ enum ExamPlanRoutes {
             .map { TextNormalizationBridge.idNumber(String($0)) }.filter { !$0.isEmpty }
         var problems: [String] = []
         if numbers.isEmpty { problems.append("请填写证件号码，每行一个") }
-        if numbers.count > 500 { problems.append("一次最多 500 人") }
+        if numbers.count > ImportLimits.manualPlacement { problems.append("一次最多 \(ImportLimits.manualPlacement) 人") }
         var enrolments: [Enrolment] = []
-        for number in numbers.prefix(500) {
+        for number in numbers.prefix(ImportLimits.manualPlacement) {
             // A number may be held on two documents (a passport and a permit): the people waiting for
             // this exam decide, and two of them can't be told apart by the number alone.
             let holders = try await Person.query(on: req.db).filter(\.$idNumber == number).limit(5).all(\.$id)
             let waiting = holders.isEmpty ? [] : try await Enrolment.query(on: req.db).filter(\.$person.$id ~~ holders)
-                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
+                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.seatEligible))
                 .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).limit(5).all()
             guard let e = waiting.first else {
                 problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
@@ -659,7 +657,7 @@ enum ExamPlanRoutes {
                 let roomNumber = try await roomNumbers(plan.requireID(), on: req.db)[roomID] ?? 1
                 c.$room.id = roomID
                 c.seatNumber = seat
-                c.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, seat)
+                c.ticketNumber = TicketNumber(serial: plan.serial, room: roomNumber, seat: seat).text
             } else {
                 problems.append("考场「\(link.room.name)」已满")
             }
@@ -777,10 +775,8 @@ enum ExamPlanRoutes {
     /// only by the national centre), and an authority only in its region.
     static func checkPlanEdit(_ plan: ExamPlanRecord, _ user: CurrentUser, actor: ExamPlanActor, schedule: ExamSchedule,
                               now: Date) throws(ExamPlanError) -> ExamPlanTransition {
-        if actor != .institution && actor != .nationalCentre && !user.scope.includes(regionCode: plan.regionCode) {
-            throw .forbidden(actor, action: ExamPlanEvent.edit.action, allowed: [.institution, plan.level.owner])
-        }
-        return try ExamPlanWorkflow.transition(plan.state, .edit, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: now))
+        try ExamPlanPolicy.checkPlanEdit(state: plan.state, level: plan.level, schedule: schedule, by: actor,
+                                         inJurisdiction: user.scope.includes(regionCode: plan.regionCode), now: now)
     }
 
     /// The rooms the form offers: those the account may plan in, and the plan's own.

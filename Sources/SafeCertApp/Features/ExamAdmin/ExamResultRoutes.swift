@@ -349,7 +349,7 @@ enum ExamResultRoutes {
                     case .invalid(let issues): problems += issues.map { "第 \(number) 行，\($0.column)：\($0.reason)" }
                     case .row(let r): rows.append(("第 \(number) 行", r))
                     }
-                    if rows.count > 5_000 { problems.append("一次最多导入 5000 行"); break }
+                    if rows.count > ImportLimits.scores { problems.append("一次最多导入 \(ImportLimits.scores) 行"); break }
                 }
             }
         } else {
@@ -517,7 +517,7 @@ enum ExamResultRoutes {
         // What waits for this account: the centre's plans to score, the province's to review.
         var pending: [PendingPlan] = []
         if user.may(.enterExamResults) || user.may(.reviewExamResults) {
-            let states: [ExamPlanState] = user.may(.enterExamResults) ? [.inProgress, .finished] : [.resultsUnderReview]
+            let states: [ExamPlanState] = user.may(.enterExamResults) ? ExamPlanPolicy.sorted(ExamPlanPolicy.entryStates) : [.resultsUnderReview]
             pending = try await ExamPlanRoutes.scoped(req, user).filter(\.$state ~~ states).sort(\.$startAt).limit(50).all().map {
                 PendingPlan(serial: $0.serial, start: ExamSchedule.beijingText($0.startAt), state: $0.state.label, href: SiteURL.examPlanResults($0.id).link)
             }
@@ -586,7 +586,7 @@ extension ExamResultRoutes {
         guard try await mayEnter(plan, centre: centre, on: req.db) else {
             throw Abort(.conflict, reason: "考试计划当前状态为「\(plan.state.label)」或本考核点已提交考试结果，不能上传成绩")
         }
-        guard let body = try? req.content.decode(APIScores.self), !body.scores.isEmpty, body.scores.count <= 5_000 else {
+        guard let body = try? req.content.decode(APIScores.self), !body.scores.isEmpty, body.scores.count <= ImportLimits.scores else {
             throw Abort(.badRequest, reason: "请求体应为 {\"scores\": [{\"ticketNumber\", \"idNumber\", \"theory\", \"practical\"}]}，1–5000 条")
         }
         var problems: [String] = []

@@ -348,7 +348,7 @@ enum EnrolRoutes {
         }
     }
 
-    static let maximumBatchRows = 2_000
+    static let maximumBatchRows = ImportLimits.enrolments
 
     struct BatchRefused: Error {
         let problems: [BatchProblem]
