@@ -138,9 +138,8 @@ enum CandidateImportRoutes {
         let problemCount = outcomes.filter { $0.kind == .invalid }.count
         try await req.db.transaction { db in
             try await job.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.import", targetType: "exam-plan", targetID: plan.id?.uuidString,
-                                   summary: "导入考生：成功 \(job.savedRows) 人，已在名单中 \(job.skippedRows) 人，失败 \(job.invalidRows) 行（\(problemCount) 处）",
-                                   at: req.now)
+            try await req.audit(user, "exam-plan.import", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "导入考生：成功 \(job.savedRows) 人，已在名单中 \(job.skippedRows) 人，失败 \(job.invalidRows) 行（\(problemCount) 处）")
         }
         return try await render(req, plan, user, report: try report(of: job, page: 1),
                                 status: problemCount == 0 ? .ok : .unprocessableEntity)
@@ -208,13 +207,11 @@ enum CandidateImportRoutes {
             }
             do {
                 try await req.db.transaction { db in
-                    try await ExamPlanRoutes.seatCandidate(e, plan: plan, roomID: link.room.requireID(), roomNumber: roomIndex[link.room.requireID()] ?? 1, number: seat,
-                                                           note: "导入考生", user: user, req: req, on: db)
-                    if let c = try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$person.$id == person.requireID()).first() {
-                        c.personCategory = r.category
-                        c.phone = r.phone
-                        try await c.save(on: db)
-                    }
+                    let c = try await ExamPlanRoutes.seatCandidate(e, plan: plan, roomID: link.room.requireID(), roomNumber: roomIndex[link.room.requireID()] ?? 1,
+                                                                   number: seat, note: "导入考生", user: user, req: req, on: db)
+                    c.personCategory = r.category
+                    c.phone = r.phone
+                    try await c.save(on: db)
                 }
                 used[try link.room.requireID(), default: []].insert(seat)
                 finish(.imported, "\(person.name) → \(link.room.name) \(Seat<UUID>.label(seat))")

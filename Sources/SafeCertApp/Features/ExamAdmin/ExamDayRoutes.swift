@@ -232,10 +232,8 @@ enum ExamDayRoutes {
             blacklistedUntil: suspendedUntil,
             alreadyChecked: already, method: method, manualReason: input.reason ?? "", enrolmentState: enrolment?.state)
         func refuse(_ reasons: [String]) async throws -> Response {
-            try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam.identity-refused", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString,
-                                   summary: "\(room.name) 实名认证未通过：\(Masking.idNumber(number))（\(method.label)）：" + reasons.joined(separator: "；"),
-                                   at: req.now)
+            try await req.audit(user, "exam.identity-refused", target: "exam-plan", plan.id?.uuidString,
+                                summary: "\(room.name) 实名认证未通过：\(Masking.idNumber(number))（\(method.label)）：" + reasons.joined(separator: "；"))
             return try await answer(false, "实名认证未通过", reasons: reasons)
         }
         let decision = IdentityCheck.decide(facts)
@@ -267,10 +265,9 @@ enum ExamDayRoutes {
                                                                   extra: "；准考证号 \(candidate.ticketNumber)；\(method.label)") {
                     throw CheckRefused(message: problem)
                 }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "exam.identity-checked", targetType: "exam-candidate",
-                                       targetID: candidate.id?.uuidString,
-                                       summary: "\(plan.serial) \(room.name) \(Seat<UUID>.label(candidate.seatNumber)) \(person.name)（\(Masking.idNumber(number))）实名认证通过（\(method.label)）"
-                                           + (record.manualReason.map { "；原因：\($0)" } ?? ""), at: req.now)
+                try await req.audit(user, "exam.identity-checked", on: db, target: "exam-candidate", candidate.id?.uuidString,
+                                    summary: "\(plan.serial) \(room.name) \(Seat<UUID>.label(candidate.seatNumber)) \(person.name)（\(Masking.idNumber(number))）实名认证通过（\(method.label)）"
+                                           + (record.manualReason.map { "；原因：\($0)" } ?? ""))
             }
         } catch let refused as CheckRefused {
             candidate.attendance = nil
@@ -306,8 +303,8 @@ enum ExamDayRoutes {
         record.livePhoto = data
         try await req.db.transaction { db in
             try await record.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam.live-photo", targetType: "exam-candidate",
-                                   targetID: c.id?.uuidString, summary: "现场拍照（准考证号 \(c.ticketNumber)，\(data.count / 1024) KB）", at: req.now)
+            try await req.audit(user, "exam.live-photo", on: db, target: "exam-candidate", c.id?.uuidString,
+                                summary: "现场拍照（准考证号 \(c.ticketNumber)，\(data.count / 1024) KB）")
         }
         return try await ["ok": "true", "livePhoto": SiteURL.identityImage(c.id).link + "?kind=live"].encodeResponse(for: req)
     }
@@ -431,8 +428,8 @@ enum ExamDayRoutes {
         incident.createdAt = req.now
         try await req.db.transaction { db in
             try await incident.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam.incident", targetType: "exam-plan", targetID: plan.id?.uuidString,
-                                   summary: "\(room.name) 考场记录：\(text)", at: req.now)
+            try await req.audit(user, "exam.incident", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "\(room.name) 考场记录：\(text)")
         }
         try await req.flash(.success, "已记录")
         return req.redirect(to: back)

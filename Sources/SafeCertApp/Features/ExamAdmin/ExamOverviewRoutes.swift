@@ -152,8 +152,8 @@ enum ExamOverviewRoutes {
                                   theory: c.result(.theory)?.label ?? "—", practical: c.result(.practical)?.label ?? "—",
                                   outcome: plan.state == .closed ? c.outcome.map(ExamResultRoutes.label) ?? "—" : "未发布", href: SiteURL.examPlan(plan.id).link)
             })
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-people.view", targetType: "person", targetID: person.id?.uuidString,
-                               summary: "人员信息查询：\(person.name)（\(Masking.idNumber(person.idNumber))）", at: req.now)
+        try await req.audit(user, "exam-people.view", target: "person", person.id?.uuidString,
+                            summary: "人员信息查询：\(person.name)（\(Masking.idNumber(person.idNumber))）")
         return try await req.render("exams/people", title: "人员信息查询", model)
     }
 }

@@ -261,9 +261,8 @@ enum ExamPlanRoutes {
                 try await seatCandidate(e, plan: plan, roomID: seat.roomID, roomNumber: roomIndex[seat.roomID] ?? 0, number: seat.number,
                                         note: "座位", user: user, req: req, on: db)
             }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.create", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString,
-                                   summary: plan.auditSummary + "；自动分配 \(draw.seats.count) 人，随机种子 \(seed)", at: req.now)
+            try await req.audit(user, "exam-plan.create", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: plan.auditSummary + "；自动分配 \(draw.seats.count) 人，随机种子 \(seed)")
         }
         let shortfall = draw.shortfalls.map(\.message).joined(separator: "；")
         try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
@@ -295,23 +294,12 @@ enum ExamPlanRoutes {
         return numbers
     }
 
-    /// One seat in the plan: the candidate row with its ticket number (serial + room number +
-    /// seat) and the enrolment moved to scheduled, remembering where it stood.
+    /// One seat placed by the plan's side (the draw, 手动分配, 导入考生信息): `CandidateSeating`.
+    @discardableResult
     static func seatCandidate(_ e: Enrolment, plan: ExamPlanRecord, roomID: UUID, roomNumber: Int, number: Int, note: String,
-                              user: CurrentUser, req: Request, on db: any Database) async throws {
-        let candidate = ExamCandidate()
-        candidate.$plan.id = try plan.requireID()
-        candidate.$enrolment.id = try e.requireID()
-        candidate.$person.id = e.$person.id
-        candidate.$room.id = roomID
-        candidate.seatNumber = number
-        candidate.previousState = e.state
-        candidate.ticketNumber = TicketNumber(serial: plan.serial, room: roomNumber, seat: number).text
-        try await candidate.create(on: db)
-        if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
-                                                          extra: "；考试计划 \(plan.serial) \(note) \(Seat<UUID>.label(number))") {
-            throw Abort(.conflict, reason: problem)
-        }
+                              user: CurrentUser, req: Request, on db: any Database) async throws -> ExamCandidate {
+        try await CandidateSeating.place(e, in: plan, roomID: roomID, roomNumber: roomNumber, seat: number, actor: .authority,
+                                         extra: "；考试计划 \(plan.serial) \(note) \(Seat<UUID>.label(number))", user: user, req: req, on: db)
     }
 
     // MARK: Show and act
@@ -539,12 +527,10 @@ enum ExamPlanRoutes {
                 }
             }
             try await plan.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.\(name)", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString,
-                                   summary: "\(event.action)：\(before.label) → \(plan.state.label)" + (reason.isEmpty ? "" : "；原因：\(reason)")
+            try await req.audit(user, "exam-plan.\(name)", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "\(event.action)：\(before.label) → \(plan.state.label)" + (reason.isEmpty ? "" : "；原因：\(reason)")
                                        + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : "")
-                                       + (published.map { "；合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""),
-                                   at: req.now)
+                                       + (published.map { "；合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""))
             return published
         }
         if transition.state == .deleted {
@@ -617,8 +603,8 @@ enum ExamPlanRoutes {
                 try await seatCandidate(e, plan: plan, roomID: room.requireID(), roomNumber: roomNumber, number: seat.number,
                                         note: "手动分配座位", user: user, req: req, on: db)
             }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.place", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString, summary: "手动分配 \(placed.count) 人到 \(room.name)", at: req.now)
+            try await req.audit(user, "exam-plan.place", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "手动分配 \(placed.count) 人到 \(room.name)")
         }
         try await req.flash(.success, "已分配 \(seats.count) 人到「\(room.name)」")
         return req.redirect(.examPlan(plan.id))
@@ -655,9 +641,7 @@ enum ExamPlanRoutes {
                 problems.append("考场「\(link.room.name)」已停用")
             } else if let seat = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) {
                 let roomNumber = try await roomNumbers(plan.requireID(), on: req.db)[roomID] ?? 1
-                c.$room.id = roomID
-                c.seatNumber = seat
-                c.ticketNumber = TicketNumber(serial: plan.serial, room: roomNumber, seat: seat).text
+                CandidateSeating.move(c, in: plan, roomID: roomID, roomNumber: roomNumber, seat: seat)
             } else {
                 problems.append("考场「\(link.room.name)」已满")
             }
@@ -682,10 +666,8 @@ enum ExamPlanRoutes {
                          req: Request) async throws {
         try await req.db.transaction { db in
             try await c.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.edit-candidate", targetType: "exam-candidate",
-                                   targetID: c.id?.uuidString,
-                                   summary: "\(plan.serial) 修改考生 \(person?.name ?? "")：\(before) → \(room) \(Seat<UUID>.label(c.seatNumber))；人员类型 \(c.personCategory?.rawValue ?? "—")；电话 \(c.phone ?? "—")",
-                                   at: req.now)
+            try await req.audit(user, "exam-plan.edit-candidate", on: db, target: "exam-candidate", c.id?.uuidString,
+                                summary: "\(plan.serial) 修改考生 \(person?.name ?? "")：\(before) → \(room) \(Seat<UUID>.label(c.seatNumber))；人员类型 \(c.personCategory?.rawValue ?? "—")；电话 \(c.phone ?? "—")")
         }
     }
 
@@ -738,9 +720,8 @@ enum ExamPlanRoutes {
                     }
                     try await c.delete(on: db)
                 }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: action, targetType: "exam-plan",
-                                       targetID: plan.id?.uuidString,
-                                       summary: "\(summary) \(candidates.count) 人：" + candidates.map(\.person.name).prefix(50).joined(separator: "、"), at: req.now)
+                try await req.audit(user, action, on: db, target: "exam-plan", plan.id?.uuidString,
+                                    summary: "\(summary) \(candidates.count) 人：" + candidates.map(\.person.name).prefix(50).joined(separator: "、"))
             }
         } catch let refusal as RemovalRefused {
             try await req.flash(.error, "未移出任何考生——" + refusal.message)
@@ -893,9 +874,9 @@ enum ExamPlanRoutes {
                 plan.durationMinutes = newSchedule.durationMinutes
                 try await plan.save(on: db)
                 let rooms = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all(\.$room.$id).compactMap { roomName[$0] }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.edit", targetType: "exam-plan", targetID: planID.uuidString,
-                                       summary: "修改考试计划：\(before)\n→ \(plan.auditSummary)；考场 \(rooms.joined(separator: "、"))"
-                                           + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : ""), at: req.now)
+                try await req.audit(user, "exam-plan.edit", on: db, target: "exam-plan", planID.uuidString,
+                                    summary: "修改考试计划：\(before)\n→ \(plan.auditSummary)；考场 \(rooms.joined(separator: "、"))"
+                                           + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : ""))
             }
         } catch let refusal as PlanEditRefused {
             form.errors.add("rooms", refusal.message)

@@ -295,8 +295,8 @@ enum ExamResultRoutes {
             writer.append([c.ticketNumber, p.idNumber, p.name, c.result(.theory)?.label ?? "", c.result(.practical)?.label ?? ""])
         }
         writer.addNoteSheet(name: "填写说明", lines: ScoreImportTemplate.notes)
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-results.template", targetType: "exam-plan",
-                               targetID: plan.id?.uuidString, summary: "下载成绩导入表（\(candidates.count) 名考生）", at: req.now)
+        try await req.audit(user, "exam-results.template", target: "exam-plan", plan.id?.uuidString,
+                            summary: "下载成绩导入表（\(candidates.count) 名考生）")
         return xlsxResponse(try writer.finish(), fileName: "成绩导入-\(plan.serial).xlsx")
     }
 
@@ -375,9 +375,8 @@ enum ExamResultRoutes {
         try await req.db.transaction { db in
             try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == centre)
                 .set(\.$resultsSubmittedAt, to: req.now).update()
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-results.submit-centre", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString,
-                                   summary: "\(plan.serial) 本考核点考试结果已提交，等待其他 \(waitingFor) 个考核点", at: req.now)
+            try await req.audit(user, "exam-results.submit-centre", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "\(plan.serial) 本考核点考试结果已提交，等待其他 \(waitingFor) 个考核点")
         }
     }
 
@@ -553,8 +552,8 @@ enum ExamResultRoutes {
                            plan.serial, String(ExamSchedule.beijingText(plan.startAt).prefix(10)), c.ticketNumber,
                            c.result(.theory)?.label ?? "", c.result(.practical)?.label ?? "", c.outcome.map(label) ?? ""])
         }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-results.export", targetType: "exam-plan", targetID: nil,
-                               summary: "导出\(passList ? "合格名单" : "考试结果")第 \(part) 部分（\(rows.count) 条）", at: req.now)
+        try await req.audit(user, "exam-results.export", target: "exam-plan", nil,
+                            summary: "导出\(passList ? "合格名单" : "考试结果")第 \(part) 部分（\(rows.count) 条）")
         return xlsxResponse(try writer.finish(), fileName: "\(passList ? "合格名单" : "考试结果")-\(part).xlsx")
     }
 }

@@ -150,8 +150,8 @@ enum ExamSessionRoutes {
         try await req.db.transaction { db in
             try await plan.create(on: db)
             try await ExamPlanRoutes.linkRooms(rooms, to: plan, on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-session.publish", targetType: "exam-plan", targetID: plan.id?.uuidString,
-                                   summary: plan.auditSummary + "；发布考场，座位 \(rooms.reduce(0) { $0 + $1.capacity }) 个", at: req.now)
+            try await req.audit(user, "exam-session.publish", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: plan.auditSummary + "；发布考场，座位 \(rooms.reduce(0) { $0 + $1.capacity }) 个")
         }
         try await req.flash(.success, "已发布考场 \(plan.serial)，共 \(rooms.reduce(0) { $0 + $1.capacity }) 个座位")
         return req.redirect(.examSessions)
@@ -176,6 +176,8 @@ enum ExamSessionRoutes {
             outcome = try await book(planID: planID, personID: personID, enrolment: enrolment, user: user, req: req)
         } catch let refusal as Refusal {
             outcome = .failure(refusal)
+        } catch let refused as CandidateSeating.Refused {
+            outcome = .failure(Refusal(refused.message))
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another application took the same seat in the same instant.
             outcome = .failure(Refusal("该座位刚被其他学员申请，请重新申请"))
@@ -217,21 +219,11 @@ enum ExamSessionRoutes {
                 let roomID = try link.room.requireID()
                 let used = Set(existing.filter { $0.$room.id == roomID }.map(\.seatNumber))
                 guard let number = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) else { continue }
-                let candidate = ExamCandidate()
-                candidate.$plan.id = planID
-                candidate.$enrolment.id = try enrolment.requireID()
-                candidate.$person.id = personID
-                candidate.$room.id = try link.room.requireID()
-                candidate.seatNumber = number
-                candidate.previousState = enrolment.state
-                candidate.ticketNumber = TicketNumber(serial: fresh.serial, room: numbers[try link.room.requireID()] ?? 1, seat: number).text
-                try await candidate.create(on: db)
-                if let problem = try await EnrolmentService.apply(.schedule, to: enrolment, actor: .registrant, user: user, req: req, on: db,
-                                                                  extra: "；申请考场 \(fresh.serial) \(link.room.name) \(Seat<UUID>.label(number))") {
-                    throw Refusal(problem)
-                }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-session.apply", targetType: "exam-plan", targetID: planID.uuidString,
-                                       summary: "申请考场 \(fresh.serial)：\(link.room.name) \(Seat<UUID>.label(number))，准考证号 \(candidate.ticketNumber)", at: req.now)
+                let candidate = try await CandidateSeating.place(
+                    enrolment, in: fresh, roomID: roomID, roomNumber: numbers[roomID] ?? 1, seat: number, actor: .registrant,
+                    extra: "；申请考场 \(fresh.serial) \(link.room.name) \(Seat<UUID>.label(number))", user: user, req: req, on: db)
+                try await req.audit(user, "exam-session.apply", on: db, target: "exam-plan", planID.uuidString,
+                                    summary: "申请考场 \(fresh.serial)：\(link.room.name) \(Seat<UUID>.label(number))，准考证号 \(candidate.ticketNumber)")
                 return .success(candidate)
             }
             return .failure(Refusal(SeatApplicationError.full(seats: facts.seats).message))

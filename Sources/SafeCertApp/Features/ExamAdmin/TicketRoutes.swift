@@ -135,8 +135,7 @@ enum TicketRoutes {
                                             signer: signer, catalogue: catalogue, on: req.db))
         }
         if user.role == .trainingInstitution { try await markPrinted(candidates, user: user, req: req) }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-plan.tickets", targetType: "exam-plan",
-                               targetID: plan.id?.uuidString, summary: "打印准考证 \(tickets.count) 张", at: req.now)
+        try await req.audit(user, "exam-plan.tickets", target: "exam-plan", plan.id?.uuidString, summary: "打印准考证 \(tickets.count) 张")
         return try await respond(tickets, docx: req.queryText("format") == "docx", name: "准考证-\(plan.serial)", on: req)
     }
 
