@@ -457,24 +457,11 @@ enum ExamPlanRoutes {
         return links
     }
 
-    static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
-        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
-        let name = req.field("event") ?? ""
-        let reason = req.field("reason") ?? ""
-        guard let (_, template, _) = eventNames.first(where: { $0.0 == name }) else { throw Abort(.badRequest, reason: "未知的操作") }
-        let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason)
-            : name == "return_results" ? .returnResults(reason: reason) : template
-        let back: SiteURL = req.field("back") == "results" ? .examPlanResults(plan.id) : .examPlan(plan.id)
-        if !ExamPlanPolicy.actsOnWorkflow(actor, inJurisdiction: user.scope.includes(regionCode: plan.regionCode)) { throw Abort(.notFound) }
-        let transition: ExamPlanTransition
-        do {
-            transition = try ExamPlanWorkflow.transition(plan.state, event, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
-        } catch {
-            try await req.flash(.error, error.message)
-            return req.redirect(back)
-        }
-        let centre = ExamResultRoutes.actingCentre(user)
+    /// An exam centre's part in starting, finishing and submitting results (a shared plan runs on
+    /// its schedule; each centre submits its own rooms), and the results' completeness before
+    /// submitting: the answer when the step ends here, nil to go on with the transition.
+    static func centreStep(_ name: String, plan: ExamPlanRecord, centre: UUID?, back: SiteURL, user: CurrentUser,
+                           req: Request) async throws -> Response? {
         var submission: ExamCentreResults.Submission?
         if let centre {
             let (centres, submitted) = try await ExamResultRoutes.centres(of: plan, on: req.db)
@@ -502,30 +489,60 @@ enum ExamPlanRoutes {
             try await req.flash(.success, "已提交本考核点的考试结果，等待其他 \(waiting) 个考核点提交")
             return req.redirect(back)
         }
+        return nil
+    }
+
+    /// What a transition writes besides the plan's state, inside its transaction: absences at the
+    /// finish, the centres' submission marks, the published results, and on deletion everyone
+    /// placed back where they stood.
+    static func sideEffects(of name: String, to state: ExamPlanState, plan: ExamPlanRecord, centre: UUID?, user: CurrentUser, req: Request,
+                            on db: any Database) async throws -> (passed: Int, failed: Int, absent: Int)? {
+        var published: (passed: Int, failed: Int, absent: Int)?
+        if name == "finish" { try await ExamScheduler.markAbsentAtFinish(plan, on: db) }
+        if name == "submit_results", let centre {
+            try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == centre)
+                .set(\.$resultsSubmittedAt, to: req.now).update()
+        }
+        if name == "return_results" {
+            try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).set(\.$resultsSubmittedAt, to: nil).update()
+        }
+        if name == "approve_results" {
+            published = try await ExamResultRoutes.publish(plan, user: user, req: req, on: db)
+        }
+        if state == .deleted {
+            let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).with(\.$enrolment).all()
+            for c in candidates {
+                _ = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority, user: user,
+                                                     req: req, on: db, extra: "；考试计划 \(plan.serial) 已删除")
+            }
+        }
+        return published
+    }
+
+    static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let plan = try await findPlan(req, user)
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
+        let name = req.field("event") ?? ""
+        let reason = req.field("reason") ?? ""
+        guard let (_, template, _) = eventNames.first(where: { $0.0 == name }) else { throw Abort(.badRequest, reason: "未知的操作") }
+        let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason)
+            : name == "return_results" ? .returnResults(reason: reason) : template
+        let back: SiteURL = req.field("back") == "results" ? .examPlanResults(plan.id) : .examPlan(plan.id)
+        if !ExamPlanPolicy.actsOnWorkflow(actor, inJurisdiction: user.scope.includes(regionCode: plan.regionCode)) { throw Abort(.notFound) }
+        let transition: ExamPlanTransition
+        do {
+            transition = try ExamPlanWorkflow.transition(plan.state, event, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
+        } catch {
+            try await req.flash(.error, error.message)
+            return req.redirect(back)
+        }
+        let centre = ExamResultRoutes.actingCentre(user)
+        if let answered = try await centreStep(name, plan: plan, centre: centre, back: back, user: user, req: req) { return answered }
         let before = plan.state
         plan.state = transition.state
         plan.stateReason = name == "return" || name == "return_results" ? reason : nil
         let published = try await req.db.transaction { db -> (passed: Int, failed: Int, absent: Int)? in
-            var published: (passed: Int, failed: Int, absent: Int)?
-            if name == "finish" { try await ExamScheduler.markAbsentAtFinish(plan, on: db) }
-            if name == "submit_results", let centre {
-                try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == centre)
-                    .set(\.$resultsSubmittedAt, to: req.now).update()
-            }
-            if name == "return_results" {
-                try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).set(\.$resultsSubmittedAt, to: nil).update()
-            }
-            if name == "approve_results" {
-                published = try await ExamResultRoutes.publish(plan, user: user, req: req, on: db)
-            }
-            if transition.state == .deleted {
-                // Everyone placed goes back to where they stood.
-                let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).with(\.$enrolment).all()
-                for c in candidates {
-                    _ = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority, user: user,
-                                                         req: req, on: db, extra: "；考试计划 \(plan.serial) 已删除")
-                }
-            }
+            let published = try await sideEffects(of: name, to: transition.state, plan: plan, centre: centre, user: user, req: req, on: db)
             try await plan.save(on: db)
             try await req.audit(user, "exam-plan.\(name)", on: db, target: "exam-plan", plan.id?.uuidString,
                                 summary: "\(event.action)：\(before.label) → \(plan.state.label)" + (reason.isEmpty ? "" : "；原因：\(reason)")
@@ -540,6 +557,32 @@ enum ExamPlanRoutes {
         }
         try await req.flash(.success, "\(event.action)：\(plan.state.label)" + (published.map { "，已发布：合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""))
         return req.redirect(back)
+    }
+
+    /// The enrolment waiting for this plan's exam (`EnrolmentState.seatEligible`, the plan's
+    /// region and qualification) of each ID number; a number that finds none, or two people, is a
+    /// problem instead.
+    static func waitingEnrolments(_ numbers: ArraySlice<String>, for plan: ExamPlanRecord, problems: inout [String],
+                                  on db: any Database) async throws -> [Enrolment] {
+        var enrolments: [Enrolment] = []
+        for number in numbers {
+            // A number may be held on two documents (a passport and a permit): the people waiting for
+            // this exam decide, and two of them can't be told apart by the number alone.
+            let holders = try await Person.query(on: db).filter(\.$idNumber == number).limit(5).all(\.$id)
+            let waiting = holders.isEmpty ? [] : try await Enrolment.query(on: db).filter(\.$person.$id ~~ holders)
+                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.seatEligible))
+                .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).limit(5).all()
+            guard let e = waiting.first else {
+                problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
+                continue
+            }
+            if Set(waiting.map(\.$person.id)).count > 1 {
+                problems.append("\(Masking.idNumber(number))：有两名使用该号码的人员（证件类型不同）待安排，请用导入考生信息并核对姓名")
+                continue
+            }
+            enrolments.append(e)
+        }
+        return enrolments
     }
 
     /// 手动分配 (seed 000): people by ID number into one of the plan's rooms, seats after the
@@ -558,24 +601,7 @@ enum ExamPlanRoutes {
         var problems: [String] = []
         if numbers.isEmpty { problems.append("请填写证件号码，每行一个") }
         if numbers.count > ImportLimits.manualPlacement { problems.append("一次最多 \(ImportLimits.manualPlacement) 人") }
-        var enrolments: [Enrolment] = []
-        for number in numbers.prefix(ImportLimits.manualPlacement) {
-            // A number may be held on two documents (a passport and a permit): the people waiting for
-            // this exam decide, and two of them can't be told apart by the number alone.
-            let holders = try await Person.query(on: req.db).filter(\.$idNumber == number).limit(5).all(\.$id)
-            let waiting = holders.isEmpty ? [] : try await Enrolment.query(on: req.db).filter(\.$person.$id ~~ holders)
-                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.seatEligible))
-                .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).limit(5).all()
-            guard let e = waiting.first else {
-                problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
-                continue
-            }
-            if Set(waiting.map(\.$person.id)).count > 1 {
-                problems.append("\(Masking.idNumber(number))：有两名使用该号码的人员（证件类型不同）待安排，请用导入考生信息并核对姓名")
-                continue
-            }
-            enrolments.append(e)
-        }
+        let enrolments = try await waitingEnrolments(numbers.prefix(ImportLimits.manualPlacement), for: plan, problems: &problems, on: req.db)
         let existing = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).all()
             .map { Seat(candidate: $0.$person.id, roomID: $0.$room.id, centreID: link.centreID, number: $0.seatNumber) }
         let room = link.room
@@ -846,30 +872,7 @@ enum ExamPlanRoutes {
         let chosenRooms = proposed
         do {
             try await req.db.transaction { db in
-                // Room numbers are kept: those never stored are stored now, new rooms come after.
-                let numbers = try await roomNumbers(planID, on: db)
-                let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all()
-                for link in links where link.position == nil {
-                    link.position = numbers[link.$room.id]
-                    try await link.save(on: db)
-                }
-                for roomID in removed {
-                    if try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).count() > 0 {
-                        throw PlanEditRefused(message: ExamPlanRoomsError.roomsHaveCandidates([roomName[roomID] ?? ""]).message)
-                    }
-                    try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).delete()
-                }
-                var next = (numbers.values.max() ?? 0) + 1
-                for roomID in added {
-                    guard let room = chosenRooms.first(where: { $0.id == roomID }) else { continue }
-                    let link = ExamPlanRoom()
-                    link.$plan.id = planID
-                    link.$room.id = roomID
-                    link.centreID = room.$centre.id
-                    link.position = next
-                    next += 1
-                    try await link.create(on: db)
-                }
+                try await changeRooms(of: planID, removing: removed, adding: added, from: chosenRooms, names: roomName, on: db)
                 plan.startAt = newSchedule.start
                 plan.durationMinutes = newSchedule.durationMinutes
                 try await plan.save(on: db)
@@ -884,6 +887,35 @@ enum ExamPlanRoutes {
         }
         try await req.flash(.success, "已修改考试计划 \(plan.serial)：\(ExamSchedule.beijingText(newSchedule.start)) 起 \(newSchedule.durationMinutes) 分钟")
         return req.redirect(.examPlan(plan.id))
+    }
+
+    /// 修改考试计划's rooms, inside its transaction: room numbers are kept (those never stored
+    /// are stored now, new rooms come after), a room that has candidates is not taken out.
+    static func changeRooms(of planID: UUID, removing removed: [UUID], adding added: [UUID], from chosenRooms: [ExamRoom],
+                            names roomName: [UUID: String], on db: any Database) async throws {
+        let numbers = try await roomNumbers(planID, on: db)
+        let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all()
+        for link in links where link.position == nil {
+            link.position = numbers[link.$room.id]
+            try await link.save(on: db)
+        }
+        for roomID in removed {
+            if try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).count() > 0 {
+                throw PlanEditRefused(message: ExamPlanRoomsError.roomsHaveCandidates([roomName[roomID] ?? ""]).message)
+            }
+            try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).delete()
+        }
+        var next = (numbers.values.max() ?? 0) + 1
+        for roomID in added {
+            guard let room = chosenRooms.first(where: { $0.id == roomID }) else { continue }
+            let link = ExamPlanRoom()
+            link.$plan.id = planID
+            link.$room.id = roomID
+            link.centreID = room.$centre.id
+            link.position = next
+            next += 1
+            try await link.create(on: db)
+        }
     }
 
     static func seating(_ room: ExamRoom) throws -> SeatingRoom {
