@@ -80,7 +80,7 @@ enum CandidateImportRoutes {
     }
 
     static func page(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        try await render(req, try await ExamPlanRoutes.findPlan(req, user), user)
+        try await render(req, try await ExamPlanStore.findPlan(req, user), user)
     }
 
     static func template(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -93,7 +93,7 @@ enum CandidateImportRoutes {
     }
 
     static func upload(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         if let blocked = editCheck(plan, user, now: req.now) {
             return try await render(req, plan, user, failure: Problem(row: "-", column: "-", reason: blocked), status: .conflict)
         }
@@ -151,7 +151,7 @@ enum CandidateImportRoutes {
                            req: Request) async throws -> [ImportRowProblem] {
         let planID = try plan.requireID()
         let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == planID).with(\.$room).all()
-        let roomIndex = try await ExamPlanRoutes.roomNumbers(planID, on: req.db)
+        let roomIndex = try await ExamPlanStore.roomNumbers(planID, on: req.db)
         var used: [UUID: Set<Int>] = [:]
         for c in try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == planID).field(\.$id).field(\.$room.$id).field(\.$seatNumber).all() {
             used[c.$room.id, default: []].insert(c.seatNumber)
@@ -250,7 +250,7 @@ enum CandidateImportRoutes {
         guard let job = try await ImportJob.query(on: req.db).filter(\.$id == (try req.idParameter()))
                 .filter(\.$kind == jobKind).filter(\.$organization.$id == (user.organizationID ?? UUID())).first(),
               let planID = job.subjectID,
-              let plan = try await ExamPlanRoutes.scoped(req, user).filter(\.$id == planID).first()
+              let plan = try await ExamPlanStore.scoped(req, user).filter(\.$id == planID).first()
         else { throw Abort(.notFound) }
         return (job, plan)
     }

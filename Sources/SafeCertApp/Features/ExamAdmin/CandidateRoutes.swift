@@ -26,7 +26,7 @@ enum CandidateRoutes {
     }
 
     static func filtered(_ req: Request, _ user: CurrentUser) async throws -> (QueryBuilder<ExamCandidate>, Filters) {
-        let visiblePlans = try await ExamPlanRoutes.scoped(req, user)
+        let visiblePlans = try await ExamPlanStore.scoped(req, user)
         var f = Filters()
         f.serial = req.queryText("serial")
         f.planType = req.queryText("plan_type").flatMap(ExamPlanType.init(rawValue:))

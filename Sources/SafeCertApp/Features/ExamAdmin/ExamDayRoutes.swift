@@ -27,7 +27,7 @@ enum ExamDayRoutes {
     }
 
     static func choose(_ req: Request, _ user: CurrentUser, planID: UUID?, roomID: UUID?) async throws -> Choice {
-        let plans = try await ExamPlanRoutes.scoped(req, user).filter(\.$state ~~ ExamPlanPolicy.sorted(ExamPlanPolicy.dayStates)).sort(\.$startAt, .descending).limit(100).all()
+        let plans = try await ExamPlanStore.scoped(req, user).filter(\.$state ~~ ExamPlanPolicy.sorted(ExamPlanPolicy.dayStates)).sort(\.$startAt, .descending).limit(100).all()
         let plan = plans.first { $0.id == planID } ?? (planID == nil ? plans.first : nil)
         var rooms: [ExamRoom] = []
         if let plan {
@@ -280,7 +280,7 @@ enum ExamDayRoutes {
     /// The candidates of the plans the account sees (an exam centre: only in its rooms).
     static func visibleCandidate(_ req: Request, _ user: CurrentUser) async throws -> ExamCandidate {
         guard let c = try await ExamCandidate.query(on: req.db).filter(\.$id == req.idParameter()).first(),
-              try await ExamPlanRoutes.scoped(req, user).filter(\.$id == c.$plan.id).count() > 0 else { throw Abort(.notFound) }
+              try await ExamPlanStore.scoped(req, user).filter(\.$id == c.$plan.id).count() > 0 else { throw Abort(.notFound) }
         if user.role == .examCentre, let org = user.organizationID,
            try await ExamRoom.query(on: req.db).filter(\.$id == c.$room.id).filter(\.$centre.$id == org).count() == 0 {
             throw Abort(.notFound)

@@ -22,15 +22,6 @@ enum ExamPlanRoutes {
         routes.action(.examPlanEdit(nil), .viewExamPlans, use: updatePlan)
     }
 
-    static func centrePlanIDs(_ req: Request, _ user: CurrentUser) async throws -> [UUID] {
-        guard user.role == .examCentre, let org = user.organizationID else { return [] }
-        return try await ExamPlanRoom.query(on: req.db).filter(\.$centreID == org).limit(5_000).all(\.$plan.$id)
-    }
-
-    static func scoped(_ req: Request, _ user: CurrentUser) async throws -> QueryBuilder<ExamPlanRecord> {
-        ExamPlanRecord.query(on: req.db).scoped(to: user.scope, role: user.role, centrePlanIDs: try await centrePlanIDs(req, user))
-    }
-
     // MARK: List
 
     struct Row: Encodable, Sendable {
@@ -57,18 +48,9 @@ enum ExamPlanRoutes {
         let canDraft: Bool
     }
 
-    /// Candidates per plan, one grouped query.
-    static func candidateCounts(_ planIDs: [UUID], on db: any Database) async throws -> [UUID: Int] {
-        guard let sql = db as? any SQLDatabase, !planIDs.isEmpty else { return [:] }
-        struct Count: Decodable { let plan_id: UUID; let n: Int }
-        let counts = try await sql.select().column("plan_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(ExamCandidate.schema).where("plan_id", .in, planIDs).groupBy("plan_id").all(decoding: Count.self)
-        return Dictionary(counts.map { ($0.plan_id, $0.n) }, uniquingKeysWith: +)
-    }
-
     /// 考试计划查询: by serial, state, qualification, exam centre and date range.
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        var query = try await scoped(req, user)
+        var query = try await ExamPlanStore.scoped(req, user)
         let serial = req.queryText("serial")
         if let serial { query = query.filter(\.$serial == serial) }
         let state = req.queryText("state").flatMap(ExamPlanState.init(rawValue:))
@@ -85,7 +67,7 @@ enum ExamPlanRoutes {
         }
         let page = try await query.sort(\.$startAt, .descending).sort(\.$id).page(for: req)
         let catalogue = try await CatalogueStore.load(on: req.db)
-        let counts = try await candidateCounts(page.items.map { try $0.requireID() }, on: req.db)
+        let counts = try await ExamPlanStore.candidateCounts(page.items.map { try $0.requireID() }, on: req.db)
         let rows = try page.items.map { p in
             Row(serial: p.serial, type: p.planType.label, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
                 start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
@@ -255,7 +237,7 @@ enum ExamPlanRoutes {
         let roomIndex = Dictionary(uniqueKeysWithValues: try rooms.enumerated().map { (try $1.requireID(), $0 + 1) })
         try await req.db.transaction { db in
             try await plan.create(on: db)
-            try await linkRooms(rooms, to: plan, on: db)
+            try await ExamPlanStore.linkRooms(rooms, to: plan, on: db)
             for seat in draw.seats {
                 guard let e = byID[seat.candidate] else { continue }
                 try await seatCandidate(e, plan: plan, roomID: seat.roomID, roomNumber: roomIndex[seat.roomID] ?? 0, number: seat.number,
@@ -268,30 +250,6 @@ enum ExamPlanRoutes {
         try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
                             "已制定考试计划 \(plan.serial)，分配 \(draw.seats.count) 人" + (shortfall.isEmpty ? "" : "。\(shortfall)"))
         return req.redirect(.examPlan(plan.id))
-    }
-
-    /// The plan's rooms, numbered in the order given (the ticket number's two digits).
-    static func linkRooms(_ rooms: [ExamRoom], to plan: ExamPlanRecord, on db: any Database) async throws {
-        for (index, room) in rooms.enumerated() {
-            let link = ExamPlanRoom()
-            link.$plan.id = try plan.requireID()
-            link.$room.id = try room.requireID()
-            link.centreID = room.$centre.id
-            link.position = index + 1
-            try await link.create(on: db)
-        }
-    }
-
-    /// Each room's number in the plan (the ticket number's two digits): its stored position, or
-    /// for links made before positions were kept, its place in name order after them.
-    static func roomNumbers(_ planID: UUID, on db: any Database) async throws -> [UUID: Int] {
-        let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).with(\.$room).all()
-        var numbers: [UUID: Int] = [:]
-        var next = (links.compactMap(\.position).max() ?? 0) + 1
-        for l in links.sorted(by: { ($0.position ?? Int.max, $0.room.name) < ($1.position ?? Int.max, $1.room.name) }) {
-            if let p = l.position { numbers[try l.room.requireID()] = p } else { numbers[try l.room.requireID()] = next; next += 1 }
-        }
-        return numbers
     }
 
     /// One seat placed by the plan's side (the draw, 手动分配, 导入考生信息): `CandidateSeating`.
@@ -342,11 +300,6 @@ enum ExamPlanRoutes {
         let editPlanHref: String?
     }
 
-    static func findPlan(_ req: Request, _ user: CurrentUser) async throws -> ExamPlanRecord {
-        guard let plan = try await scoped(req, user).filter(\.$id == req.idParameter()).first() else { throw Abort(.notFound) }
-        return plan
-    }
-
     static let eventNames: [(String, ExamPlanEvent, Bool)] = [
         ("submit", .submit, false), ("approve", .approve, false), ("return", .returnToDraft(reason: "x"), true),
         ("delete", .delete, false), ("start", .start, false), ("finish", .finish, false),
@@ -363,7 +316,7 @@ enum ExamPlanRoutes {
     }
 
     static func show(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        try await renderPlan(req, user, try await findPlan(req, user))
+        try await renderPlan(req, user, try await ExamPlanStore.findPlan(req, user))
     }
 
     /// The plan page; a refused action answers with it again (`status`, the reason as a flash).
@@ -428,7 +381,7 @@ enum ExamPlanRoutes {
 
     /// The plan of the request, and why its candidates may not change now (nil when they may).
     static func planForCandidateChange(_ req: Request, _ user: CurrentUser) async throws -> (ExamPlanRecord, String?) {
-        let plan = try await findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
         do {
             try checkCandidateChange(plan, user, actor: actor, schedule: schedule, now: req.now)
@@ -520,7 +473,7 @@ enum ExamPlanRoutes {
     }
 
     static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
         let name = req.field("event") ?? ""
         let reason = req.field("reason") ?? ""
@@ -620,7 +573,7 @@ enum ExamPlanRoutes {
             try await req.flash(.error, "未分配任何人——" + problems.prefix(20).joined(separator: "；"))
             return req.redirect(.examPlan(plan.id))
         }
-        let roomNumber = try await roomNumbers(plan.requireID(), on: req.db)[room.requireID()] ?? 1
+        let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: req.db)[room.requireID()] ?? 1
         let byPerson = Dictionary(enrolments.map { ($0.$person.id, $0) }, uniquingKeysWith: { a, _ in a })
         let placed = seats
         try await req.db.transaction { db in
@@ -666,7 +619,7 @@ enum ExamPlanRoutes {
             if link.room.disabled {
                 problems.append("考场「\(link.room.name)」已停用")
             } else if let seat = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) {
-                let roomNumber = try await roomNumbers(plan.requireID(), on: req.db)[roomID] ?? 1
+                let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: req.db)[roomID] ?? 1
                 CandidateSeating.move(c, in: plan, roomID: roomID, roomNumber: roomNumber, seat: seat)
             } else {
                 problems.append("考场「\(link.room.name)」已满")
@@ -814,7 +767,7 @@ enum ExamPlanRoutes {
     }
 
     static func editPlan(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { throw Abort(.forbidden) }
         do { _ = try checkPlanEdit(plan, user, actor: actor, schedule: schedule, now: req.now) } catch {
             try await req.flash(.error, error.message)
@@ -832,7 +785,7 @@ enum ExamPlanRoutes {
     /// placed candidate seated within capacity (`ExamPlanRooms.change`); rooms keep their numbers,
     /// so ticket numbers stay as issued and unique. Audited with the values before and after.
     static func updatePlan(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { throw Abort(.forbidden) }
         let transition: ExamPlanTransition
         do { transition = try checkPlanEdit(plan, user, actor: actor, schedule: schedule, now: req.now) } catch {
@@ -893,7 +846,7 @@ enum ExamPlanRoutes {
     /// are stored now, new rooms come after), a room that has candidates is not taken out.
     static func changeRooms(of planID: UUID, removing removed: [UUID], adding added: [UUID], from chosenRooms: [ExamRoom],
                             names roomName: [UUID: String], on db: any Database) async throws {
-        let numbers = try await roomNumbers(planID, on: db)
+        let numbers = try await ExamPlanStore.roomNumbers(planID, on: db)
         let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all()
         for link in links where link.position == nil {
             link.position = numbers[link.$room.id]

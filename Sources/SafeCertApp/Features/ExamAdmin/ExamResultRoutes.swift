@@ -146,7 +146,7 @@ enum ExamResultRoutes {
     }
 
     static func planResults(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        try await renderPlan(req, user, plan: try await ExamPlanRoutes.findPlan(req, user), entered: [:], errors: [:], problems: [])
+        try await renderPlan(req, user, plan: try await ExamPlanStore.findPlan(req, user), entered: [:], errors: [:], problems: [])
     }
 
     static func renderPlan(_ req: Request, _ user: CurrentUser, plan: ExamPlanRecord, entered: [String: String], errors: [UUID: String],
@@ -200,7 +200,7 @@ enum ExamResultRoutes {
 
     /// The scores typed on the page (this page of candidates); all or nothing.
     static func saveScores(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard try await mayEnter(plan, user, on: req.db) else {
             try await req.flash(.error, "考试结果只能由本计划的考核点在考试开始后、提交前录入（当前状态「\(plan.state.label)」）")
             return req.redirect(.examPlanResults(plan.id))
@@ -284,7 +284,7 @@ enum ExamResultRoutes {
 
     /// The plan's candidates as a score sheet to fill in.
     static func template(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         let writer = XLSXWriter(sheetName: "成绩", columns: ScoreImportTemplate.Column.allCases.map {
             XLSXColumn(title: $0.title, width: $0 == .ticketNumber || $0 == .idNumber ? 24 : 12)
         })
@@ -331,7 +331,7 @@ enum ExamResultRoutes {
     }
 
     static func importScores(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard try await mayEnter(plan, user, on: req.db) else {
             try await req.flash(.error, "考试结果只能由本计划的考核点在考试开始后、提交前导入（当前状态「\(plan.state.label)」）")
             return req.redirect(.examPlanResults(plan.id))
@@ -481,7 +481,7 @@ enum ExamResultRoutes {
         case .organizations(let ids):
             switch user.role {
             case .trainingInstitution: q = q.filter(ExamPlanRecord.self, \.$institution.$id ~~ ids)
-            case .examCentre: q = q.filter(\.$plan.$id ~~ (try await ExamPlanRoutes.centrePlanIDs(req, user)))
+            case .examCentre: q = q.filter(\.$plan.$id ~~ (try await ExamPlanStore.centrePlanIDs(req, user)))
             default: q = q.filter(Person.self, \.$employer.$id ~~ ids)
             }
         case .region(let prefix): q = q.filter(ExamPlanRecord.self, \.$regionCode =~ prefix)
@@ -517,7 +517,7 @@ enum ExamResultRoutes {
         var pending: [PendingPlan] = []
         if user.may(.enterExamResults) || user.may(.reviewExamResults) {
             let states: [ExamPlanState] = user.may(.enterExamResults) ? ExamPlanPolicy.sorted(ExamPlanPolicy.entryStates) : [.resultsUnderReview]
-            pending = try await ExamPlanRoutes.scoped(req, user).filter(\.$state ~~ states).sort(\.$startAt).limit(50).all().map {
+            pending = try await ExamPlanStore.scoped(req, user).filter(\.$state ~~ states).sort(\.$startAt).limit(50).all().map {
                 PendingPlan(serial: $0.serial, start: ExamSchedule.beijingText($0.startAt), state: $0.state.label, href: SiteURL.examPlanResults($0.id).link)
             }
         }

@@ -61,7 +61,7 @@ enum ExamSessionRoutes {
             seats[l.$plan.id, default: 0] += l.room.capacity
             rooms[l.$plan.id, default: []].append(l.room.name)
         }
-        let taken = try await ExamPlanRoutes.candidateCounts(ids, on: db)
+        let taken = try await ExamPlanStore.candidateCounts(ids, on: db)
         return (seats, taken, rooms)
     }
 
@@ -73,7 +73,7 @@ enum ExamSessionRoutes {
         var heldPlans: Set<UUID> = []
         let publisher = user.may(.publishExamSessions)
         if publisher {
-            plans = try await ExamPlanRoutes.scoped(req, user).filter(\.$applicationsOpen != nil).sort(\.$startAt, .descending).limit(100).all()
+            plans = try await ExamPlanStore.scoped(req, user).filter(\.$applicationsOpen != nil).sort(\.$startAt, .descending).limit(100).all()
         } else if case .person(let personID) = user.scope {
             // Sessions of the learner's region for a qualification they have finished training for.
             awaiting = try await Enrolment.query(on: req.db).filter(\.$person.$id == personID)
@@ -149,7 +149,7 @@ enum ExamSessionRoutes {
         plan.applicationsOpen = true
         try await req.db.transaction { db in
             try await plan.create(on: db)
-            try await ExamPlanRoutes.linkRooms(rooms, to: plan, on: db)
+            try await ExamPlanStore.linkRooms(rooms, to: plan, on: db)
             try await req.audit(user, "exam-session.publish", on: db, target: "exam-plan", plan.id?.uuidString,
                                 summary: plan.auditSummary + "；发布考场，座位 \(rooms.reduce(0) { $0 + $1.capacity }) 个")
         }
@@ -214,7 +214,7 @@ enum ExamSessionRoutes {
                 heldSession: try held.map { try $0.joined(ExamPlanRecord.self).serial })
             if let refusal = SeatApplicationRule.refusals(facts).first { return .failure(Refusal(refusal.message)) }
             // The first room with a free seat, and its lowest free number.
-            let numbers = try await ExamPlanRoutes.roomNumbers(planID, on: db)
+            let numbers = try await ExamPlanStore.roomNumbers(planID, on: db)
             for link in links where !link.room.disabled {
                 let roomID = try link.room.requireID()
                 let used = Set(existing.filter { $0.$room.id == roomID }.map(\.seatNumber))
@@ -238,7 +238,7 @@ enum ExamSessionRoutes {
     /// 主管部门删除申请信息: the authority takes an application off its session, printed ticket or
     /// not, before the exam starts; the learner may apply again.
     static func remove(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        guard let plan = try await ExamPlanRoutes.scoped(req, user).filter(\.$id == req.idParameter()).filter(\.$applicationsOpen != nil).first()
+        guard let plan = try await ExamPlanStore.scoped(req, user).filter(\.$id == req.idParameter()).filter(\.$applicationsOpen != nil).first()
         else { throw Abort(.notFound) }
         guard ExamPlanPolicy.mayRemoveApplication(inJurisdiction: user.scope.includes(regionCode: plan.regionCode), state: plan.state) else {
             try await req.flash(.error, "考试已开始或考场不属于本辖区，不能删除申请")

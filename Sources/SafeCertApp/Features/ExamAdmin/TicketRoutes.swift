@@ -123,7 +123,7 @@ enum TicketRoutes {
 
     /// One PDF (or .docx) for a whole plan, for those who see the plan.
     static func plan(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard ExamPlanPolicy.ticketStates.contains(plan.state) else { throw Abort(.conflict, reason: "考试计划审核通过后才能打印准考证") }
         let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person).join(parent: \.$room)
             .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).limit(5_000).all()
@@ -194,7 +194,7 @@ enum TicketRoutes {
         let found = try await ExamCandidate.query(on: req.db).filter(\.$id == claims.candidateID)
             .join(parent: \.$plan).join(parent: \.$person).join(parent: \.$room).first()
         var inScope = false
-        if let found { inScope = try await ExamPlanRoutes.scoped(req, user).filter(\.$id == found.$plan.id).count() > 0 }
+        if let found { inScope = try await ExamPlanStore.scoped(req, user).filter(\.$id == found.$plan.id).count() > 0 }
         guard let c = found, inScope, c.ticketNumber == claims.ticketNumber, c.$person.id == claims.personID else {
             return try await VerifyAnswer(valid: false, name: nil, ticketNumber: claims.ticketNumber, plan: nil, room: nil, seat: nil,
                                           reason: "未找到该准考证，或不属于本考点的考试计划").encodeResponse(status: .notFound, for: req)
