@@ -231,6 +231,46 @@ extension TestApp {
         }
     }
 
+    /// Core's `SeatApplicationRule.mayWithdraw` lets the applicant's side — the learner or their
+    /// enterprise on their behalf — withdraw until the ticket is printed; the ticket page used to
+    /// allow only the learner.
+    @Test("the enterprise withdraws its employee before the ticket is printed, not after, and only its own")
+    func enterpriseWithdrawsForItsEmployee() async throws {
+        try await withSafeCert { t in
+            let enrolments = try await t.trainedEmployees()
+            let institution = try await t.loggedIn("institution")
+            try await institution.postPairs("/exam-plans", planForm(t, rooms: [try await t.room("第一机考室")], count: 2, inDays: 10))
+            let plan = try #require(try await ExamPlanRecord.query(on: t.db).first())
+            t.nextMinute()
+            try await t.loggedIn("changchun").post("/exam-plans/\(plan.id!)/state", ["event": "submit"])
+            t.nextMinute()
+            try await t.loggedIn("province").post("/exam-plans/\(plan.id!)/state", ["event": "approve"])
+            let seats = try await ExamCandidate.query(on: t.db).filter(\.$plan.$id == plan.id!).sort(\.$seatNumber).all()
+            try #require(seats.count == 2)
+            let (first, second) = (seats[0], seats[1])
+
+            // Another enterprise's account doesn't see the ticket.
+            let other = try await t.loggedIn("group")
+            #expect(try await other.post("/tickets/\(first.id!)/withdraw").status == .notFound)
+            #expect(try await ExamCandidate.find(first.id, on: t.db) != nil)
+
+            // The employer offers 退考 and withdraws.
+            let enterprise = try await t.loggedIn("enterprise")
+            #expect(try await enterprise.get("/tickets").body.string.contains("data-testid=\"withdraw\""))
+            try await enterprise.post("/tickets/\(first.id!)/withdraw")
+            #expect(try await ExamCandidate.find(first.id, on: t.db) == nil)
+            let firstEnrolment = try #require(enrolments.first { $0.id == first.$enrolment.id })
+            #expect(try await Enrolment.find(firstEnrolment.id, on: t.db)?.state == .withdrawn)
+
+            // Once the ticket is printed the enterprise can't any more.
+            #expect(try await enterprise.get("/tickets/\(second.id!)").status == .ok)
+            try await enterprise.post("/tickets/\(second.id!)/withdraw")
+            #expect(try await ExamCandidate.find(second.id, on: t.db) != nil)
+            #expect(try await Enrolment.find(second.$enrolment.id, on: t.db)?.state == .ticketed)
+            #expect(!(try await enterprise.get("/tickets").body.string.contains("data-testid=\"withdraw\"")))
+        }
+    }
+
     @Test("manual assignment places people by ID number after the room's highest seat; all or nothing")
     func manual() async throws {
         try await withSafeCert { t in

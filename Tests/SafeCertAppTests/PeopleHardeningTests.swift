@@ -291,8 +291,9 @@ extension TestApp {
     func everyActionHasALabel() throws {
         var actions: Set<String> = []
         var families: Set<String> = []
-        let literal = try NSRegularExpression(pattern: #"action: (?:[^"\n]*\? )?"([^"\n]+)"(?: : "([^"\n]+)")?"#)
-        for (_, text) in try Self.swiftFiles() where text.contains("Audit.record(") {
+        // `Audit.record(…, action: "…")` and the request's helper `req.audit(user, "…", …)`.
+        let literal = try NSRegularExpression(pattern: #"(?:action: |\.audit\(user, )(?:[^"\n]*\? )?"([^"\n]+)"(?: : "([^"\n]+)")?"#)
+        for (_, text) in try Self.swiftFiles() where text.contains("Audit.record(") || text.contains(".audit(user, ") {
             let range = NSRange(text.startIndex..., in: text)
             for match in literal.matches(in: text, range: range) {
                 for group in 1...2 {

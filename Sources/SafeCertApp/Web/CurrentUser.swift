@@ -53,4 +53,13 @@ struct CurrentUser: Sendable {
 
 extension Request {
     func auditActor(_ user: CurrentUser) -> AuditActor { user.auditActor(ip: clientIP) }
+
+    /// The audit row for what the signed-in user did through this request, at the request's
+    /// clock, from its client address: `Audit.record` with the actor filled in. Pass the
+    /// transaction's `db` so the row commits or rolls back with the change it records.
+    func audit(_ user: CurrentUser, _ action: String, on db: (any Database)? = nil, target targetType: String, _ targetID: String?,
+               summary: String) async throws {
+        try await Audit.record(on: db ?? self.db, actor: auditActor(user), action: action, targetType: targetType, targetID: targetID,
+                               summary: summary, at: now)
+    }
 }

@@ -27,12 +27,52 @@ public struct SeatApplicationFacts: Sendable, Hashable {
     }
 }
 
+/// Where the applicant's online study stands, as the handler finds it.
+public enum SeatStudyStanding: Sendable, Hashable {
+    /// Training is over (trained, or a resit after failing or missing the exam): hours don't count.
+    case notNeeded
+    /// In training, and the class has an online course: its progress.
+    case progress(StudyProgress)
+    /// In training, with no online course to measure: the hours can't have been reached.
+    case noCourse
+
+    /// The progress the rule checks: nothing needed, the course's, or an hour short.
+    public var progress: StudyProgress {
+        switch self {
+        case .notNeeded: StudyProgress(creditedSeconds: 0, requiredHours: 0)
+        case .progress(let progress): progress
+        case .noCourse: StudyProgress(creditedSeconds: 0, requiredHours: 1)
+        }
+    }
+}
+
+extension SeatApplicationFacts {
+    /// The facts from what the handler gathered: the session's own fields decide whether it is
+    /// open (`ExamPlanPolicy.sessionOpen`), the enrolment's study standing the hours.
+    public init(applicationsOpen: Bool?, state: ExamPlanState, start: Date, now: Date, seats: Int, seatsTaken: Int,
+                study: SeatStudyStanding, blacklistedUntil: CalendarDate?, heldSession: String?) {
+        self.init(sessionOpen: ExamPlanPolicy.sessionOpen(applicationsOpen: applicationsOpen, state: state, start: start, now: now),
+                  seats: seats, seatsTaken: seatsTaken, study: study.progress, blacklistedUntil: blacklistedUntil,
+                  heldSession: heldSession, today: CalendarDate.today(now: now))
+    }
+}
+
 /// Who takes a person off a session.
 public enum SeatApplicationActor: String, Sendable, Codable, CaseIterable {
     /// The learner, or their enterprise on their behalf (申请退考).
     case applicant
     /// The authority that published the session (主管部门删除申请信息).
     case authority
+
+    /// The applicant's side of a ticket (退考 from the ticket list): the learner and their
+    /// enterprise. The authority removes applications from the session page instead, so no
+    /// other role withdraws from a ticket (nil).
+    public init?(ticketHolder role: Role) {
+        switch role {
+        case .individual, .enterprise: self = .applicant
+        default: return nil
+        }
+    }
 }
 
 public enum SeatApplicationError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -60,6 +60,23 @@ public enum EnrolmentState: String, Sendable, Codable, CaseIterable {
         case .cancelled: "已撤销"
         }
     }
+
+    /// Waiting for an exam: in training (seed 003: a learner whose study hours are reached may
+    /// apply for a seat), trained, or failed or absent with a resit to come. Taking a person off a
+    /// plan (`unschedule`) returns them to one of these.
+    public static let awaitingExam: Set<EnrolmentState> = [.inTraining, .trained, .failed, .absent]
+
+    /// Those the authority may seat in a plan by hand or by import: trained, or failed or absent
+    /// (a resit). Someone still in training gets a seat only by applying for one.
+    public static let seatEligible: Set<EnrolmentState> = [.trained, .failed, .absent]
+
+    /// Holding a seat: placed in a plan, ticket printed or not.
+    public static let holdingSeat: Set<EnrolmentState> = [.scheduled, .ticketed]
+
+    /// The states in a stable order, for a database filter.
+    public static func sorted(_ states: Set<EnrolmentState>) -> [EnrolmentState] {
+        allCases.filter(states.contains)
+    }
 }
 
 public enum ExamOutcome: String, Sendable, Codable, CaseIterable {
@@ -205,10 +222,10 @@ public enum EnrolmentWorkflow {
             if context.suspended { throw .suspended }
             guard context.resitAvailable else { throw .noResitLeft }
             return .scheduled
-        case (.scheduled, .unschedule(let back)) where [.inTraining, .trained, .failed, .absent].contains(back):
+        case (.scheduled, .unschedule(let back)) where EnrolmentState.awaitingExam.contains(back):
             return back
         // Seed 003: once the ticket is printed only the authority takes the person off.
-        case (.ticketed, .unschedule(let back)) where [.inTraining, .trained, .failed, .absent].contains(back) && context.actor == .authority:
+        case (.ticketed, .unschedule(let back)) where EnrolmentState.awaitingExam.contains(back) && context.actor == .authority:
             return back
         case (.scheduled, .printTicket), (.ticketed, .printTicket):
             return .ticketed

@@ -174,8 +174,8 @@ enum AccountRoutes {
                               phone: phone.value, organizationID: org.id, mustChangePassword: true, totpSecret: totp?.base32Secret)
         try await req.db.transaction { db in
             try await account.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "account.create", targetType: "account",
-                                   targetID: account.id?.uuidString, summary: "为「\(org.name)」添加：\(account.auditSummary)", at: req.now)
+            try await req.audit(user, "account.create", on: db, target: "account", account.id?.uuidString,
+                                summary: "为「\(org.name)」添加：\(account.auditSummary)")
         }
         return try await req.render("accounts/issued", title: "用户已添加", IssuedModel(
             heading: "用户已添加", username: account.username, displayName: account.displayName, organization: org.name,
@@ -224,8 +224,8 @@ enum AccountRoutes {
             if status == .disabled {
                 try await WebSession.query(on: db).filter(\.$accountID == account.requireID()).delete()
             }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: status == .disabled ? "account.disable" : "account.enable",
-                                   targetType: "account", targetID: account.id?.uuidString, summary: account.auditSummary, at: req.now)
+            try await req.audit(user, status == .disabled ? "account.disable" : "account.enable", on: db, target: "account", account.id?.uuidString,
+                                summary: account.auditSummary)
         }
         try await req.flash(.success, status == .disabled ? "已停用用户 \(account.username)" : "已启用用户 \(account.username)")
         return req.redirect(to: req.headers.first(name: .referer).flatMap(localPath) ?? SiteURL.accounts.path)
@@ -250,8 +250,8 @@ enum AccountRoutes {
             try await account.save(on: db)
             try await WebSession.query(on: db).filter(\.$accountID == account.requireID()).delete()
             try await Throttle.clear(.login, subject: account.requireID().uuidString, on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "account.reset-password", targetType: "account",
-                                   targetID: account.id?.uuidString, summary: "重置密码\(totp == nil ? "" : "并重新生成动态口令")：\(account.username)", at: req.now)
+            try await req.audit(user, "account.reset-password", on: db, target: "account", account.id?.uuidString,
+                                summary: "重置密码\(totp == nil ? "" : "并重新生成动态口令")：\(account.username)")
         }
         return try await req.render("accounts/issued", title: "密码已重置", IssuedModel(
             heading: "密码已重置", username: account.username, displayName: account.displayName, organization: organizationName,
@@ -266,8 +266,8 @@ enum AccountRoutes {
             account.lockedUntil = nil
             try await account.save(on: db)
             try await Throttle.clear(.login, subject: account.requireID().uuidString, on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "account.unlock", targetType: "account",
-                                   targetID: account.id?.uuidString, summary: "解除锁定：\(account.username)", at: req.now)
+            try await req.audit(user, "account.unlock", on: db, target: "account", account.id?.uuidString,
+                                summary: "解除锁定：\(account.username)")
         }
         try await req.flash(.success, "已解除 \(account.username) 的锁定")
         return req.redirect(to: req.headers.first(name: .referer).flatMap(localPath) ?? SiteURL.accounts.path)

@@ -296,8 +296,7 @@ enum LoginRoutes {
 
     static func logout(_ req: Request) async throws -> Response {
         if let user = req.currentUser {
-            try await Audit.record(on: req.db, actor: req.auditActor(user), action: "logout", targetType: "account",
-                                   targetID: user.accountID.uuidString, summary: "退出登录", at: req.now)
+            try await req.audit(user, "logout", target: "account", user.accountID.uuidString, summary: "退出登录")
         }
         try await req.destroySession()
         return req.redirect(.login)
@@ -351,9 +350,8 @@ enum LoginRoutes {
             }
             let ended = try await others().count()
             try await others().delete()
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "password.change", targetType: "account",
-                                   targetID: user.accountID.uuidString,
-                                   summary: ended == 0 ? "本人修改密码" : "本人修改密码，结束该账号的其他 \(ended) 个会话", at: req.now)
+            try await req.audit(user, "password.change", on: db, target: "account", user.accountID.uuidString,
+                                summary: ended == 0 ? "本人修改密码" : "本人修改密码，结束该账号的其他 \(ended) 个会话")
         }
         // The current session continues under a new id.
         try await req.startSession(stage: .authenticated, accountID: user.accountID)

@@ -43,9 +43,8 @@ enum AuditRoutes {
         if let to { query = query.filter(\.$at < ChinaTime.startOfDay(to).addingTimeInterval(86_400)) }
         let page = try await query.sort(\.$at, .descending).sort(\.$id).page(for: req, per: 50)
         // The audit admin's reading is audited too (三员分立): who looked at what.
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "audit.view", targetType: "audit-log", targetID: nil,
-                               summary: viewSummary(actor: actor, action: action, target: target, from: from, to: to, page: page.metadata.page),
-                               at: req.now)
+        try await req.audit(user, "audit.view", target: "audit-log", nil,
+                            summary: viewSummary(actor: actor, action: action, target: target, from: from, to: to, page: page.metadata.page))
         let rows = page.items.map { entry in
             Row(at: ChinaTime.format(entry.at), actor: entry.actor, organization: entry.organizationName,
                 action: Audit.actionLabels[entry.action].map { "\($0)（\(entry.action)）" } ?? entry.action,

@@ -19,7 +19,7 @@ enum CandidateImportRoutes {
     }
 
     static let jobKind = "exam-candidates"
-    static let maximumRows = 5_000
+    static let maximumRows = ImportLimits.candidates
     /// Problems a report page shows; thousands of refused rows are read a page at a time.
     static let problemsPerPage = 100
     /// Imported and skipped rows a report lists by name (the rest are counted).
@@ -80,7 +80,7 @@ enum CandidateImportRoutes {
     }
 
     static func page(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        try await render(req, try await ExamPlanRoutes.findPlan(req, user), user)
+        try await render(req, try await ExamPlanStore.findPlan(req, user), user)
     }
 
     static func template(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -93,7 +93,7 @@ enum CandidateImportRoutes {
     }
 
     static func upload(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         if let blocked = editCheck(plan, user, now: req.now) {
             return try await render(req, plan, user, failure: Problem(row: "-", column: "-", reason: blocked), status: .conflict)
         }
@@ -138,9 +138,8 @@ enum CandidateImportRoutes {
         let problemCount = outcomes.filter { $0.kind == .invalid }.count
         try await req.db.transaction { db in
             try await job.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.import", targetType: "exam-plan", targetID: plan.id?.uuidString,
-                                   summary: "导入考生：成功 \(job.savedRows) 人，已在名单中 \(job.skippedRows) 人，失败 \(job.invalidRows) 行（\(problemCount) 处）",
-                                   at: req.now)
+            try await req.audit(user, "exam-plan.import", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "导入考生：成功 \(job.savedRows) 人，已在名单中 \(job.skippedRows) 人，失败 \(job.invalidRows) 行（\(problemCount) 处）")
         }
         return try await render(req, plan, user, report: try report(of: job, page: 1),
                                 status: problemCount == 0 ? .ok : .unprocessableEntity)
@@ -152,7 +151,7 @@ enum CandidateImportRoutes {
                            req: Request) async throws -> [ImportRowProblem] {
         let planID = try plan.requireID()
         let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == planID).with(\.$room).all()
-        let roomIndex = try await ExamPlanRoutes.roomNumbers(planID, on: req.db)
+        let roomIndex = try await ExamPlanStore.roomNumbers(planID, on: req.db)
         var used: [UUID: Set<Int>] = [:]
         for c in try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == planID).field(\.$id).field(\.$room.$id).field(\.$seatNumber).all() {
             used[c.$room.id, default: []].insert(c.seatNumber)
@@ -195,7 +194,7 @@ enum CandidateImportRoutes {
                 if employer?.creditCode != code { fail(.creditCode, "与考生登记的工作单位（\(employer?.name ?? "无")）的统一社会信用代码不一致") }
             }
             let enrolment = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
-                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
+                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.seatEligible))
                 .filter(\.$regionCode =~ prefix).first()
             if enrolment == nil { fail(.idNumber, "不是本辖区该资格培训合格、待安排考试的人员") }
             guard issues.isEmpty, let e = enrolment else { finish(); continue }
@@ -208,13 +207,11 @@ enum CandidateImportRoutes {
             }
             do {
                 try await req.db.transaction { db in
-                    try await ExamPlanRoutes.seatCandidate(e, plan: plan, roomID: link.room.requireID(), roomNumber: roomIndex[link.room.requireID()] ?? 1, number: seat,
-                                                           note: "导入考生", user: user, req: req, on: db)
-                    if let c = try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$person.$id == person.requireID()).first() {
-                        c.personCategory = r.category
-                        c.phone = r.phone
-                        try await c.save(on: db)
-                    }
+                    let c = try await ExamPlanRoutes.seatCandidate(e, plan: plan, roomID: link.room.requireID(), roomNumber: roomIndex[link.room.requireID()] ?? 1,
+                                                                   number: seat, note: "导入考生", user: user, req: req, on: db)
+                    c.personCategory = r.category
+                    c.phone = r.phone
+                    try await c.save(on: db)
                 }
                 used[try link.room.requireID(), default: []].insert(seat)
                 finish(.imported, "\(person.name) → \(link.room.name) \(Seat<UUID>.label(seat))")
@@ -253,7 +250,7 @@ enum CandidateImportRoutes {
         guard let job = try await ImportJob.query(on: req.db).filter(\.$id == (try req.idParameter()))
                 .filter(\.$kind == jobKind).filter(\.$organization.$id == (user.organizationID ?? UUID())).first(),
               let planID = job.subjectID,
-              let plan = try await ExamPlanRoutes.scoped(req, user).filter(\.$id == planID).first()
+              let plan = try await ExamPlanStore.scoped(req, user).filter(\.$id == planID).first()
         else { throw Abort(.notFound) }
         return (job, plan)
     }

@@ -26,7 +26,7 @@ enum CandidateRoutes {
     }
 
     static func filtered(_ req: Request, _ user: CurrentUser) async throws -> (QueryBuilder<ExamCandidate>, Filters) {
-        let visiblePlans = try await ExamPlanRoutes.scoped(req, user)
+        let visiblePlans = try await ExamPlanStore.scoped(req, user)
         var f = Filters()
         f.serial = req.queryText("serial")
         f.planType = req.queryText("plan_type").flatMap(ExamPlanType.init(rawValue:))
@@ -114,8 +114,7 @@ enum CandidateRoutes {
                            ExamSchedule.beijingText(plan.startAt), try c.joined(ExamRoom.self).name, Seat<UUID>.label(c.seatNumber),
                            c.ticketNumber, c.ticketPrintedAt == nil ? "未打印" : "已打印", c.personCategory?.rawValue ?? ""])
         }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-candidates.export", targetType: "exam-plan", targetID: nil,
-                               summary: "导出考生名单第 \(part) 部分（\(rows.count) 条）", at: req.now)
+        try await req.audit(user, "exam-candidates.export", target: "exam-plan", nil, summary: "导出考生名单第 \(part) 部分（\(rows.count) 条）")
         return xlsxResponse(try writer.finish(), fileName: "考生名单-\(part).xlsx")
     }
 }

@@ -17,8 +17,6 @@ enum ExamDayRoutes {
         routes.action(.liveIncident, .superviseExams, use: addIncident)
     }
 
-    static let dayStates: [ExamPlanState] = [.approved, .inProgress, .finished]
-
     /// The plan and room chosen on the page (`plan`, `room` query or form fields), among the plans
     /// the account sees and the plan's rooms (an exam centre's own only).
     struct Choice {
@@ -29,7 +27,7 @@ enum ExamDayRoutes {
     }
 
     static func choose(_ req: Request, _ user: CurrentUser, planID: UUID?, roomID: UUID?) async throws -> Choice {
-        let plans = try await ExamPlanRoutes.scoped(req, user).filter(\.$state ~~ dayStates).sort(\.$startAt, .descending).limit(100).all()
+        let plans = try await ExamPlanStore.scoped(req, user).filter(\.$state ~~ ExamPlanPolicy.sorted(ExamPlanPolicy.dayStates)).sort(\.$startAt, .descending).limit(100).all()
         let plan = plans.first { $0.id == planID } ?? (planID == nil ? plans.first : nil)
         var rooms: [ExamRoom] = []
         if let plan {
@@ -234,10 +232,8 @@ enum ExamDayRoutes {
             blacklistedUntil: suspendedUntil,
             alreadyChecked: already, method: method, manualReason: input.reason ?? "", enrolmentState: enrolment?.state)
         func refuse(_ reasons: [String]) async throws -> Response {
-            try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam.identity-refused", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString,
-                                   summary: "\(room.name) 实名认证未通过：\(Masking.idNumber(number))（\(method.label)）：" + reasons.joined(separator: "；"),
-                                   at: req.now)
+            try await req.audit(user, "exam.identity-refused", target: "exam-plan", plan.id?.uuidString,
+                                summary: "\(room.name) 实名认证未通过：\(Masking.idNumber(number))（\(method.label)）：" + reasons.joined(separator: "；"))
             return try await answer(false, "实名认证未通过", reasons: reasons)
         }
         let decision = IdentityCheck.decide(facts)
@@ -269,10 +265,9 @@ enum ExamDayRoutes {
                                                                   extra: "；准考证号 \(candidate.ticketNumber)；\(method.label)") {
                     throw CheckRefused(message: problem)
                 }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "exam.identity-checked", targetType: "exam-candidate",
-                                       targetID: candidate.id?.uuidString,
-                                       summary: "\(plan.serial) \(room.name) \(Seat<UUID>.label(candidate.seatNumber)) \(person.name)（\(Masking.idNumber(number))）实名认证通过（\(method.label)）"
-                                           + (record.manualReason.map { "；原因：\($0)" } ?? ""), at: req.now)
+                try await req.audit(user, "exam.identity-checked", on: db, target: "exam-candidate", candidate.id?.uuidString,
+                                    summary: "\(plan.serial) \(room.name) \(Seat<UUID>.label(candidate.seatNumber)) \(person.name)（\(Masking.idNumber(number))）实名认证通过（\(method.label)）"
+                                           + (record.manualReason.map { "；原因：\($0)" } ?? ""))
             }
         } catch let refused as CheckRefused {
             candidate.attendance = nil
@@ -285,7 +280,7 @@ enum ExamDayRoutes {
     /// The candidates of the plans the account sees (an exam centre: only in its rooms).
     static func visibleCandidate(_ req: Request, _ user: CurrentUser) async throws -> ExamCandidate {
         guard let c = try await ExamCandidate.query(on: req.db).filter(\.$id == req.idParameter()).first(),
-              try await ExamPlanRoutes.scoped(req, user).filter(\.$id == c.$plan.id).count() > 0 else { throw Abort(.notFound) }
+              try await ExamPlanStore.scoped(req, user).filter(\.$id == c.$plan.id).count() > 0 else { throw Abort(.notFound) }
         if user.role == .examCentre, let org = user.organizationID,
            try await ExamRoom.query(on: req.db).filter(\.$id == c.$room.id).filter(\.$centre.$id == org).count() == 0 {
             throw Abort(.notFound)
@@ -308,8 +303,8 @@ enum ExamDayRoutes {
         record.livePhoto = data
         try await req.db.transaction { db in
             try await record.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam.live-photo", targetType: "exam-candidate",
-                                   targetID: c.id?.uuidString, summary: "现场拍照（准考证号 \(c.ticketNumber)，\(data.count / 1024) KB）", at: req.now)
+            try await req.audit(user, "exam.live-photo", on: db, target: "exam-candidate", c.id?.uuidString,
+                                summary: "现场拍照（准考证号 \(c.ticketNumber)，\(data.count / 1024) KB）")
         }
         return try await ["ok": "true", "livePhoto": SiteURL.identityImage(c.id).link + "?kind=live"].encodeResponse(for: req)
     }
@@ -393,7 +388,7 @@ enum ExamDayRoutes {
         let counts = Attendance.allCases.map { a in
             OrganizationForm.Option(value: a.rawValue, label: "\(a.label) \(rows.filter { $0.stateKey == a.rawValue }.count)")
         }
-        let mayWrite = user.role == .examCentre && choice.plan.map { [.approved, .inProgress, .finished].contains($0.state) } == true
+        let mayWrite = user.role == .examCentre && choice.plan.map { ExamPlanPolicy.dayStates.contains($0.state) } == true
         let response = try await req.render("exams/live", title: "正在考试", LiveModel(
             planOptions: choice.plans.map { .init(value: try $0.requireID().uuidString, label: "\($0.serial) · \(ExamSchedule.beijingText($0.startAt)) · \($0.state.label)", selected: $0.id == choice.plan?.id) },
             roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
@@ -433,8 +428,8 @@ enum ExamDayRoutes {
         incident.createdAt = req.now
         try await req.db.transaction { db in
             try await incident.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam.incident", targetType: "exam-plan", targetID: plan.id?.uuidString,
-                                   summary: "\(room.name) 考场记录：\(text)", at: req.now)
+            try await req.audit(user, "exam.incident", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "\(room.name) 考场记录：\(text)")
         }
         try await req.flash(.success, "已记录")
         return req.redirect(to: back)

@@ -42,7 +42,7 @@ enum ExamOverviewRoutes {
               let after = CalendarDate(year: next.year, month: next.month, day: 1) else {
             throw Abort(.badRequest, reason: "「月份」不是有效月份：请按 YYYY-MM 填写")
         }
-        var query = try await ExamPlanRoutes.scoped(req, user).filter(\.$startAt >= first.startOfDay()).filter(\.$startAt < after.startOfDay())
+        var query = try await ExamPlanStore.scoped(req, user).filter(\.$startAt >= first.startOfDay()).filter(\.$startAt < after.startOfDay())
         // Centres whose rooms the visible plans use; filter by one.
         let centreID = req.queryText("centre").flatMap(UUID.init(uuidString:))
         if let centreID {
@@ -67,7 +67,7 @@ enum ExamOverviewRoutes {
         let weeks = ExamCalendar.weeks(year: year, month: month).map { week in
             week.map { d in Day(day: d?.day, today: d == today, plans: d.map { byDay[$0.day] ?? [] } ?? []) }
         }
-        let centreIDs = Set(try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id ~~ (try await ExamPlanRoutes.scoped(req, user).limit(2_000).all(\.$id)))
+        let centreIDs = Set(try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id ~~ (try await ExamPlanStore.scoped(req, user).limit(2_000).all(\.$id)))
             .limit(5_000).all(\.$centreID))
         let centres = try await Organization.query(on: req.db).filter(\.$id ~~ Array(centreIDs)).sort(\.$name).limit(200).all()
         let prev = ExamCalendar.shift(year: year, month: month, by: -1)
@@ -120,7 +120,7 @@ enum ExamOverviewRoutes {
             return try await req.render("exams/people", title: "人员信息查询", model)
         }
         // Only the candidates of plans the account sees; an exam centre sees nobody else.
-        let visiblePlans = try await ExamPlanRoutes.scoped(req, user).limit(5_000).all(\.$id)
+        let visiblePlans = try await ExamPlanStore.scoped(req, user).limit(5_000).all(\.$id)
         let sittings = try await ExamCandidate.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$plan.$id ~~ visiblePlans)
             .join(parent: \.$plan).join(parent: \.$room).sort(ExamPlanRecord.self, \.$startAt, .descending).limit(100).all()
         let regionVisible: Bool = {
@@ -152,8 +152,8 @@ enum ExamOverviewRoutes {
                                   theory: c.result(.theory)?.label ?? "—", practical: c.result(.practical)?.label ?? "—",
                                   outcome: plan.state == .closed ? c.outcome.map(ExamResultRoutes.label) ?? "—" : "未发布", href: SiteURL.examPlan(plan.id).link)
             })
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-people.view", targetType: "person", targetID: person.id?.uuidString,
-                               summary: "人员信息查询：\(person.name)（\(Masking.idNumber(person.idNumber))）", at: req.now)
+        try await req.audit(user, "exam-people.view", target: "person", person.id?.uuidString,
+                            summary: "人员信息查询：\(person.name)（\(Masking.idNumber(person.idNumber))）")
         return try await req.render("exams/people", title: "人员信息查询", model)
     }
 }

@@ -22,15 +22,6 @@ enum ExamPlanRoutes {
         routes.action(.examPlanEdit(nil), .viewExamPlans, use: updatePlan)
     }
 
-    static func centrePlanIDs(_ req: Request, _ user: CurrentUser) async throws -> [UUID] {
-        guard user.role == .examCentre, let org = user.organizationID else { return [] }
-        return try await ExamPlanRoom.query(on: req.db).filter(\.$centreID == org).limit(5_000).all(\.$plan.$id)
-    }
-
-    static func scoped(_ req: Request, _ user: CurrentUser) async throws -> QueryBuilder<ExamPlanRecord> {
-        ExamPlanRecord.query(on: req.db).scoped(to: user.scope, role: user.role, centrePlanIDs: try await centrePlanIDs(req, user))
-    }
-
     // MARK: List
 
     struct Row: Encodable, Sendable {
@@ -57,18 +48,9 @@ enum ExamPlanRoutes {
         let canDraft: Bool
     }
 
-    /// Candidates per plan, one grouped query.
-    static func candidateCounts(_ planIDs: [UUID], on db: any Database) async throws -> [UUID: Int] {
-        guard let sql = db as? any SQLDatabase, !planIDs.isEmpty else { return [:] }
-        struct Count: Decodable { let plan_id: UUID; let n: Int }
-        let counts = try await sql.select().column("plan_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(ExamCandidate.schema).where("plan_id", .in, planIDs).groupBy("plan_id").all(decoding: Count.self)
-        return Dictionary(counts.map { ($0.plan_id, $0.n) }, uniquingKeysWith: +)
-    }
-
     /// 考试计划查询: by serial, state, qualification, exam centre and date range.
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        var query = try await scoped(req, user)
+        var query = try await ExamPlanStore.scoped(req, user)
         let serial = req.queryText("serial")
         if let serial { query = query.filter(\.$serial == serial) }
         let state = req.queryText("state").flatMap(ExamPlanState.init(rawValue:))
@@ -85,7 +67,7 @@ enum ExamPlanRoutes {
         }
         let page = try await query.sort(\.$startAt, .descending).sort(\.$id).page(for: req)
         let catalogue = try await CatalogueStore.load(on: req.db)
-        let counts = try await candidateCounts(page.items.map { try $0.requireID() }, on: req.db)
+        let counts = try await ExamPlanStore.candidateCounts(page.items.map { try $0.requireID() }, on: req.db)
         let rows = try page.items.map { p in
             Row(serial: p.serial, type: p.planType.label, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
                 start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
@@ -241,7 +223,7 @@ enum ExamPlanRoutes {
         }
         let byID = Dictionary(uniqueKeysWithValues: try eligible.map { (try $0.requireID(), $0) })
         let plan = ExamPlanRecord()
-        plan.serial = "KS" + CalendarDate.today(now: req.now).iso.replacingOccurrences(of: "-", with: "") + Tokens.digits(5)
+        plan.serial = ExamPlanSerial(.plan, day: CalendarDate.today(now: req.now), digits: Tokens.digits(5)).text
         plan.planType = type
         plan.qualificationCode = form.qualification
         plan.level = level
@@ -255,15 +237,14 @@ enum ExamPlanRoutes {
         let roomIndex = Dictionary(uniqueKeysWithValues: try rooms.enumerated().map { (try $1.requireID(), $0 + 1) })
         try await req.db.transaction { db in
             try await plan.create(on: db)
-            try await linkRooms(rooms, to: plan, on: db)
+            try await ExamPlanStore.linkRooms(rooms, to: plan, on: db)
             for seat in draw.seats {
                 guard let e = byID[seat.candidate] else { continue }
                 try await seatCandidate(e, plan: plan, roomID: seat.roomID, roomNumber: roomIndex[seat.roomID] ?? 0, number: seat.number,
                                         note: "座位", user: user, req: req, on: db)
             }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.create", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString,
-                                   summary: plan.auditSummary + "；自动分配 \(draw.seats.count) 人，随机种子 \(seed)", at: req.now)
+            try await req.audit(user, "exam-plan.create", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: plan.auditSummary + "；自动分配 \(draw.seats.count) 人，随机种子 \(seed)")
         }
         let shortfall = draw.shortfalls.map(\.message).joined(separator: "；")
         try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
@@ -271,47 +252,12 @@ enum ExamPlanRoutes {
         return req.redirect(.examPlan(plan.id))
     }
 
-    /// The plan's rooms, numbered in the order given (the ticket number's two digits).
-    static func linkRooms(_ rooms: [ExamRoom], to plan: ExamPlanRecord, on db: any Database) async throws {
-        for (index, room) in rooms.enumerated() {
-            let link = ExamPlanRoom()
-            link.$plan.id = try plan.requireID()
-            link.$room.id = try room.requireID()
-            link.centreID = room.$centre.id
-            link.position = index + 1
-            try await link.create(on: db)
-        }
-    }
-
-    /// Each room's number in the plan (the ticket number's two digits): its stored position, or
-    /// for links made before positions were kept, its place in name order after them.
-    static func roomNumbers(_ planID: UUID, on db: any Database) async throws -> [UUID: Int] {
-        let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).with(\.$room).all()
-        var numbers: [UUID: Int] = [:]
-        var next = (links.compactMap(\.position).max() ?? 0) + 1
-        for l in links.sorted(by: { ($0.position ?? Int.max, $0.room.name) < ($1.position ?? Int.max, $1.room.name) }) {
-            if let p = l.position { numbers[try l.room.requireID()] = p } else { numbers[try l.room.requireID()] = next; next += 1 }
-        }
-        return numbers
-    }
-
-    /// One seat in the plan: the candidate row with its ticket number (serial + room number +
-    /// seat) and the enrolment moved to scheduled, remembering where it stood.
+    /// One seat placed by the plan's side (the draw, 手动分配, 导入考生信息): `CandidateSeating`.
+    @discardableResult
     static func seatCandidate(_ e: Enrolment, plan: ExamPlanRecord, roomID: UUID, roomNumber: Int, number: Int, note: String,
-                              user: CurrentUser, req: Request, on db: any Database) async throws {
-        let candidate = ExamCandidate()
-        candidate.$plan.id = try plan.requireID()
-        candidate.$enrolment.id = try e.requireID()
-        candidate.$person.id = e.$person.id
-        candidate.$room.id = roomID
-        candidate.seatNumber = number
-        candidate.previousState = e.state
-        candidate.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, number)
-        try await candidate.create(on: db)
-        if let problem = try await EnrolmentService.apply(.schedule, to: e, actor: .authority, user: user, req: req, on: db,
-                                                          extra: "；考试计划 \(plan.serial) \(note) \(Seat<UUID>.label(number))") {
-            throw Abort(.conflict, reason: problem)
-        }
+                              user: CurrentUser, req: Request, on db: any Database) async throws -> ExamCandidate {
+        try await CandidateSeating.place(e, in: plan, roomID: roomID, roomNumber: roomNumber, seat: number, actor: .authority,
+                                         extra: "；考试计划 \(plan.serial) \(note) \(Seat<UUID>.label(number))", user: user, req: req, on: db)
     }
 
     // MARK: Show and act
@@ -354,11 +300,6 @@ enum ExamPlanRoutes {
         let editPlanHref: String?
     }
 
-    static func findPlan(_ req: Request, _ user: CurrentUser) async throws -> ExamPlanRecord {
-        guard let plan = try await scoped(req, user).filter(\.$id == req.idParameter()).first() else { throw Abort(.notFound) }
-        return plan
-    }
-
     static let eventNames: [(String, ExamPlanEvent, Bool)] = [
         ("submit", .submit, false), ("approve", .approve, false), ("return", .returnToDraft(reason: "x"), true),
         ("delete", .delete, false), ("start", .start, false), ("finish", .finish, false),
@@ -369,13 +310,13 @@ enum ExamPlanRoutes {
     /// What the account may do to the plan, by the Core workflow and its region.
     static func allowed(_ plan: ExamPlanRecord, _ user: CurrentUser, now: Date) -> [(String, ExamPlanEvent, Bool)] {
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule,
-              actor == .institution || actor == .examCentre || user.scope.includes(regionCode: plan.regionCode) else { return [] }
+              ExamPlanPolicy.actsOnWorkflow(actor, inJurisdiction: user.scope.includes(regionCode: plan.regionCode)) else { return [] }
         let context = ExamPlanContext(level: plan.level, schedule: schedule, now: now)
         return eventNames.filter { (try? ExamPlanWorkflow.transition(plan.state, $0.1, by: actor, context: context)) != nil }
     }
 
     static func show(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        try await renderPlan(req, user, try await findPlan(req, user))
+        try await renderPlan(req, user, try await ExamPlanStore.findPlan(req, user))
     }
 
     /// The plan page; a refused action answers with it again (`status`, the reason as a flash).
@@ -412,7 +353,8 @@ enum ExamPlanRoutes {
             events: events.map { .init(event: $0.0, label: $0.1.action.replacingOccurrences(of: "考试计划", with: ""), needsReason: $0.2,
                                        danger: $0.0 == "delete") },
             stateAction: SiteURL.examPlanState(plan.id).link,
-            removeAction: plan.isSession ? (user.may(.publishExamSessions) && user.scope.includes(regionCode: plan.regionCode) && plan.state == .approved
+            removeAction: plan.isSession ? (user.may(.publishExamSessions)
+                                                && ExamPlanPolicy.mayRemoveApplication(inJurisdiction: user.scope.includes(regionCode: plan.regionCode), state: plan.state)
                                                 ? SiteURL.examSessionRemove(plan.id).link : nil)
                 : mayEdit ? SiteURL.examPlanRemove(plan.id).link : nil,
             placeAction: mayEdit ? SiteURL.examPlanPlace(plan.id).link : nil,
@@ -421,7 +363,7 @@ enum ExamPlanRoutes {
             categoryOptions: PersonCategory.allCases.map { .init(value: $0.rawValue, label: $0.label) },
             placeRooms: try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
                 .map { .init(value: try $0.room.requireID().uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
-            ticketsHref: TicketRoutes.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
+            ticketsHref: ExamPlanPolicy.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
             cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）",
             links: planLinks(plan, user, mayEditCandidates: mayEdit),
             editPlanHref: mayEditPlan ? SiteURL.examPlanEdit(plan.id).link : nil), status: status)
@@ -433,16 +375,13 @@ enum ExamPlanRoutes {
     /// authority acts only in its region.
     static func checkCandidateChange(_ plan: ExamPlanRecord, _ user: CurrentUser, actor: ExamPlanActor, schedule: ExamSchedule,
                                      now: Date) throws(ExamPlanError) {
-        if actor != .institution && actor != .nationalCentre && !user.scope.includes(regionCode: plan.regionCode) {
-            throw .forbidden(actor, action: ExamPlanEvent.editCandidates.action, allowed: [plan.level.owner])
-        }
-        _ = try ExamPlanWorkflow.transition(plan.state, .editCandidates, by: actor,
-                                            context: ExamPlanContext(level: plan.level, schedule: schedule, now: now, candidatesOpenAfterApproval: true))
+        try ExamPlanPolicy.checkCandidateChange(state: plan.state, level: plan.level, schedule: schedule, by: actor,
+                                                inJurisdiction: user.scope.includes(regionCode: plan.regionCode), now: now)
     }
 
     /// The plan of the request, and why its candidates may not change now (nil when they may).
     static func planForCandidateChange(_ req: Request, _ user: CurrentUser) async throws -> (ExamPlanRecord, String?) {
-        let plan = try await findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
         do {
             try checkCandidateChange(plan, user, actor: actor, schedule: schedule, now: req.now)
@@ -459,36 +398,23 @@ enum ExamPlanRoutes {
         if user.may(.importCandidates) && mayEditCandidates {
             links.append(.init(value: SiteURL.examPlanImport(plan.id).link, label: "导入考生信息"))
         }
-        if user.may(.checkIdentity) && ExamDayRoutes.dayStates.contains(plan.state) {
+        if user.may(.checkIdentity) && ExamPlanPolicy.dayStates.contains(plan.state) {
             links.append(.init(value: SiteURL.identity.path + "?plan=\(id)", label: "实名认证"))
         }
-        if user.may(.superviseExams) && ExamDayRoutes.dayStates.contains(plan.state) {
+        if user.may(.superviseExams) && ExamPlanPolicy.dayStates.contains(plan.state) {
             links.append(.init(value: SiteURL.live.path + "?plan=\(id)", label: "正在考试"))
         }
-        if user.may(.viewExamResults) && [.inProgress, .finished, .resultsUnderReview, .closed].contains(plan.state) {
+        if user.may(.viewExamResults) && ExamPlanPolicy.resultStates.contains(plan.state) {
             links.append(.init(value: SiteURL.examPlanResults(plan.id).link, label: "考试结果"))
         }
         return links
     }
 
-    static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
-        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
-        let name = req.field("event") ?? ""
-        let reason = req.field("reason") ?? ""
-        guard let (_, template, _) = eventNames.first(where: { $0.0 == name }) else { throw Abort(.badRequest, reason: "未知的操作") }
-        let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason)
-            : name == "return_results" ? .returnResults(reason: reason) : template
-        let back: SiteURL = req.field("back") == "results" ? .examPlanResults(plan.id) : .examPlan(plan.id)
-        if actor != .institution && actor != .examCentre && !user.scope.includes(regionCode: plan.regionCode) { throw Abort(.notFound) }
-        let transition: ExamPlanTransition
-        do {
-            transition = try ExamPlanWorkflow.transition(plan.state, event, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
-        } catch {
-            try await req.flash(.error, error.message)
-            return req.redirect(back)
-        }
-        let centre = ExamResultRoutes.actingCentre(user)
+    /// An exam centre's part in starting, finishing and submitting results (a shared plan runs on
+    /// its schedule; each centre submits its own rooms), and the results' completeness before
+    /// submitting: the answer when the step ends here, nil to go on with the transition.
+    static func centreStep(_ name: String, plan: ExamPlanRecord, centre: UUID?, back: SiteURL, user: CurrentUser,
+                           req: Request) async throws -> Response? {
         var submission: ExamCentreResults.Submission?
         if let centre {
             let (centres, submitted) = try await ExamResultRoutes.centres(of: plan, on: req.db)
@@ -516,37 +442,65 @@ enum ExamPlanRoutes {
             try await req.flash(.success, "已提交本考核点的考试结果，等待其他 \(waiting) 个考核点提交")
             return req.redirect(back)
         }
+        return nil
+    }
+
+    /// What a transition writes besides the plan's state, inside its transaction: absences at the
+    /// finish, the centres' submission marks, the published results, and on deletion everyone
+    /// placed back where they stood.
+    static func sideEffects(of name: String, to state: ExamPlanState, plan: ExamPlanRecord, centre: UUID?, user: CurrentUser, req: Request,
+                            on db: any Database) async throws -> (passed: Int, failed: Int, absent: Int)? {
+        var published: (passed: Int, failed: Int, absent: Int)?
+        if name == "finish" { try await ExamScheduler.markAbsentAtFinish(plan, on: db) }
+        if name == "submit_results", let centre {
+            try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == centre)
+                .set(\.$resultsSubmittedAt, to: req.now).update()
+        }
+        if name == "return_results" {
+            try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).set(\.$resultsSubmittedAt, to: nil).update()
+        }
+        if name == "approve_results" {
+            published = try await ExamResultRoutes.publish(plan, user: user, req: req, on: db)
+        }
+        if state == .deleted {
+            let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).with(\.$enrolment).all()
+            for c in candidates {
+                _ = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority, user: user,
+                                                     req: req, on: db, extra: "；考试计划 \(plan.serial) 已删除")
+            }
+        }
+        return published
+    }
+
+    static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let plan = try await ExamPlanStore.findPlan(req, user)
+        guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { throw Abort(.forbidden) }
+        let name = req.field("event") ?? ""
+        let reason = req.field("reason") ?? ""
+        guard let (_, template, _) = eventNames.first(where: { $0.0 == name }) else { throw Abort(.badRequest, reason: "未知的操作") }
+        let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason)
+            : name == "return_results" ? .returnResults(reason: reason) : template
+        let back: SiteURL = req.field("back") == "results" ? .examPlanResults(plan.id) : .examPlan(plan.id)
+        if !ExamPlanPolicy.actsOnWorkflow(actor, inJurisdiction: user.scope.includes(regionCode: plan.regionCode)) { throw Abort(.notFound) }
+        let transition: ExamPlanTransition
+        do {
+            transition = try ExamPlanWorkflow.transition(plan.state, event, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: req.now))
+        } catch {
+            try await req.flash(.error, error.message)
+            return req.redirect(back)
+        }
+        let centre = ExamResultRoutes.actingCentre(user)
+        if let answered = try await centreStep(name, plan: plan, centre: centre, back: back, user: user, req: req) { return answered }
         let before = plan.state
         plan.state = transition.state
         plan.stateReason = name == "return" || name == "return_results" ? reason : nil
         let published = try await req.db.transaction { db -> (passed: Int, failed: Int, absent: Int)? in
-            var published: (passed: Int, failed: Int, absent: Int)?
-            if name == "finish" { try await ExamScheduler.markAbsentAtFinish(plan, on: db) }
-            if name == "submit_results", let centre {
-                try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == centre)
-                    .set(\.$resultsSubmittedAt, to: req.now).update()
-            }
-            if name == "return_results" {
-                try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).set(\.$resultsSubmittedAt, to: nil).update()
-            }
-            if name == "approve_results" {
-                published = try await ExamResultRoutes.publish(plan, user: user, req: req, on: db)
-            }
-            if transition.state == .deleted {
-                // Everyone placed goes back to where they stood.
-                let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).with(\.$enrolment).all()
-                for c in candidates {
-                    _ = try await EnrolmentService.apply(.unschedule(back: c.previousState), to: c.enrolment, actor: .authority, user: user,
-                                                         req: req, on: db, extra: "；考试计划 \(plan.serial) 已删除")
-                }
-            }
+            let published = try await sideEffects(of: name, to: transition.state, plan: plan, centre: centre, user: user, req: req, on: db)
             try await plan.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.\(name)", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString,
-                                   summary: "\(event.action)：\(before.label) → \(plan.state.label)" + (reason.isEmpty ? "" : "；原因：\(reason)")
+            try await req.audit(user, "exam-plan.\(name)", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "\(event.action)：\(before.label) → \(plan.state.label)" + (reason.isEmpty ? "" : "；原因：\(reason)")
                                        + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : "")
-                                       + (published.map { "；合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""),
-                                   at: req.now)
+                                       + (published.map { "；合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""))
             return published
         }
         if transition.state == .deleted {
@@ -556,6 +510,32 @@ enum ExamPlanRoutes {
         }
         try await req.flash(.success, "\(event.action)：\(plan.state.label)" + (published.map { "，已发布：合格 \($0.passed) 人，不合格 \($0.failed) 人，缺考 \($0.absent) 人" } ?? ""))
         return req.redirect(back)
+    }
+
+    /// The enrolment waiting for this plan's exam (`EnrolmentState.seatEligible`, the plan's
+    /// region and qualification) of each ID number; a number that finds none, or two people, is a
+    /// problem instead.
+    static func waitingEnrolments(_ numbers: ArraySlice<String>, for plan: ExamPlanRecord, problems: inout [String],
+                                  on db: any Database) async throws -> [Enrolment] {
+        var enrolments: [Enrolment] = []
+        for number in numbers {
+            // A number may be held on two documents (a passport and a permit): the people waiting for
+            // this exam decide, and two of them can't be told apart by the number alone.
+            let holders = try await Person.query(on: db).filter(\.$idNumber == number).limit(5).all(\.$id)
+            let waiting = holders.isEmpty ? [] : try await Enrolment.query(on: db).filter(\.$person.$id ~~ holders)
+                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.seatEligible))
+                .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).limit(5).all()
+            guard let e = waiting.first else {
+                problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
+                continue
+            }
+            if Set(waiting.map(\.$person.id)).count > 1 {
+                problems.append("\(Masking.idNumber(number))：有两名使用该号码的人员（证件类型不同）待安排，请用导入考生信息并核对姓名")
+                continue
+            }
+            enrolments.append(e)
+        }
+        return enrolments
     }
 
     /// 手动分配 (seed 000): people by ID number into one of the plan's rooms, seats after the
@@ -573,25 +553,8 @@ enum ExamPlanRoutes {
             .map { TextNormalizationBridge.idNumber(String($0)) }.filter { !$0.isEmpty }
         var problems: [String] = []
         if numbers.isEmpty { problems.append("请填写证件号码，每行一个") }
-        if numbers.count > 500 { problems.append("一次最多 500 人") }
-        var enrolments: [Enrolment] = []
-        for number in numbers.prefix(500) {
-            // A number may be held on two documents (a passport and a permit): the people waiting for
-            // this exam decide, and two of them can't be told apart by the number alone.
-            let holders = try await Person.query(on: req.db).filter(\.$idNumber == number).limit(5).all(\.$id)
-            let waiting = holders.isEmpty ? [] : try await Enrolment.query(on: req.db).filter(\.$person.$id ~~ holders)
-                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.trained, .failed, .absent])
-                .filter(\.$regionCode =~ Region.scopePrefix(of: plan.regionCode)).limit(5).all()
-            guard let e = waiting.first else {
-                problems.append("\(Masking.idNumber(number))：不是本辖区该资格待安排考试的人员")
-                continue
-            }
-            if Set(waiting.map(\.$person.id)).count > 1 {
-                problems.append("\(Masking.idNumber(number))：有两名使用该号码的人员（证件类型不同）待安排，请用导入考生信息并核对姓名")
-                continue
-            }
-            enrolments.append(e)
-        }
+        if numbers.count > ImportLimits.manualPlacement { problems.append("一次最多 \(ImportLimits.manualPlacement) 人") }
+        let enrolments = try await waitingEnrolments(numbers.prefix(ImportLimits.manualPlacement), for: plan, problems: &problems, on: req.db)
         let existing = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).all()
             .map { Seat(candidate: $0.$person.id, roomID: $0.$room.id, centreID: link.centreID, number: $0.seatNumber) }
         let room = link.room
@@ -610,7 +573,7 @@ enum ExamPlanRoutes {
             try await req.flash(.error, "未分配任何人——" + problems.prefix(20).joined(separator: "；"))
             return req.redirect(.examPlan(plan.id))
         }
-        let roomNumber = try await roomNumbers(plan.requireID(), on: req.db)[room.requireID()] ?? 1
+        let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: req.db)[room.requireID()] ?? 1
         let byPerson = Dictionary(enrolments.map { ($0.$person.id, $0) }, uniquingKeysWith: { a, _ in a })
         let placed = seats
         try await req.db.transaction { db in
@@ -619,8 +582,8 @@ enum ExamPlanRoutes {
                 try await seatCandidate(e, plan: plan, roomID: room.requireID(), roomNumber: roomNumber, number: seat.number,
                                         note: "手动分配座位", user: user, req: req, on: db)
             }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.place", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString, summary: "手动分配 \(placed.count) 人到 \(room.name)", at: req.now)
+            try await req.audit(user, "exam-plan.place", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "手动分配 \(placed.count) 人到 \(room.name)")
         }
         try await req.flash(.success, "已分配 \(seats.count) 人到「\(room.name)」")
         return req.redirect(.examPlan(plan.id))
@@ -656,10 +619,8 @@ enum ExamPlanRoutes {
             if link.room.disabled {
                 problems.append("考场「\(link.room.name)」已停用")
             } else if let seat = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) {
-                let roomNumber = try await roomNumbers(plan.requireID(), on: req.db)[roomID] ?? 1
-                c.$room.id = roomID
-                c.seatNumber = seat
-                c.ticketNumber = plan.serial + String(format: "%02d%03d", roomNumber, seat)
+                let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: req.db)[roomID] ?? 1
+                CandidateSeating.move(c, in: plan, roomID: roomID, roomNumber: roomNumber, seat: seat)
             } else {
                 problems.append("考场「\(link.room.name)」已满")
             }
@@ -684,10 +645,8 @@ enum ExamPlanRoutes {
                          req: Request) async throws {
         try await req.db.transaction { db in
             try await c.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.edit-candidate", targetType: "exam-candidate",
-                                   targetID: c.id?.uuidString,
-                                   summary: "\(plan.serial) 修改考生 \(person?.name ?? "")：\(before) → \(room) \(Seat<UUID>.label(c.seatNumber))；人员类型 \(c.personCategory?.rawValue ?? "—")；电话 \(c.phone ?? "—")",
-                                   at: req.now)
+            try await req.audit(user, "exam-plan.edit-candidate", on: db, target: "exam-candidate", c.id?.uuidString,
+                                summary: "\(plan.serial) 修改考生 \(person?.name ?? "")：\(before) → \(room) \(Seat<UUID>.label(c.seatNumber))；人员类型 \(c.personCategory?.rawValue ?? "—")；电话 \(c.phone ?? "—")")
         }
     }
 
@@ -740,9 +699,8 @@ enum ExamPlanRoutes {
                     }
                     try await c.delete(on: db)
                 }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: action, targetType: "exam-plan",
-                                       targetID: plan.id?.uuidString,
-                                       summary: "\(summary) \(candidates.count) 人：" + candidates.map(\.person.name).prefix(50).joined(separator: "、"), at: req.now)
+                try await req.audit(user, action, on: db, target: "exam-plan", plan.id?.uuidString,
+                                    summary: "\(summary) \(candidates.count) 人：" + candidates.map(\.person.name).prefix(50).joined(separator: "、"))
             }
         } catch let refusal as RemovalRefused {
             try await req.flash(.error, "未移出任何考生——" + refusal.message)
@@ -777,10 +735,8 @@ enum ExamPlanRoutes {
     /// only by the national centre), and an authority only in its region.
     static func checkPlanEdit(_ plan: ExamPlanRecord, _ user: CurrentUser, actor: ExamPlanActor, schedule: ExamSchedule,
                               now: Date) throws(ExamPlanError) -> ExamPlanTransition {
-        if actor != .institution && actor != .nationalCentre && !user.scope.includes(regionCode: plan.regionCode) {
-            throw .forbidden(actor, action: ExamPlanEvent.edit.action, allowed: [.institution, plan.level.owner])
-        }
-        return try ExamPlanWorkflow.transition(plan.state, .edit, by: actor, context: ExamPlanContext(level: plan.level, schedule: schedule, now: now))
+        try ExamPlanPolicy.checkPlanEdit(state: plan.state, level: plan.level, schedule: schedule, by: actor,
+                                         inJurisdiction: user.scope.includes(regionCode: plan.regionCode), now: now)
     }
 
     /// The rooms the form offers: those the account may plan in, and the plan's own.
@@ -811,7 +767,7 @@ enum ExamPlanRoutes {
     }
 
     static func editPlan(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { throw Abort(.forbidden) }
         do { _ = try checkPlanEdit(plan, user, actor: actor, schedule: schedule, now: req.now) } catch {
             try await req.flash(.error, error.message)
@@ -829,7 +785,7 @@ enum ExamPlanRoutes {
     /// placed candidate seated within capacity (`ExamPlanRooms.change`); rooms keep their numbers,
     /// so ticket numbers stay as issued and unique. Audited with the values before and after.
     static func updatePlan(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { throw Abort(.forbidden) }
         let transition: ExamPlanTransition
         do { transition = try checkPlanEdit(plan, user, actor: actor, schedule: schedule, now: req.now) } catch {
@@ -869,37 +825,14 @@ enum ExamPlanRoutes {
         let chosenRooms = proposed
         do {
             try await req.db.transaction { db in
-                // Room numbers are kept: those never stored are stored now, new rooms come after.
-                let numbers = try await roomNumbers(planID, on: db)
-                let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all()
-                for link in links where link.position == nil {
-                    link.position = numbers[link.$room.id]
-                    try await link.save(on: db)
-                }
-                for roomID in removed {
-                    if try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).count() > 0 {
-                        throw PlanEditRefused(message: ExamPlanRoomsError.roomsHaveCandidates([roomName[roomID] ?? ""]).message)
-                    }
-                    try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).delete()
-                }
-                var next = (numbers.values.max() ?? 0) + 1
-                for roomID in added {
-                    guard let room = chosenRooms.first(where: { $0.id == roomID }) else { continue }
-                    let link = ExamPlanRoom()
-                    link.$plan.id = planID
-                    link.$room.id = roomID
-                    link.centreID = room.$centre.id
-                    link.position = next
-                    next += 1
-                    try await link.create(on: db)
-                }
+                try await changeRooms(of: planID, removing: removed, adding: added, from: chosenRooms, names: roomName, on: db)
                 plan.startAt = newSchedule.start
                 plan.durationMinutes = newSchedule.durationMinutes
                 try await plan.save(on: db)
                 let rooms = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all(\.$room.$id).compactMap { roomName[$0] }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-plan.edit", targetType: "exam-plan", targetID: planID.uuidString,
-                                       summary: "修改考试计划：\(before)\n→ \(plan.auditSummary)；考场 \(rooms.joined(separator: "、"))"
-                                           + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : ""), at: req.now)
+                try await req.audit(user, "exam-plan.edit", on: db, target: "exam-plan", planID.uuidString,
+                                    summary: "修改考试计划：\(before)\n→ \(plan.auditSummary)；考场 \(rooms.joined(separator: "、"))"
+                                           + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : ""))
             }
         } catch let refusal as PlanEditRefused {
             form.errors.add("rooms", refusal.message)
@@ -907,6 +840,35 @@ enum ExamPlanRoutes {
         }
         try await req.flash(.success, "已修改考试计划 \(plan.serial)：\(ExamSchedule.beijingText(newSchedule.start)) 起 \(newSchedule.durationMinutes) 分钟")
         return req.redirect(.examPlan(plan.id))
+    }
+
+    /// 修改考试计划's rooms, inside its transaction: room numbers are kept (those never stored
+    /// are stored now, new rooms come after), a room that has candidates is not taken out.
+    static func changeRooms(of planID: UUID, removing removed: [UUID], adding added: [UUID], from chosenRooms: [ExamRoom],
+                            names roomName: [UUID: String], on db: any Database) async throws {
+        let numbers = try await ExamPlanStore.roomNumbers(planID, on: db)
+        let links = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all()
+        for link in links where link.position == nil {
+            link.position = numbers[link.$room.id]
+            try await link.save(on: db)
+        }
+        for roomID in removed {
+            if try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).count() > 0 {
+                throw PlanEditRefused(message: ExamPlanRoomsError.roomsHaveCandidates([roomName[roomID] ?? ""]).message)
+            }
+            try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == roomID).delete()
+        }
+        var next = (numbers.values.max() ?? 0) + 1
+        for roomID in added {
+            guard let room = chosenRooms.first(where: { $0.id == roomID }) else { continue }
+            let link = ExamPlanRoom()
+            link.$plan.id = planID
+            link.$room.id = roomID
+            link.centreID = room.$centre.id
+            link.position = next
+            next += 1
+            try await link.create(on: db)
+        }
     }
 
     static func seating(_ room: ExamRoom) throws -> SeatingRoom {

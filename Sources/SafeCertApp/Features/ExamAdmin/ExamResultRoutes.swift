@@ -146,7 +146,7 @@ enum ExamResultRoutes {
     }
 
     static func planResults(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        try await renderPlan(req, user, plan: try await ExamPlanRoutes.findPlan(req, user), entered: [:], errors: [:], problems: [])
+        try await renderPlan(req, user, plan: try await ExamPlanStore.findPlan(req, user), entered: [:], errors: [:], problems: [])
     }
 
     static func renderPlan(_ req: Request, _ user: CurrentUser, plan: ExamPlanRecord, entered: [String: String], errors: [UUID: String],
@@ -200,7 +200,7 @@ enum ExamResultRoutes {
 
     /// The scores typed on the page (this page of candidates); all or nothing.
     static func saveScores(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard try await mayEnter(plan, user, on: req.db) else {
             try await req.flash(.error, "考试结果只能由本计划的考核点在考试开始后、提交前录入（当前状态「\(plan.state.label)」）")
             return req.redirect(.examPlanResults(plan.id))
@@ -284,7 +284,7 @@ enum ExamResultRoutes {
 
     /// The plan's candidates as a score sheet to fill in.
     static func template(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         let writer = XLSXWriter(sheetName: "成绩", columns: ScoreImportTemplate.Column.allCases.map {
             XLSXColumn(title: $0.title, width: $0 == .ticketNumber || $0 == .idNumber ? 24 : 12)
         })
@@ -295,8 +295,8 @@ enum ExamResultRoutes {
             writer.append([c.ticketNumber, p.idNumber, p.name, c.result(.theory)?.label ?? "", c.result(.practical)?.label ?? ""])
         }
         writer.addNoteSheet(name: "填写说明", lines: ScoreImportTemplate.notes)
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-results.template", targetType: "exam-plan",
-                               targetID: plan.id?.uuidString, summary: "下载成绩导入表（\(candidates.count) 名考生）", at: req.now)
+        try await req.audit(user, "exam-results.template", target: "exam-plan", plan.id?.uuidString,
+                            summary: "下载成绩导入表（\(candidates.count) 名考生）")
         return xlsxResponse(try writer.finish(), fileName: "成绩导入-\(plan.serial).xlsx")
     }
 
@@ -331,7 +331,7 @@ enum ExamResultRoutes {
     }
 
     static func importScores(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
+        let plan = try await ExamPlanStore.findPlan(req, user)
         guard try await mayEnter(plan, user, on: req.db) else {
             try await req.flash(.error, "考试结果只能由本计划的考核点在考试开始后、提交前导入（当前状态「\(plan.state.label)」）")
             return req.redirect(.examPlanResults(plan.id))
@@ -349,7 +349,7 @@ enum ExamResultRoutes {
                     case .invalid(let issues): problems += issues.map { "第 \(number) 行，\($0.column)：\($0.reason)" }
                     case .row(let r): rows.append(("第 \(number) 行", r))
                     }
-                    if rows.count > 5_000 { problems.append("一次最多导入 5000 行"); break }
+                    if rows.count > ImportLimits.scores { problems.append("一次最多导入 \(ImportLimits.scores) 行"); break }
                 }
             }
         } else {
@@ -375,9 +375,8 @@ enum ExamResultRoutes {
         try await req.db.transaction { db in
             try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$centreID == centre)
                 .set(\.$resultsSubmittedAt, to: req.now).update()
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-results.submit-centre", targetType: "exam-plan",
-                                   targetID: plan.id?.uuidString,
-                                   summary: "\(plan.serial) 本考核点考试结果已提交，等待其他 \(waitingFor) 个考核点", at: req.now)
+            try await req.audit(user, "exam-results.submit-centre", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "\(plan.serial) 本考核点考试结果已提交，等待其他 \(waitingFor) 个考核点")
         }
     }
 
@@ -482,7 +481,7 @@ enum ExamResultRoutes {
         case .organizations(let ids):
             switch user.role {
             case .trainingInstitution: q = q.filter(ExamPlanRecord.self, \.$institution.$id ~~ ids)
-            case .examCentre: q = q.filter(\.$plan.$id ~~ (try await ExamPlanRoutes.centrePlanIDs(req, user)))
+            case .examCentre: q = q.filter(\.$plan.$id ~~ (try await ExamPlanStore.centrePlanIDs(req, user)))
             default: q = q.filter(Person.self, \.$employer.$id ~~ ids)
             }
         case .region(let prefix): q = q.filter(ExamPlanRecord.self, \.$regionCode =~ prefix)
@@ -517,8 +516,8 @@ enum ExamResultRoutes {
         // What waits for this account: the centre's plans to score, the province's to review.
         var pending: [PendingPlan] = []
         if user.may(.enterExamResults) || user.may(.reviewExamResults) {
-            let states: [ExamPlanState] = user.may(.enterExamResults) ? [.inProgress, .finished] : [.resultsUnderReview]
-            pending = try await ExamPlanRoutes.scoped(req, user).filter(\.$state ~~ states).sort(\.$startAt).limit(50).all().map {
+            let states: [ExamPlanState] = user.may(.enterExamResults) ? ExamPlanPolicy.sorted(ExamPlanPolicy.entryStates) : [.resultsUnderReview]
+            pending = try await ExamPlanStore.scoped(req, user).filter(\.$state ~~ states).sort(\.$startAt).limit(50).all().map {
                 PendingPlan(serial: $0.serial, start: ExamSchedule.beijingText($0.startAt), state: $0.state.label, href: SiteURL.examPlanResults($0.id).link)
             }
         }
@@ -553,8 +552,8 @@ enum ExamResultRoutes {
                            plan.serial, String(ExamSchedule.beijingText(plan.startAt).prefix(10)), c.ticketNumber,
                            c.result(.theory)?.label ?? "", c.result(.practical)?.label ?? "", c.outcome.map(label) ?? ""])
         }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-results.export", targetType: "exam-plan", targetID: nil,
-                               summary: "导出\(passList ? "合格名单" : "考试结果")第 \(part) 部分（\(rows.count) 条）", at: req.now)
+        try await req.audit(user, "exam-results.export", target: "exam-plan", nil,
+                            summary: "导出\(passList ? "合格名单" : "考试结果")第 \(part) 部分（\(rows.count) 条）")
         return xlsxResponse(try writer.finish(), fileName: "\(passList ? "合格名单" : "考试结果")-\(part).xlsx")
     }
 }
@@ -586,7 +585,7 @@ extension ExamResultRoutes {
         guard try await mayEnter(plan, centre: centre, on: req.db) else {
             throw Abort(.conflict, reason: "考试计划当前状态为「\(plan.state.label)」或本考核点已提交考试结果，不能上传成绩")
         }
-        guard let body = try? req.content.decode(APIScores.self), !body.scores.isEmpty, body.scores.count <= 5_000 else {
+        guard let body = try? req.content.decode(APIScores.self), !body.scores.isEmpty, body.scores.count <= ImportLimits.scores else {
             throw Abort(.badRequest, reason: "请求体应为 {\"scores\": [{\"ticketNumber\", \"idNumber\", \"theory\", \"practical\"}]}，1–5000 条")
         }
         var problems: [String] = []

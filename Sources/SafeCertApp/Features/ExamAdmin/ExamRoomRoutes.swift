@@ -150,8 +150,7 @@ enum ExamRoomRoutes {
         room.disabled = false
         try await req.db.transaction { db in
             try await room.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-room.create", targetType: "exam-room",
-                                   targetID: room.id?.uuidString, summary: room.auditSummary, at: req.now)
+            try await req.audit(user, "exam-room.create", on: db, target: "exam-room", room.id?.uuidString, summary: room.auditSummary)
         }
         try await req.flash(.success, "已新增考场「\(room.name)」")
         return req.redirect(.examRooms)
@@ -183,8 +182,7 @@ enum ExamRoomRoutes {
         let action = room.disabled == wasDisabled ? "exam-room.update" : room.disabled ? "exam-room.disable" : "exam-room.enable"
         try await req.db.transaction { db in
             try await room.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: action, targetType: "exam-room",
-                                   targetID: room.id?.uuidString, summary: room.auditSummary, at: req.now)
+            try await req.audit(user, action, on: db, target: "exam-room", room.id?.uuidString, summary: room.auditSummary)
         }
         try await req.flash(.success, room.disabled && !wasDisabled ? "考场已停用，不再接受新的考试计划" : "已保存")
         return req.redirect(.examRoom(room.id))

@@ -61,7 +61,7 @@ enum ExamSessionRoutes {
             seats[l.$plan.id, default: 0] += l.room.capacity
             rooms[l.$plan.id, default: []].append(l.room.name)
         }
-        let taken = try await ExamPlanRoutes.candidateCounts(ids, on: db)
+        let taken = try await ExamPlanStore.candidateCounts(ids, on: db)
         return (seats, taken, rooms)
     }
 
@@ -73,13 +73,13 @@ enum ExamSessionRoutes {
         var heldPlans: Set<UUID> = []
         let publisher = user.may(.publishExamSessions)
         if publisher {
-            plans = try await ExamPlanRoutes.scoped(req, user).filter(\.$applicationsOpen != nil).sort(\.$startAt, .descending).limit(100).all()
+            plans = try await ExamPlanStore.scoped(req, user).filter(\.$applicationsOpen != nil).sort(\.$startAt, .descending).limit(100).all()
         } else if case .person(let personID) = user.scope {
             // Sessions of the learner's region for a qualification they have finished training for.
             awaiting = try await Enrolment.query(on: req.db).filter(\.$person.$id == personID)
-                .filter(\.$state ~~ [.inTraining, .trained, .failed, .absent]).all()
+                .filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.awaitingExam)).all()
             let mine = try await ExamCandidate.query(on: req.db).filter(\.$person.$id == personID).join(parent: \.$plan).join(parent: \.$room)
-                .filter(ExamPlanRecord.self, \.$applicationsOpen != nil).filter(ExamPlanRecord.self, \.$state ~~ [.approved, .inProgress])
+                .filter(ExamPlanRecord.self, \.$applicationsOpen != nil).filter(ExamPlanRecord.self, \.$state ~~ ExamPlanPolicy.sorted(ExamPlanPolicy.applicationStates))
                 .sort(ExamPlanRecord.self, \.$startAt).limit(50).all()
             for c in mine {
                 let plan = try c.joined(ExamPlanRecord.self)
@@ -137,7 +137,7 @@ enum ExamSessionRoutes {
         let state: ExamPlanState
         do { state = try ExamPlanWorkflow.publish(by: actor, level: level) } catch { throw Abort(.forbidden, reason: error.message) }
         let plan = ExamPlanRecord()
-        plan.serial = "KC" + CalendarDate.today(now: req.now).iso.replacingOccurrences(of: "-", with: "") + Tokens.digits(5)
+        plan.serial = ExamPlanSerial(.session, day: CalendarDate.today(now: req.now), digits: Tokens.digits(5)).text
         plan.planType = type
         plan.qualificationCode = form.qualification
         plan.level = level
@@ -149,9 +149,9 @@ enum ExamSessionRoutes {
         plan.applicationsOpen = true
         try await req.db.transaction { db in
             try await plan.create(on: db)
-            try await ExamPlanRoutes.linkRooms(rooms, to: plan, on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-session.publish", targetType: "exam-plan", targetID: plan.id?.uuidString,
-                                   summary: plan.auditSummary + "；发布考场，座位 \(rooms.reduce(0) { $0 + $1.capacity }) 个", at: req.now)
+            try await ExamPlanStore.linkRooms(rooms, to: plan, on: db)
+            try await req.audit(user, "exam-session.publish", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: plan.auditSummary + "；发布考场，座位 \(rooms.reduce(0) { $0 + $1.capacity }) 个")
         }
         try await req.flash(.success, "已发布考场 \(plan.serial)，共 \(rooms.reduce(0) { $0 + $1.capacity }) 个座位")
         return req.redirect(.examSessions)
@@ -166,7 +166,7 @@ enum ExamSessionRoutes {
         guard let plan = try await ExamPlanRecord.find(planID, on: req.db), plan.applicationsOpen != nil else { throw Abort(.notFound) }
         let prefix = Region.scopePrefix(of: plan.regionCode)
         guard let enrolment = try await Enrolment.query(on: req.db).filter(\.$person.$id == personID)
-            .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ [.inTraining, .trained, .failed, .absent, .scheduled, .ticketed])
+            .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.awaitingExam.union(EnrolmentState.holdingSeat)))
             .filter(\.$regionCode =~ prefix).first() else {
             try await req.flash(.error, "没有该资格在培训中或培训合格、待安排考试的报名，不能申请该考场")
             return req.redirect(.examSessions)
@@ -176,6 +176,8 @@ enum ExamSessionRoutes {
             outcome = try await book(planID: planID, personID: personID, enrolment: enrolment, user: user, req: req)
         } catch let refusal as Refusal {
             outcome = .failure(refusal)
+        } catch let refused as CandidateSeating.Refused {
+            outcome = .failure(Refusal(refused.message))
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another application took the same seat in the same instant.
             outcome = .failure(Refusal("该座位刚被其他学员申请，请重新申请"))
@@ -201,37 +203,27 @@ enum ExamSessionRoutes {
                 .sorted { $0.room.name < $1.room.name }
             let existing = try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).all()
             let held = try await ExamCandidate.query(on: db).filter(\.$enrolment.$id == enrolment.requireID()).join(parent: \.$plan)
-                .filter(ExamPlanRecord.self, \.$state ~~ [.draft, .submitted, .approved, .inProgress]).first()
+                .filter(ExamPlanRecord.self, \.$state ~~ ExamPlanPolicy.sorted(ExamPlanPolicy.seatHoldingStates)).first()
+            let study: SeatStudyStanding = enrolment.state == .inTraining
+                ? try await EnrolmentService.studyProgress(of: enrolment, on: db).map(SeatStudyStanding.progress) ?? .noCourse
+                : .notNeeded
             let facts = SeatApplicationFacts(
-                sessionOpen: fresh.applicationsOpen == true && fresh.state == .approved && fresh.startAt > req.now,
-                seats: links.reduce(0) { $0 + $1.room.capacity }, seatsTaken: existing.count,
-                study: enrolment.state == .inTraining
-                    ? try await EnrolmentService.studyProgress(of: enrolment, on: db) ?? StudyProgress(creditedSeconds: 0, requiredHours: 1)
-                    : StudyProgress(creditedSeconds: 0, requiredHours: 0),
+                applicationsOpen: fresh.applicationsOpen, state: fresh.state, start: fresh.startAt, now: req.now,
+                seats: links.reduce(0) { $0 + $1.room.capacity }, seatsTaken: existing.count, study: study,
                 blacklistedUntil: try await EnrolmentService.suspendedUntil(personID: personID, on: db),
-                heldSession: try held.map { try $0.joined(ExamPlanRecord.self).serial }, today: CalendarDate.today(now: req.now))
+                heldSession: try held.map { try $0.joined(ExamPlanRecord.self).serial })
             if let refusal = SeatApplicationRule.refusals(facts).first { return .failure(Refusal(refusal.message)) }
             // The first room with a free seat, and its lowest free number.
-            let numbers = try await ExamPlanRoutes.roomNumbers(planID, on: db)
+            let numbers = try await ExamPlanStore.roomNumbers(planID, on: db)
             for link in links where !link.room.disabled {
                 let roomID = try link.room.requireID()
                 let used = Set(existing.filter { $0.$room.id == roomID }.map(\.seatNumber))
                 guard let number = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) else { continue }
-                let candidate = ExamCandidate()
-                candidate.$plan.id = planID
-                candidate.$enrolment.id = try enrolment.requireID()
-                candidate.$person.id = personID
-                candidate.$room.id = try link.room.requireID()
-                candidate.seatNumber = number
-                candidate.previousState = enrolment.state
-                candidate.ticketNumber = fresh.serial + String(format: "%02d%03d", numbers[try link.room.requireID()] ?? 1, number)
-                try await candidate.create(on: db)
-                if let problem = try await EnrolmentService.apply(.schedule, to: enrolment, actor: .registrant, user: user, req: req, on: db,
-                                                                  extra: "；申请考场 \(fresh.serial) \(link.room.name) \(Seat<UUID>.label(number))") {
-                    throw Refusal(problem)
-                }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "exam-session.apply", targetType: "exam-plan", targetID: planID.uuidString,
-                                       summary: "申请考场 \(fresh.serial)：\(link.room.name) \(Seat<UUID>.label(number))，准考证号 \(candidate.ticketNumber)", at: req.now)
+                let candidate = try await CandidateSeating.place(
+                    enrolment, in: fresh, roomID: roomID, roomNumber: numbers[roomID] ?? 1, seat: number, actor: .registrant,
+                    extra: "；申请考场 \(fresh.serial) \(link.room.name) \(Seat<UUID>.label(number))", user: user, req: req, on: db)
+                try await req.audit(user, "exam-session.apply", on: db, target: "exam-plan", planID.uuidString,
+                                    summary: "申请考场 \(fresh.serial)：\(link.room.name) \(Seat<UUID>.label(number))，准考证号 \(candidate.ticketNumber)")
                 return .success(candidate)
             }
             return .failure(Refusal(SeatApplicationError.full(seats: facts.seats).message))
@@ -246,9 +238,9 @@ enum ExamSessionRoutes {
     /// 主管部门删除申请信息: the authority takes an application off its session, printed ticket or
     /// not, before the exam starts; the learner may apply again.
     static func remove(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        guard let plan = try await ExamPlanRoutes.scoped(req, user).filter(\.$id == req.idParameter()).filter(\.$applicationsOpen != nil).first()
+        guard let plan = try await ExamPlanStore.scoped(req, user).filter(\.$id == req.idParameter()).filter(\.$applicationsOpen != nil).first()
         else { throw Abort(.notFound) }
-        guard user.scope.includes(regionCode: plan.regionCode), plan.state == .approved else {
+        guard ExamPlanPolicy.mayRemoveApplication(inJurisdiction: user.scope.includes(regionCode: plan.regionCode), state: plan.state) else {
             try await req.flash(.error, "考试已开始或考场不属于本辖区，不能删除申请")
             return req.redirect(.examPlan(plan.id))
         }

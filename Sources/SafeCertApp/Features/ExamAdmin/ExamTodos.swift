@@ -15,7 +15,7 @@ enum ExamTodos {
             return cards
         }
         func plans(_ states: [ExamPlanState]) async throws -> QueryBuilder<ExamPlanRecord> {
-            try await ExamPlanRoutes.scoped(req, user).filter(\.$state ~~ states)
+            try await ExamPlanStore.scoped(req, user).filter(\.$state ~~ states)
         }
         func link(_ state: ExamPlanState) -> String { SiteURL.examPlans.path + "?state=" + state.rawValue }
         switch actor {

@@ -18,8 +18,6 @@ enum TicketRoutes {
         routes.page(.ticketVerify, .viewExamPlans, use: verify)
     }
 
-    static let ticketStates: Set<ExamPlanState> = [.approved, .inProgress, .finished, .resultsUnderReview, .closed]
-
     static func signer(_ req: Request) async throws -> TicketSigner {
         TicketSigner(key: try await AppSecret.key(for: "ticket-key", on: req.db))
     }
@@ -28,7 +26,7 @@ enum TicketRoutes {
     /// (enterprise), those of plans it drafted (institution).
     static func mine(_ req: Request, _ user: CurrentUser) -> QueryBuilder<ExamCandidate> {
         let q = ExamCandidate.query(on: req.db).join(parent: \.$plan).join(parent: \.$person).join(parent: \.$room)
-            .filter(ExamPlanRecord.self, \.$state ~~ Array(ticketStates))
+            .filter(ExamPlanRecord.self, \.$state ~~ ExamPlanPolicy.sorted(ExamPlanPolicy.ticketStates))
         switch user.scope {
         case .person(let id): return q.filter(\.$person.$id == id)
         case .organizations(let ids):
@@ -53,6 +51,7 @@ enum TicketRoutes {
     }
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
+        let holder = SeatApplicationActor(ticketHolder: user.role)
         let page = try await mine(req, user).sort(ExamPlanRecord.self, \.$startAt, .descending).sort(\.$id).page(for: req)
         let rows = try page.items.map { c in
             let plan = try c.joined(ExamPlanRecord.self)
@@ -61,7 +60,7 @@ enum TicketRoutes {
             return Row(name: person.name, ticketNumber: c.ticketNumber, plan: plan.serial, room: room.name, seat: Seat<UUID>.label(c.seatNumber),
                        start: ExamSchedule.beijingText(plan.startAt), printed: c.ticketPrintedAt != nil,
                        pdf: SiteURL.ticket(c.id).link, docx: SiteURL.ticket(c.id).link + "?format=docx",
-                       withdraw: c.ticketPrintedAt == nil && user.role == .individual ? SiteURL.ticketWithdraw(c.id).link : nil)
+                       withdraw: mayWithdraw(c, by: holder) ? SiteURL.ticketWithdraw(c.id).link : nil)
         }
         return try await req.render("exams/tickets", title: "打印准考证", ["rows": rows] as [String: [Row]])
     }
@@ -124,8 +123,8 @@ enum TicketRoutes {
 
     /// One PDF (or .docx) for a whole plan, for those who see the plan.
     static func plan(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let plan = try await ExamPlanRoutes.findPlan(req, user)
-        guard ticketStates.contains(plan.state) else { throw Abort(.conflict, reason: "考试计划审核通过后才能打印准考证") }
+        let plan = try await ExamPlanStore.findPlan(req, user)
+        guard ExamPlanPolicy.ticketStates.contains(plan.state) else { throw Abort(.conflict, reason: "考试计划审核通过后才能打印准考证") }
         let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person).join(parent: \.$room)
             .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).limit(5_000).all()
         let catalogue = try await CatalogueStore.load(on: req.db)
@@ -136,21 +135,31 @@ enum TicketRoutes {
                                             signer: signer, catalogue: catalogue, on: req.db))
         }
         if user.role == .trainingInstitution { try await markPrinted(candidates, user: user, req: req) }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "exam-plan.tickets", targetType: "exam-plan",
-                               targetID: plan.id?.uuidString, summary: "打印准考证 \(tickets.count) 张", at: req.now)
+        try await req.audit(user, "exam-plan.tickets", target: "exam-plan", plan.id?.uuidString, summary: "打印准考证 \(tickets.count) 张")
         return try await respond(tickets, docx: req.queryText("format") == "docx", name: "准考证-\(plan.serial)", on: req)
     }
 
-    /// 退考 (seed 003): only until the ticket is printed; the enrolment is withdrawn and the seat freed.
+    /// Whether the ticket's holder side may withdraw now (`SeatApplicationRule.mayWithdraw`).
+    static func mayWithdraw(_ c: ExamCandidate, by holder: SeatApplicationActor?) -> Bool {
+        guard let holder else { return false }
+        return (try? SeatApplicationRule.mayWithdraw(ticketPrinted: c.ticketPrintedAt != nil, by: holder)) != nil
+    }
+
+    /// 退考 (seed 003): the learner, or their enterprise on their behalf, only until the ticket is
+    /// printed (`SeatApplicationRule.mayWithdraw`); the enrolment is withdrawn and the seat freed.
     static func withdraw(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        guard user.role == .individual, let c = try await mine(req, user).filter(\.$id == req.idParameter()).first() else { throw Abort(.notFound) }
+        guard let holder = SeatApplicationActor(ticketHolder: user.role),
+              let c = try await mine(req, user).filter(\.$id == req.idParameter()).first() else { throw Abort(.notFound) }
         guard let e = try await Enrolment.find(c.$enrolment.id, on: req.db) else { throw Abort(.notFound) }
         // From an applied-for session the learner only gives the seat back and may apply again;
-        // from a drawn plan 退考 ends the enrolment's exam.
+        // from a drawn plan 退考 ends the enrolment's exam. The enterprise sees no session page.
         let session = try c.joined(ExamPlanRecord.self).isSession
-        if c.ticketPrintedAt != nil {
-            try await req.flash(.error, SeatApplicationError.ticketPrinted.message)
-            return req.redirect(session ? .examSessions : .tickets)
+        let back: SiteURL = session && user.may(.viewExamSessions) ? .examSessions : .tickets
+        do throws(SeatApplicationError) {
+            try SeatApplicationRule.mayWithdraw(ticketPrinted: c.ticketPrintedAt != nil, by: holder)
+        } catch {
+            try await req.flash(.error, error.message)
+            return req.redirect(back)
         }
         let event: EnrolmentEvent = session ? .unschedule(back: c.previousState) : .withdraw
         let problem = try await req.db.transaction { db -> String? in
@@ -162,7 +171,7 @@ enum TicketRoutes {
             return nil
         }
         if let problem { try await req.flash(.error, problem) } else { try await req.flash(.success, session ? "已退考，座位已释放" : "已退考") }
-        return req.redirect(session ? .examSessions : .tickets)
+        return req.redirect(back)
     }
 
     struct VerifyAnswer: Content {
@@ -185,7 +194,7 @@ enum TicketRoutes {
         let found = try await ExamCandidate.query(on: req.db).filter(\.$id == claims.candidateID)
             .join(parent: \.$plan).join(parent: \.$person).join(parent: \.$room).first()
         var inScope = false
-        if let found { inScope = try await ExamPlanRoutes.scoped(req, user).filter(\.$id == found.$plan.id).count() > 0 }
+        if let found { inScope = try await ExamPlanStore.scoped(req, user).filter(\.$id == found.$plan.id).count() > 0 }
         guard let c = found, inScope, c.ticketNumber == claims.ticketNumber, c.$person.id == claims.personID else {
             return try await VerifyAnswer(valid: false, name: nil, ticketNumber: claims.ticketNumber, plan: nil, room: nil, seat: nil,
                                           reason: "未找到该准考证，或不属于本考点的考试计划").encodeResponse(status: .notFound, for: req)

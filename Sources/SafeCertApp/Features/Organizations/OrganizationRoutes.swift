@@ -129,9 +129,8 @@ enum OrganizationRoutes {
         org.address = form.address.isEmpty ? nil : form.address
         try await req.db.transaction { db in
             try await org.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.create", targetType: "organization",
-                                   targetID: org.id?.uuidString, summary: "新增：\(org.auditSummary)" + OrganizationForm.checkCharacterNote(credit),
-                                   at: req.now)
+            try await req.audit(user, "organization.create", on: db, target: "organization", org.id?.uuidString,
+                                summary: "新增：\(org.auditSummary)" + OrganizationForm.checkCharacterNote(credit))
         }
         try await req.flash(.success, "已录入单位「\(org.name)」")
         if let warning = credit?.warning { try await req.flash(.warning, warning) }
@@ -273,8 +272,8 @@ enum OrganizationRoutes {
                 change.$organization.id = try org.requireID()
                 try await change.create(on: db)
             }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.update", targetType: "organization",
-                                   targetID: org.id?.uuidString, summary: "修改前：\(before)\n修改后：\(org.auditSummary)" + note, at: req.now)
+            try await req.audit(user, "organization.update", on: db, target: "organization", org.id?.uuidString,
+                                summary: "修改前：\(before)\n修改后：\(org.auditSummary)" + note)
         }
         try await req.flash(.success, "已保存")
         if let warning = credit?.warning { try await req.flash(.warning, warning) }
@@ -315,8 +314,8 @@ enum OrganizationRoutes {
         }
         try await req.db.transaction { db in
             try await org.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.convert", targetType: "organization",
-                                   targetID: org.id?.uuidString, summary: "转换前：\(before)\n转换后：\(org.auditSummary)", at: req.now)
+            try await req.audit(user, "organization.convert", on: db, target: "organization", org.id?.uuidString,
+                                summary: "转换前：\(before)\n转换后：\(org.auditSummary)")
         }
         try await req.flash(.success, "已转换为\(org.kindLabel)")
         return req.redirect(.organization(org.id))
@@ -372,8 +371,8 @@ enum OrganizationRoutes {
         let after = "联系人=\(model.contactPerson)；电话=\(model.contactPhone)；地址=\(model.address)"
         try await req.db.transaction { db in
             try await org.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.update", targetType: "organization",
-                                   targetID: org.id?.uuidString, summary: "修改前：\(before)\n修改后：\(after)", at: req.now)
+            try await req.audit(user, "organization.update", on: db, target: "organization", org.id?.uuidString,
+                                summary: "修改前：\(before)\n修改后：\(after)")
         }
         try await req.flash(.success, "本单位信息已保存")
         return req.redirect(.myOrganization)
@@ -397,8 +396,8 @@ extension OrganizationRoutes {
             try await org.save(on: db)
             try await Account.query(on: db).filter(\.$organization.$id == id).set(\.$status, to: .disabled).update()
             try await WebSession.query(on: db).filter(\.$accountID ~~ (try await Account.query(on: db).filter(\.$organization.$id == id).all(\.$id))).delete()
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "organization.delete", targetType: "organization",
-                                   targetID: org.id?.uuidString, summary: "企业自行注销：\(org.auditSummary)", at: req.now)
+            try await req.audit(user, "organization.delete", on: db, target: "organization", org.id?.uuidString,
+                                summary: "企业自行注销：\(org.auditSummary)")
         }
         try await req.destroySession()
         try await req.flash(.info, "单位「\(org.name)」已注销")

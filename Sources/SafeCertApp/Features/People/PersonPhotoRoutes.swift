@@ -169,9 +169,8 @@ enum PersonPhotoRoutes {
                 model.matched.append(BatchRow(file: base, outcome: "已匹配并保存", person: person.name))
             }
         }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.photo-batch", targetType: "organization",
-                               targetID: user.organizationID?.uuidString,
-                               summary: "批量上传照片：匹配 \(model.matched.count)，未匹配 \(model.unmatched.count)，不合格 \(model.refused.count)", at: req.now)
+        try await req.audit(user, "person.photo-batch", target: "organization", user.organizationID?.uuidString,
+                            summary: "批量上传照片：匹配 \(model.matched.count)，未匹配 \(model.unmatched.count)，不合格 \(model.refused.count)")
         return try await req.render("people/photos", title: "批量上传照片", model)
     }
 

@@ -172,9 +172,8 @@ enum PersonRoutes {
         let data = try await req.application.documentPool.run {
             try exportWorkbook(rows)
         }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.export", targetType: "person", targetID: nil,
-                               summary: "导出人员信息第 \(part) 部分：\(rows.count) 条；条件：\(filters.auditText)；\(exposureNote(fullCount, of: rows.count))",
-                               at: req.now)
+        try await req.audit(user, "person.export", target: "person", nil,
+                            summary: "导出人员信息第 \(part) 部分：\(rows.count) 条；条件：\(filters.auditText)；\(exposureNote(fullCount, of: rows.count))")
         return xlsxResponse(data, fileName: "人员信息-\(part).xlsx")
     }
 
@@ -233,8 +232,8 @@ enum PersonRoutes {
         do {
             try await req.db.transaction { db in
                 try await person.create(on: db)
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "person.register", targetType: "person",
-                                       targetID: person.id?.uuidString, summary: "录入：\(person.auditSummary)", at: req.now)
+                try await req.audit(user, "person.register", on: db, target: "person", person.id?.uuidString,
+                                    summary: "录入：\(person.auditSummary)")
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Registered by someone else in the same instant.
@@ -505,8 +504,8 @@ enum PersonRoutes {
                 try await PersonChange.query(on: db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
                     .set(\.$status, to: .returned).set(\.$reason, to: "人员已注销").update()
             }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: action, targetType: "person", targetID: person.id?.uuidString,
-                                   summary: "\(person.name)：\(before) → \(status.label)\(finalReason.map { "；原因：\($0)" } ?? "")", at: req.now)
+            try await req.audit(user, action, on: db, target: "person", person.id?.uuidString,
+                                summary: "\(person.name)：\(before) → \(status.label)\(finalReason.map { "；原因：\($0)" } ?? "")")
         }
         try await req.flash(.success, "「\(person.name)」\(done)")
         return req.redirect(.person(person.id))
@@ -558,10 +557,9 @@ enum PersonRoutes {
                 // The person's own login keeps the phone in force.
                 try await Account.query(on: db).filter(\.$person.$id == person.requireID()).set(\.$phone, to: person.phone).update()
             }
-            try await Audit.record(on: db, actor: req.auditActor(user), action: approve ? "person.change-approve" : "person.change-return",
-                                   targetType: "person", targetID: person.id?.uuidString,
-                                   summary: approve ? "\(change.kind.label)通过：\(before) → \(person.auditSummary)"
-                                                    : "\(change.kind.label)退回：\(reason ?? "")", at: req.now)
+            try await req.audit(user, approve ? "person.change-approve" : "person.change-return", on: db, target: "person", person.id?.uuidString,
+                                summary: approve ? "\(change.kind.label)通过：\(before) → \(person.auditSummary)"
+                                                    : "\(change.kind.label)退回：\(reason ?? "")")
         }
         try await req.flash(.success, approve ? "变更已审批通过" : "变更已退回，原信息保持不变")
         return req.redirect(.person(person.id))
@@ -585,8 +583,8 @@ enum PersonRoutes {
             person.$employer.id = org.id
             person.regionCode = org.regionCode
             try await person.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "person.change-unit", targetType: "person",
-                                   targetID: person.id?.uuidString, summary: "\(person.name)：\(old) → \(org.name)", at: req.now)
+            try await req.audit(user, "person.change-unit", on: db, target: "person", person.id?.uuidString,
+                                summary: "\(person.name)：\(old) → \(org.name)")
         }
         try await req.flash(.success, "已将「\(person.name)」变更到「\(org.name)」")
         return req.redirect(.person(person.id))
@@ -643,8 +641,8 @@ enum PersonRoutes {
             change.requestedByOrganizationID = user.organizationID
             change.$person.id = try person.requireID()
             try await change.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "person.transfer-request", targetType: "person",
-                                   targetID: person.id?.uuidString, summary: "\(user.organizationName) 申请调入 \(person.name)", at: req.now)
+            try await req.audit(user, "person.transfer-request", on: db, target: "person", person.id?.uuidString,
+                                summary: "\(user.organizationName) 申请调入 \(person.name)")
         }
         try await req.flash(.success, "已提交调入申请，待管理部门审批")
         return req.redirect(.people)
@@ -818,9 +816,8 @@ enum PersonRoutes {
             for row in rows { writer.append(row) }
             return try writer.finish()
         }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "person.review-export", targetType: "person", targetID: nil,
-                               summary: "导出待审批人员第 \(part) 部分：\(rows.count) 条；条件：\(filters.auditText)；\(exposureNote(fullCount, of: rows.count))",
-                               at: req.now)
+        try await req.audit(user, "person.review-export", target: "person", nil,
+                            summary: "导出待审批人员第 \(part) 部分：\(rows.count) 条；条件：\(filters.auditText)；\(exposureNote(fullCount, of: rows.count))")
         return xlsxResponse(data, fileName: "待审批人员-\(part).xlsx")
     }
 
@@ -872,9 +869,8 @@ enum PersonRoutes {
                     fresh.status = next
                     fresh.statusReason = approve ? nil : reason
                     try await fresh.save(on: db)
-                    try await Audit.record(on: db, actor: req.auditActor(user), action: approve ? "person.approve" : "person.return",
-                                           targetType: "person", targetID: fresh.id?.uuidString,
-                                           summary: "\(label)：\(fresh.name)：\(before) → \(next.label)\(approve ? "" : "；原因：\(reason)")", at: req.now)
+                    try await req.audit(user, approve ? "person.approve" : "person.return", on: db, target: "person", fresh.id?.uuidString,
+                                        summary: "\(label)：\(fresh.name)：\(before) → \(next.label)\(approve ? "" : "；原因：\(reason)")")
                 }
             }
         } catch let refusal as EditRefusal {

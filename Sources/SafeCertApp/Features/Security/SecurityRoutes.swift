@@ -107,8 +107,8 @@ enum SecurityRoutes {
         key.$organization.id = try org.requireID()
         try await req.db.transaction { db in
             try await key.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "api-key.create", targetType: "api_key",
-                                   targetID: key.id?.uuidString, summary: "为「\(org.name)」创建接口密钥 \(key.prefix)…（\(name)）", at: req.now)
+            try await req.audit(user, "api-key.create", on: db, target: "api_key", key.id?.uuidString,
+                                summary: "为「\(org.name)」创建接口密钥 \(key.prefix)…（\(name)）")
         }
         return try await renderKeys(req, user, errors: FieldErrors(), issuedKey: secret, status: .ok)
     }
@@ -119,8 +119,8 @@ enum SecurityRoutes {
             try await req.db.transaction { db in
                 key.revokedAt = req.now
                 try await key.save(on: db)
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "api-key.revoke", targetType: "api_key",
-                                       targetID: key.id?.uuidString, summary: "吊销接口密钥 \(key.prefix)…（\(key.name)）", at: req.now)
+                try await req.audit(user, "api-key.revoke", on: db, target: "api_key", key.id?.uuidString,
+                                    summary: "吊销接口密钥 \(key.prefix)…（\(key.name)）")
             }
         }
         try await req.flash(.success, "接口密钥已吊销")

@@ -85,8 +85,8 @@ enum StudyRoutes {
         c.$owner.id = owner
         try await req.db.transaction { db in
             try await c.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "course.create", targetType: "course",
-                                   targetID: c.id?.uuidString, summary: "\(title)（\(code)，\(type.label)，\(hours) 学时）", at: req.now)
+            try await req.audit(user, "course.create", on: db, target: "course", c.id?.uuidString,
+                                summary: "\(title)（\(code)，\(type.label)，\(hours) 学时）")
         }
         return req.redirect(.course(c.id))
     }
@@ -197,9 +197,8 @@ enum StudyRoutes {
             media.$lesson.id = try lesson.requireID()
             media.data = data
             try await media.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "lesson.create", targetType: "lesson",
-                                   targetID: lesson.id?.uuidString,
-                                   summary: "\(c.title)：第 \(lesson.position) 课「\(title)」（\(lesson.kindLabel)，\(described)）", at: req.now)
+            try await req.audit(user, "lesson.create", on: db, target: "lesson", lesson.id?.uuidString,
+                                summary: "\(c.title)：第 \(lesson.position) 课「\(title)」（\(lesson.kindLabel)，\(described)）")
         }
         return req.redirect(.course(c.id))
     }

@@ -169,10 +169,8 @@ enum CatalogueRoutes {
         let record = try CatalogueEntryRecord(entry, createdBy: "\(user.organizationName) \(user.displayName)")
         try await req.db.transaction { db in
             try await record.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "catalogue.entry", targetType: "qualification",
-                                   targetID: code,
-                                   summary: "\(province.map { RegionCatalog.shared.fullName(code: $0) } ?? "全国")自 \(effective.iso) 起：有效期 \(terms.validityYears) 年；\(hoursSummary(terms))；\(subjectsSummary(terms))；依据：\(entry.source)",
-                                   at: req.now)
+            try await req.audit(user, "catalogue.entry", on: db, target: "qualification", code,
+                                summary: "\(province.map { RegionCatalog.shared.fullName(code: $0) } ?? "全国")自 \(effective.iso) 起：有效期 \(terms.validityYears) 年；\(hoursSummary(terms))；\(subjectsSummary(terms))；依据：\(entry.source)")
         }
         try await req.flash(.success, "已新增自 \(effective.iso) 起生效的版本")
         return req.redirect(.catalogueQualification(code))

@@ -319,9 +319,8 @@ enum EnrolRoutes {
                 for row in rows {
                     if let photo = row.photo {
                         try await PersonPhotoRoutes.save(photo, for: row.person, on: db)
-                        try await Audit.record(on: db, actor: req.auditActor(user), action: "person.photo", targetType: "person",
-                                               targetID: row.person.id?.uuidString,
-                                               summary: "批量报名上传照片 \(photo.info.width)×\(photo.info.height)", at: req.now)
+                        try await req.audit(user, "person.photo", on: db, target: "person", row.person.id?.uuidString,
+                                            summary: "批量报名上传照片 \(photo.info.width)×\(photo.info.height)")
                     }
                     let employer = try await row.person.$employer.get(on: db)
                     do {
@@ -335,9 +334,8 @@ enum EnrolRoutes {
                     }
                 }
                 if !refusals.isEmpty { throw BatchRefused(problems: refusals) }
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "enrolment.batch", targetType: "class",
-                                       targetID: c.id?.uuidString,
-                                       summary: "批量报名「\(c.name)」：\(names.count) 人" + (channel == .school ? "（院校报名）" : ""), at: req.now)
+                try await req.audit(user, "enrolment.batch", on: db, target: "class", c.id?.uuidString,
+                                    summary: "批量报名「\(c.name)」：\(names.count) 人" + (channel == .school ? "（院校报名）" : ""))
                 return names
             }
             model.enrolled = names
@@ -348,7 +346,7 @@ enum EnrolRoutes {
         }
     }
 
-    static let maximumBatchRows = 2_000
+    static let maximumBatchRows = ImportLimits.enrolments
 
     struct BatchRefused: Error {
         let problems: [BatchProblem]

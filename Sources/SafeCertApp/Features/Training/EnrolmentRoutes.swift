@@ -111,8 +111,7 @@ enum EnrolmentRoutes {
                            e.paid ? "已缴" : "", e.trainingHours.map(hoursLabel) ?? "",
                            e.trainingPassed.map { $0 ? "合格" : "不合格" } ?? "", e.stateReason ?? ""])
         }
-        try await Audit.record(on: req.db, actor: req.auditActor(user), action: "enrolment.export", targetType: "enrolment", targetID: nil,
-                               summary: "导出报名名单第 \(part) 部分（\(rows.count) 条）", at: req.now)
+        try await req.audit(user, "enrolment.export", target: "enrolment", nil, summary: "导出报名名单第 \(part) 部分（\(rows.count) 条）")
         return xlsxResponse(try writer.finish(), fileName: "报名名单-\(part).xlsx")
     }
 
@@ -566,9 +565,8 @@ enum EnrolmentRoutes {
                 e.trainingPassed = r.passed
                 e.trainingRemarks = r.remarks.isEmpty ? nil : r.remarks
                 try await e.save(on: db)
-                try await Audit.record(on: db, actor: req.auditActor(user), action: "enrolment.training-result-draft", targetType: "enrolment",
-                                       targetID: e.id?.uuidString,
-                                       summary: "录入培训结果：\(hoursLabel(r.hoursAttended)) 学时，\(r.passed ? "合格" : "不合格")", at: req.now)
+                try await req.audit(user, "enrolment.training-result-draft", on: db, target: "enrolment", e.id?.uuidString,
+                                    summary: "录入培训结果：\(hoursLabel(r.hoursAttended)) 学时，\(r.passed ? "合格" : "不合格")")
             }
         }
         try await req.flash(.success, "已保存 \(updates.count) 人的培训结果；核对无误后请提交审核")

@@ -102,10 +102,8 @@ enum EnrolmentService {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw Refusal(reasons: ["该人员已有同一资格的报名正在办理，不能重复报名"])
         }
-        try await Audit.record(on: db, actor: req.auditActor(user), action: "enrolment.create", targetType: "enrolment",
-                               targetID: e.id?.uuidString,
-                               summary: "\(person.name)（\(Masking.idNumber(person.idNumber))）报名「\(c.name)」（\(c.code)），\(e.channelLabel)；状态 \(state.label)",
-                               at: req.now)
+        try await req.audit(user, "enrolment.create", on: db, target: "enrolment", e.id?.uuidString,
+                            summary: "\(person.name)（\(Masking.idNumber(person.idNumber))）报名「\(c.name)」（\(c.code)），\(e.channelLabel)；状态 \(state.label)")
         return e
     }
 
@@ -161,10 +159,8 @@ enum EnrolmentService {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             return "该人员已有同一资格的报名正在办理，不能重新提交"
         }
-        try await Audit.record(on: db, actor: req.auditActor(user), action: "enrolment.\(auditName(event))", targetType: "enrolment",
-                               targetID: e.id?.uuidString,
-                               summary: "\(event.action)：\(before.label) → \(e.state.label)" + (e.stateReason.map { "；原因：\($0)" } ?? "") + extra,
-                               at: req.now)
+        try await req.audit(user, "enrolment.\(auditName(event))", on: db, target: "enrolment", e.id?.uuidString,
+                            summary: "\(event.action)：\(before.label) → \(e.state.label)" + (e.stateReason.map { "；原因：\($0)" } ?? "") + extra)
         return nil
     }
 

@@ -217,8 +217,7 @@ enum TrainingClassRoutes {
         c.state = .draft
         try await req.db.transaction { db in
             try await c.create(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "class.create", targetType: "class",
-                                   targetID: c.id?.uuidString, summary: c.auditSummary, at: req.now)
+            try await req.audit(user, "class.create", on: db, target: "class", c.id?.uuidString, summary: c.auditSummary)
         }
         try await req.flash(.success, "已新建培训班（草稿），核对后请发布")
         return req.redirect(.trainingClass(c.id))
@@ -266,8 +265,7 @@ enum TrainingClassRoutes {
         try apply(v, form, to: c)
         try await req.db.transaction { db in
             try await c.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "class.update", targetType: "class",
-                                   targetID: c.id?.uuidString, summary: c.auditSummary, at: req.now)
+            try await req.audit(user, "class.update", on: db, target: "class", c.id?.uuidString, summary: c.auditSummary)
         }
         try await req.flash(.success, "已保存")
         return req.redirect(.trainingClass(c.id))
@@ -286,8 +284,7 @@ enum TrainingClassRoutes {
         }
         try await req.db.transaction { db in
             try await c.save(on: db)
-            try await Audit.record(on: db, actor: req.auditActor(user), action: "class.\(event.rawValue)", targetType: "class",
-                                   targetID: c.id?.uuidString, summary: c.auditSummary, at: req.now)
+            try await req.audit(user, "class.\(event.rawValue)", on: db, target: "class", c.id?.uuidString, summary: c.auditSummary)
         }
         try await req.flash(.success, "培训班已\(event.label)")
         return req.redirect(.trainingClass(c.id))
