@@ -34,3 +34,16 @@ import Testing
         #expect(statuses == Set(PersonStatus.allCases))
     }
 }
+
+@Suite struct ScopeNarrowingTests {
+    @Test func aRegionFilterInsideTheScopeReplacesIt() {
+        #expect(AccessScope.region(prefix: "22").narrowed(toRegionPrefix: "2201") == .region(prefix: "2201"))
+        #expect(AccessScope.region(prefix: "2201").narrowed(toRegionPrefix: "220102") == .region(prefix: "220102"))
+        #expect(AccessScope.everything.narrowed(toRegionPrefix: "22") == .region(prefix: "22"))
+        // Outside the scope, or wider than it: not folded in (both apply; the list is empty or the scope's).
+        #expect(AccessScope.region(prefix: "2201").narrowed(toRegionPrefix: "2202") == nil)
+        #expect(AccessScope.region(prefix: "2201").narrowed(toRegionPrefix: "22") == nil)
+        #expect(AccessScope.everything.narrowed(toRegionPrefix: "") == nil)
+        #expect(AccessScope.organizations([UUID()]).narrowed(toRegionPrefix: "22") == nil)
+    }
+}
