@@ -86,6 +86,15 @@ extension QueryBuilder {
 }
 
 extension QueryBuilder where Model == Person {
+    /// `scoped(to:)`, or with `regionIndexed: false` a region scope worded so that no index
+    /// serves it: when the list is already narrowed to a few rows by an ID number or a unit,
+    /// SQLite's planner (without statistics) would otherwise walk the region's index in name
+    /// order and test every row.
+    func scoped(to scope: AccessScope, regionIndexed: Bool) -> Self {
+        guard !regionIndexed, case .region(let prefix) = scope else { return scoped(to: scope) }
+        return filter(\.$regionCode =~ prefix)
+    }
+
     /// The name filter: over a unit's own people (a bounded set) any part of the name; over a
     /// region or the whole register the name or its beginning, as a range on the name so that
     /// the name indexes serve it (`LIKE '%…%'` reads every row).

@@ -99,7 +99,8 @@ enum PersonRoutes {
     static func filteredQuery(_ req: Request, _ user: CurrentUser) async throws -> (QueryBuilder<Person>, Filters) {
         var filters = Filters()
         let narrowed = req.queryText("region").flatMap { user.scope.narrowed(toRegionPrefix: Region.scopePrefix(of: $0)) }
-        var query = Person.query(on: req.db).scoped(to: narrowed ?? user.scope)
+        let selective = req.queryText("id_number") != nil || req.queryText("enterprise") != nil
+        var query = Person.query(on: req.db).scoped(to: narrowed ?? user.scope, regionIndexed: !selective)
         if let name = req.queryText("name") {
             filters.name = name
             query = query.named(name, in: user.scope)
@@ -719,7 +720,8 @@ enum PersonRoutes {
         let narrowed = req.queryText("region").flatMap { code -> AccessScope? in
             RegionCatalog.shared.region(code: code) == nil ? nil : user.scope.narrowed(toRegionPrefix: Region.scopePrefix(of: code))
         }
-        var query = Person.query(on: req.db).scoped(to: narrowed ?? user.scope).filter(\.$status == .submitted)
+        let selective = req.queryText("id_number") != nil || req.queryText("registered_by") != nil
+        var query = Person.query(on: req.db).scoped(to: narrowed ?? user.scope, regionIndexed: !selective).filter(\.$status == .submitted)
         if let name = req.queryText("name") {
             f.name = name
             query = query.named(name, in: user.scope)
