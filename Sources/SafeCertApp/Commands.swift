@@ -8,13 +8,31 @@ struct SeedCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Flag(name: "demo", help: "生成演示数据（单位、每个角色一个账号）")
         var demo: Bool
+        @Option(name: "scale", help: "people=N：在演示数据之上补足 N 名规模测试人员（可重复执行，只增不减）")
+        var scale: String?
     }
 
     var help: String { "迁移数据库并生成演示数据（可重复执行）" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
+        if let spec = signature.scale {
+            let people: Int
+            do { people = try ScalePopulation.parse(spec) } catch {
+                context.console.error(error.description)
+                return
+            }
+            try await context.application.autoMigrate()
+            let started = Date()
+            let console = context.console
+            let outcome = try await ScaleSeed.run(on: context.application, people: people) { done in
+                if done % 100_000 == 0 { console.print("已写入至第 \(done) 人（\(Int(Date().timeIntervalSince(started))) 秒）") }
+            }
+            console.print("规模测试人员：原有 \(outcome.existing) 人，新增 \(outcome.added) 人，共 \(outcome.existing + outcome.added) 人；"
+                + "用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒")
+            return
+        }
         guard signature.demo else {
-            context.console.error("请使用 --demo")
+            context.console.error("请使用 --demo 或 --scale people=N")
             return
         }
         try await context.application.autoMigrate()

@@ -28,5 +28,6 @@ enum SafeCertMigrations {
         CreateThrottleEvent(),
         AddLessonMediaFacts(),
         AddStudyBeatPosition(),
+        AddPeopleListIndexes(),
     ]
 }

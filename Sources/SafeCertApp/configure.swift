@@ -12,6 +12,7 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     app.appServices = services ?? .live(settings: settings, client: app.client, logger: app.logger)
 
     await app.startDocumentPool()
+    await app.startPasswordPool()
     try configureDatabase(app, settings.storage)
     app.migrations.add(SafeCertMigrations.all)
 
@@ -31,6 +32,7 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     app.middleware.use(WebSessionMiddleware())
 
     app.lifecycle.use(ExamSchedulerLifecycle())
+    app.lifecycle.use(SessionPurgeLifecycle())
 
     try routes(app)
 }

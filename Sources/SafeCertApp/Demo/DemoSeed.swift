@@ -100,7 +100,7 @@ enum DemoSeed {
             app.logger.info("演示数据已存在，未作改动")
             return
         }
-        let hash = try await app.password.async.hash(password)
+        let hash = try await app.hashing.hash(password)
         try await db.transaction { db in
             func org(_ name: String, _ kind: OrganizationKind, _ level: AuthorityLevel? = nil, region: String,
                      credit: Int? = nil, group: Bool = false, parent: Organization? = nil) async throws -> Organization {

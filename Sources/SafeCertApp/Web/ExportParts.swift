@@ -7,7 +7,9 @@ enum ExportParts {
     /// Parts asked for beyond this read as this one (an empty part, never an overflow).
     static let maximumPart = 100_000
 
-    static func options(path: String, filters: [(String, String?)], total: Int) -> [OrganizationForm.Option] {
+    /// `capped`: the list was counted only up to `Pagination.countCap`, so the parts offered
+    /// cover that many rows and the last one says to narrow the list for the rest.
+    static func options(path: String, filters: [(String, String?)], total: Int, capped: Bool = false) -> [OrganizationForm.Option] {
         var components = URLComponents()
         components.path = path
         components.queryItems = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
@@ -15,8 +17,10 @@ enum ExportParts {
         let joiner = base.contains("?") ? "&" : "?"
         let parts = max(1, (total + pageSize - 1) / pageSize)
         return (1...parts).map { part in
-            .init(value: base + joiner + "part=\(part)",
-                  label: parts == 1 ? "导出 Excel" : "导出第 \(part) 部分（第 \((part - 1) * pageSize + 1)–\(min(part * pageSize, total)) 条）")
+            let more = capped && part == parts ? "；更多记录请先筛选" : ""
+            return .init(value: base + joiner + "part=\(part)",
+                         label: parts == 1 && !capped ? "导出 Excel"
+                             : "导出第 \(part) 部分（第 \((part - 1) * pageSize + 1)–\(min(part * pageSize, total)) 条\(more)）")
         }
     }
 

@@ -13,6 +13,8 @@ struct Pagination: Encodable, Sendable {
     let page: Int
     let pageCount: Int
     let total: Int
+    /// "12", or "10000+" when the list was counted only up to `countCap`.
+    let totalLabel: String
     let previous: String?
     let next: String?
     let links: [Link]
@@ -20,8 +22,13 @@ struct Pagination: Encodable, Sendable {
     static let perPage = 20
     /// Pages asked for beyond this are read as this (and then as the last page).
     static let maximumPage = 100_000
+    /// Big lists (the people register, the review queue) are counted up to this many rows: past
+    /// it the pager says "10000+" and offers its first 500 pages, and the user narrows the list
+    /// with its filters — nobody pages through a province's register, and a count or an OFFSET
+    /// over a million rows is what made every page slow (issue 11).
+    static let countCap = 10_000
 
-    init(metadata: PageMetadata, path: String, filters: [(String, String?)], parameter: String = "page") {
+    init(metadata: PageMetadata, path: String, filters: [(String, String?)], parameter: String = "page", capped: Bool = false) {
         let pageCount = max(1, metadata.pageCount)
         let page = min(max(1, metadata.page), pageCount)
         func href(_ number: Int) -> String {
@@ -35,6 +42,7 @@ struct Pagination: Encodable, Sendable {
         self.page = page
         self.pageCount = pageCount
         total = metadata.total
+        totalLabel = capped ? "\(metadata.total)+" : String(metadata.total)
         previous = page > 1 ? href(page - 1) : nil
         next = page < pageCount ? href(page + 1) : nil
         links = Self.window(page: page, pageCount: pageCount).map { Link(number: $0, href: href($0), current: $0 == page) }
@@ -66,5 +74,22 @@ extension QueryBuilder {
         let lastPage = Swift.max(1, first.metadata.pageCount)
         guard first.items.isEmpty, request.page > lastPage else { return first }
         return try await paginate(PageRequest(page: lastPage, per: request.per))
+    }
+
+    /// One page of a list that may hold a province's people, with its total counted only up to
+    /// `Pagination.countCap`: one look at the row after the cap (through the list's index) says
+    /// whether there are more; only a list below the cap is counted, and no page starts past it.
+    /// A page past the end shows the last page, as `page(for:)` does.
+    func cappedPage(for req: Request, per: Int = Pagination.perPage, parameter: String = "page") async throws -> (page: Page<Model>, capped: Bool) {
+        let request = req.pageRequest(per: per, parameter: parameter)
+        let cap = Pagination.countCap
+        let beyond = try await copy().range(cap..<(cap + 1)).all()
+        let capped = !beyond.isEmpty
+        let total = capped ? cap : try await copy().count()
+        let lastPage = Swift.max(1, (total + request.per - 1) / request.per)
+        let page = Swift.min(request.page, lastPage)
+        let start = (page - 1) * request.per
+        let items = try await copy().range(start..<(start + request.per)).all()
+        return (Page(items: items, metadata: PageMetadata(page: page, per: request.per, total: total)), capped)
     }
 }

@@ -49,4 +49,16 @@ public enum AccessScope: Sendable, Equatable {
         case .organizations, .person: false
         }
     }
+
+    /// The scope with a list's region filter folded in, when the filter lies inside it (an
+    /// authority's list filtered to one of its counties): one condition, which the list indexes
+    /// serve, instead of two. nil when it doesn't lie inside: then both apply, and a region
+    /// outside the scope finds nothing.
+    public func narrowed(toRegionPrefix prefix: String) -> AccessScope? {
+        switch self {
+        case .everything: prefix.isEmpty ? nil : .region(prefix: prefix)
+        case .region(let own): prefix.hasPrefix(own) ? .region(prefix: prefix) : nil
+        case .organizations, .person: nil
+        }
+    }
 }

@@ -169,7 +169,7 @@ enum AccountRoutes {
         var rng = SystemRandomNumberGenerator()
         let temporary = PasswordPolicy.generateTemporary(using: &rng)
         let totp = role.requiresSecondFactor ? TOTP.generateSecret(using: &rng) : nil
-        let hash = try await req.password.async.hash(temporary)
+        let hash = try await req.hashing.hash(temporary)
         let account = Account(username: model.username, displayName: model.displayName, passwordHash: hash, role: role,
                               phone: phone.value, organizationID: org.id, mustChangePassword: true, totpSecret: totp?.base32Secret)
         try await req.db.transaction { db in
@@ -237,7 +237,7 @@ enum AccountRoutes {
         var rng = SystemRandomNumberGenerator()
         let temporary = PasswordPolicy.generateTemporary(using: &rng)
         let totp = account.role.requiresSecondFactor ? TOTP.generateSecret(using: &rng) : nil
-        let hash = try await req.password.async.hash(temporary)
+        let hash = try await req.hashing.hash(temporary)
         try await req.db.transaction { db in
             account.passwordHash = hash
             account.mustChangePassword = true

@@ -107,7 +107,7 @@ enum AdminAccounts {
         var rng = SystemRandomNumberGenerator()
         let temporary = PasswordPolicy.generateTemporary(using: &rng)
         let secret = TOTP.generateSecret(using: &rng)
-        return (temporary, secret, try await app.password.async.hash(temporary))
+        return (temporary, secret, try await app.hashing.hash(temporary))
     }
 
     private static func issued(_ account: Account, _ temporary: String, _ secret: SafeCertCore.TOTP) -> Issued {

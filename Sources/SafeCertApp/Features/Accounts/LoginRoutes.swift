@@ -103,7 +103,7 @@ enum LoginRoutes {
             try await recordFailure(req, account: nil, actor: actor, attempt: attempt, reason: "用户名不存在")
             return try await failed()
         }
-        let passwordMatches = (try? await req.password.async.verify(password, created: account.passwordHash)) ?? false
+        let passwordMatches = (try? await req.hashing.verify(password, created: account.passwordHash)) ?? false
         guard passwordMatches, account.status == .active else {
             try await recordFailure(req, account: account, actor: actor, attempt: attempt, reason: passwordMatches ? "账号已停用" : "密码错误")
             return try await failed()
@@ -324,7 +324,7 @@ enum LoginRoutes {
         let confirm = (try? req.content.get(String.self, at: "confirm")) ?? ""
         guard let account = try await Account.find(user.accountID, on: req.db) else { throw Abort(.notFound) }
         var errors = FieldErrors()
-        if !((try? await req.password.async.verify(current, created: account.passwordHash)) ?? false) {
+        if !((try? await req.hashing.verify(current, created: account.passwordHash)) ?? false) {
             errors.add("current", "当前密码不正确")
         }
         if let problem = PasswordPolicy().violations(password: new, username: account.username).first {
@@ -338,7 +338,7 @@ enum LoginRoutes {
                                         PasswordModel(forced: user.mustChangePassword, errors: errors, rules: passwordRules),
                                         status: .unprocessableEntity)
         }
-        let hash = try await req.password.async.hash(new)
+        let hash = try await req.hashing.hash(new)
         let thisSession = req.webSession?.id ?? ""
         try await req.db.transaction { db in
             account.passwordHash = hash
@@ -374,10 +374,10 @@ enum LoginRoutes {
     static func spendCheckTime(_ req: Request, _ password: String) async {
         let cost = req.application.settings.bcryptCost
         var hash = dummyHashes.withLock { $0[cost] }
-        if hash == nil, let made = try? await req.password.async.hash(Tokens.random()) {
+        if hash == nil, let made = try? await req.hashing.hash(Tokens.random()) {
             dummyHashes.withLock { $0[cost] = made }
             hash = made
         }
-        _ = try? await req.password.async.verify(password, created: hash ?? "")
+        _ = try? await req.hashing.verify(password, created: hash ?? "")
     }
 }

@@ -52,7 +52,7 @@ enum OrganizationRoutes {
         if let q { query = query.filter(\.$name ~~ q) }
         if let code { query = query.filter(\.$creditCode == code.uppercased()) }
         if let kind { query = query.filter(\.$kind == kind) }
-        if let region { query = query.filter(\.$regionCode =~ Region.scopePrefix(of: region)) }
+        if let region { query = query.region(of: Organization.self, within: Region.scopePrefix(of: region)) }
         return (query, [("q", q), ("credit_code", code), ("kind", kind?.rawValue), ("region", region)])
     }
 

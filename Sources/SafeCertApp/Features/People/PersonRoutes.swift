@@ -98,10 +98,12 @@ enum PersonRoutes {
     /// The people list's query with its filters, inside the account's scope. Export uses it too.
     static func filteredQuery(_ req: Request, _ user: CurrentUser) async throws -> (QueryBuilder<Person>, Filters) {
         var filters = Filters()
-        var query = Person.query(on: req.db).scoped(to: user.scope)
+        let narrowed = req.queryText("region").flatMap { user.scope.narrowed(toRegionPrefix: Region.scopePrefix(of: $0)) }
+        let selective = req.queryText("id_number") != nil || req.queryText("enterprise") != nil
+        var query = Person.query(on: req.db).scoped(to: narrowed ?? user.scope, regionIndexed: !selective)
         if let name = req.queryText("name") {
             filters.name = name
-            query = query.filter(\.$name ~~ name)
+            query = query.named(name, in: user.scope)
         }
         if let number = req.queryText("id_number") {
             filters.idNumber = number
@@ -117,7 +119,7 @@ enum PersonRoutes {
         }
         if let region = req.queryText("region") {
             filters.region = region
-            query = query.filter(\.$regionCode =~ Region.scopePrefix(of: region))
+            if narrowed == nil { query = query.region(of: Person.self, within: Region.scopePrefix(of: region)) }
         }
         if let status = req.queryText("status").flatMap(PersonStatus.init(rawValue:)) {
             filters.status = status.rawValue
@@ -135,7 +137,7 @@ enum PersonRoutes {
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, filters) = try await filteredQuery(req, user)
-        let page = try await query.sort(\.$name).sort(\.$id).page(for: req)
+        let (page, capped) = try await query.sort(\.$name).sort(\.$id).cappedPage(for: req)
         let names = try await employerNames(page.items, on: req.db)
         let rows = try page.items.map { p in
             Row(id: try p.requireID().uuidString, name: p.name, gender: p.genderLabel, idNumber: Masking.idNumber(p.idNumber),
@@ -145,11 +147,11 @@ enum PersonRoutes {
         }
         return try await req.render("people/list", title: "人员信息管理", ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.people.path, filters: filters.pairs),
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.people.path, filters: filters.pairs, capped: capped),
             filters: filters,
             statusOptions: PersonStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.status) },
             regionOptions: user.may(.viewFullPersonalData) || user.role == .association ? Choices.regions(for: user, selected: filters.region) : [],
-            exportParts: ExportParts.options(path: SiteURL.peopleExport.path, filters: filters.pairs, total: page.metadata.total),
+            exportParts: ExportParts.options(path: SiteURL.peopleExport.path, filters: filters.pairs, total: page.metadata.total, capped: capped),
             canRegister: user.may(.registerPeople), canImport: user.may(.importPeople), canTransfer: user.may(.requestPersonTransfer)))
     }
 
@@ -713,10 +715,14 @@ enum PersonRoutes {
     /// the registration date. The page and its export both read it.
     static func reviewQuery(_ req: Request, _ user: CurrentUser) async throws -> (QueryBuilder<Person>, ReviewFilters) {
         var f = ReviewFilters()
-        var query = Person.query(on: req.db).scoped(to: user.scope).filter(\.$status == .submitted)
+        let narrowed = req.queryText("region").flatMap { code -> AccessScope? in
+            RegionCatalog.shared.region(code: code) == nil ? nil : user.scope.narrowed(toRegionPrefix: Region.scopePrefix(of: code))
+        }
+        let selective = req.queryText("id_number") != nil || req.queryText("registered_by") != nil
+        var query = Person.query(on: req.db).scoped(to: narrowed ?? user.scope, regionIndexed: !selective).filter(\.$status == .submitted)
         if let name = req.queryText("name") {
             f.name = name
-            query = query.filter(\.$name ~~ name)
+            query = query.named(name, in: user.scope)
         }
         if let number = req.queryText("id_number") {
             f.idNumber = number
@@ -724,7 +730,7 @@ enum PersonRoutes {
         }
         if let region = req.queryText("region"), RegionCatalog.shared.region(code: region) != nil {
             f.region = region
-            query = query.filter(\.$regionCode =~ Region.scopePrefix(of: region))
+            if narrowed == nil { query = query.region(of: Person.self, within: Region.scopePrefix(of: region)) }
         }
         if let unit = req.queryText("registered_by") {
             f.registeredBy = unit
@@ -757,7 +763,7 @@ enum PersonRoutes {
 
     static func review(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, filters) = try await reviewQuery(req, user)
-        let page = try await query.sort(\.$createdAt).sort(\.$id).page(for: req)
+        let (page, capped) = try await query.sort(\.$createdAt).sort(\.$id).cappedPage(for: req)
         let names = try await organizationNames(page.items.flatMap { [$0.$employer.id, $0.$registeredBy.id] }, on: req.db)
         let changes = try await PersonChange.query(on: req.db).filter(\.$status == .pending)
             .join(Person.self, on: \PersonChange.$person.$id == \Person.$id)
@@ -781,13 +787,13 @@ enum PersonRoutes {
         }
         return try await req.render("people/review", title: "人员信息审批", ReviewModel(
             submitted: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.peopleReview.path, filters: filters.pairs),
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.peopleReview.path, filters: filters.pairs, capped: capped),
             changes: changeRows,
             changesPagination: Pagination(metadata: changes.metadata, path: SiteURL.peopleReview.path, filters: filters.pairs,
                                           parameter: "changes_page"),
             filters: filters,
             regionOptions: Choices.regions(for: user, selected: filters.region),
-            exportParts: ExportParts.options(path: SiteURL.peopleReviewExport.path, filters: filters.pairs, total: page.metadata.total),
+            exportParts: ExportParts.options(path: SiteURL.peopleReviewExport.path, filters: filters.pairs, total: page.metadata.total, capped: capped),
             decideAction: SiteURL.peopleReviewDecide.link, back: filters.link))
     }
 

@@ -129,7 +129,7 @@ enum SelfServiceRoutes {
         guard codeValid, model.errors.isEmpty, let draft else {
             return try await req.render("people/register", title: "个人注册", model, status: status)
         }
-        let hash = try await req.password.async.hash(password)
+        let hash = try await req.hashing.hash(password)
         let person = Person(draft: draft, regionCode: model.regionCode, employerID: nil, registeredByID: nil)
         try await req.db.transaction { db in
             try await person.create(on: db)

@@ -1,0 +1,41 @@
+import Fluent
+import Foundation
+import SafeCertCore
+import Testing
+@testable import SafeCertApp
+
+@Suite struct ScaleSeedTests {
+    @Test func seedsThenTopsUpToTheNumberAsked() async throws {
+        try await withSafeCert { t in
+            let before = try await Person.query(on: t.db).count()
+            let first = try await ScaleSeed.run(on: t.app, people: 1_200)
+            #expect(first == .init(existing: 0, added: 1_200))
+            #expect(try await Person.query(on: t.db).count() == before + 1_200)
+            #expect(try await Organization.query(on: t.db).filter(\.$name >= ScaleSeed.enterprisePrefix)
+                .filter(\.$name < ScaleSeed.enterprisePrefix + "\u{10FFFF}").count() == ScaleSeed.enterpriseCount)
+
+            // Again with the same number: nothing is added; with a larger one: topped up, the
+            // enterprises reused.
+            #expect(try await ScaleSeed.run(on: t.app, people: 1_200) == .init(existing: 1_200, added: 0))
+            #expect(try await ScaleSeed.run(on: t.app, people: 1_500) == .init(existing: 1_200, added: 300))
+            #expect(try await ScaleSeed.run(on: t.app, people: 100) == .init(existing: 1_500, added: 0))
+            #expect(try await Person.query(on: t.db).count() == before + 1_500)
+            #expect(try await Organization.query(on: t.db).filter(\.$name >= ScaleSeed.enterprisePrefix)
+                .filter(\.$name < ScaleSeed.enterprisePrefix + "\u{10FFFF}").count() == ScaleSeed.enterpriseCount)
+
+            // The people lie in 吉林省, some wait for approval, and the demo enterprise employs some.
+            let seeded = try await Person.query(on: t.db).filter(\.$phone >= "170").filter(\.$phone < "171").all()
+            #expect(seeded.allSatisfy { $0.regionCode.hasPrefix("22") })
+            #expect(seeded.contains { $0.status == .submitted })
+            let demo = try await t.organization(named: "长春安达建筑工程有限公司")
+            #expect(seeded.filter { $0.$employer.id == demo.id }.count == 7)
+
+            // The authority sees them in its list and its review queue.
+            let province = try await t.loggedIn("province")
+            let list = try await province.get(SiteURL.people.path)
+            #expect(list.status == .ok)
+            let review = try await province.get(SiteURL.peopleReview.path)
+            #expect(review.status == .ok)
+        }
+    }
+}
