@@ -61,22 +61,27 @@ private func isComplete(_ answer: ByteBuffer) -> Bool {
         await t.app.server.shutdown()
     }
 
+    /// The head of a batch-photo upload that announces `length` bytes and sends none of them.
+    static func photosHead(cookie: String, length: Int) -> String {
+        """
+        POST /people/photos HTTP/1.1\r
+        Host: 127.0.0.1\r
+        Cookie: \(WebSessionMiddleware.cookieName)=\(cookie)\r
+        Content-Type: multipart/form-data; boundary=x\r
+        Content-Length: \(length)\r
+        Connection: close\r
+        \r
+
+        """
+    }
+
     @Test("an upload larger than its route allows is refused with 413 before its body is sent, not collected first")
     func refusedBeforeTheBody() async throws {
         try await withSafeCert { t in
             let enterprise = try await t.loggedIn("enterprise")
             let cookie = try #require(enterprise.cookie)
             try await withServer(t) { port in
-                let answer = try await answerBeforeTheBody(port: port, """
-                    POST /people/photos HTTP/1.1\r
-                    Host: 127.0.0.1\r
-                    Cookie: \(WebSessionMiddleware.cookieName)=\(cookie)\r
-                    Content-Type: multipart/form-data; boundary=x\r
-                    Content-Length: \(300 * 1024 * 1024)\r
-                    Connection: close\r
-                    \r
-
-                    """)
+                let answer = try await answerBeforeTheBody(port: port, Self.photosHead(cookie: cookie, length: 300 * 1024 * 1024))
                 #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
                 #expect(answer.contains("提交的内容超过了允许的大小（204800 KB）"))
             }
@@ -91,16 +96,7 @@ private func isComplete(_ answer: ByteBuffer) -> Bool {
             try await visitor.get("/login")
             let cookie = try #require(visitor.cookie)
             try await withServer(t) { port in
-                let answer = try await answerBeforeTheBody(port: port, """
-                    POST /people/photos HTTP/1.1\r
-                    Host: 127.0.0.1\r
-                    Cookie: \(WebSessionMiddleware.cookieName)=\(cookie)\r
-                    Content-Type: multipart/form-data; boundary=x\r
-                    Content-Length: \(10 * 1024 * 1024)\r
-                    Connection: close\r
-                    \r
-
-                    """)
+                let answer = try await answerBeforeTheBody(port: port, Self.photosHead(cookie: cookie, length: 10 * 1024 * 1024))
                 #expect(answer.hasPrefix("HTTP/1.1 401"), "\(answer.prefix(200))")
                 #expect(answer.contains("请先登录"))
             }

@@ -2,13 +2,6 @@ import Foundation
 import Testing
 @testable import SafeCertCore
 
-private func beijing(_ text: String) -> Date {
-    let parts = text.split(separator: " ")
-    let day = CalendarDate(iso: String(parts[0]))!
-    let clock = parts[1].split(separator: ":").map { Int($0)! }
-    return day.startOfDay().addingTimeInterval(TimeInterval(clock[0] * 3600 + clock[1] * 60))
-}
-
 @Suite("实名认证与考试现场")
 struct IdentityCheckTests {
     let schedule = try! ExamSchedule(start: beijing("2026-12-10 09:00"), durationMinutes: 120)

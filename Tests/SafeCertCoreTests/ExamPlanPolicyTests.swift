@@ -2,14 +2,6 @@ import Foundation
 import Testing
 @testable import SafeCertCore
 
-/// A moment in Beijing time: "2026-06-11 09:00".
-private func beijing(_ text: String) -> Date {
-    let parts = text.split(separator: " ")
-    let day = CalendarDate(iso: String(parts[0]))!
-    let clock = parts[1].split(separator: ":").map { Int($0)! }
-    return day.startOfDay().addingTimeInterval(TimeInterval(clock[0] * 3600 + clock[1] * 60))
-}
-
 @Suite("报名状态：可安排考试")
 struct EnrolmentSeatStatesTests {
     @Test func whoWaitsForAnExamAndWhoMayBeSeated() {

@@ -4,14 +4,6 @@ import Testing
 
 private func date(_ iso: String) -> CalendarDate { CalendarDate(iso: iso)! }
 
-/// A moment in Beijing time: "2026-06-11 09:00".
-private func beijing(_ text: String) -> Date {
-    let parts = text.split(separator: " ")
-    let day = CalendarDate(iso: String(parts[0]))!
-    let clock = parts[1].split(separator: ":").map { Int($0)! }
-    return day.startOfDay().addingTimeInterval(TimeInterval(clock[0] * 3600 + clock[1] * 60))
-}
-
 private func schedule(_ start: String, minutes: Int = 120) -> ExamSchedule {
     try! ExamSchedule(start: beijing(start), durationMinutes: minutes)
 }
