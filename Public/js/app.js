@@ -40,6 +40,8 @@
   });
 
   // A credit code typed anywhere fills in the name of a known enterprise.
+  var lookupMeta = document.querySelector('meta[name="organization-lookup"]');
+  var lookupURL = lookupMeta ? lookupMeta.getAttribute("content") : "";
   document.querySelectorAll("[data-credit-lookup]").forEach(function (input) {
     var key = input.getAttribute("data-credit-lookup");
     var result = document.querySelector('[data-lookup-result="' + key + '"]');
@@ -47,7 +49,7 @@
     input.addEventListener("change", function () {
       var code = input.value.trim();
       if (code.length !== 18) { return; }
-      fetch("/organizations/lookup?credit_code=" + encodeURIComponent(code), { credentials: "same-origin" })
+      fetch(lookupURL + "?credit_code=" + encodeURIComponent(code), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {
           if (!data || !result) return;

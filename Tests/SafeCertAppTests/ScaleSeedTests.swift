@@ -32,9 +32,9 @@ import Testing
 
             // The authority sees them in its list and its review queue.
             let province = try await t.loggedIn("province")
-            let list = try await province.get(SiteURL.people.path)
+            let list = try await province.get(SiteURL.people.link)
             #expect(list.status == .ok)
-            let review = try await province.get(SiteURL.peopleReview.path)
+            let review = try await province.get(SiteURL.peopleReview.link)
             #expect(review.status == .ok)
         }
     }

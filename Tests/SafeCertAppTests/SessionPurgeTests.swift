@@ -9,7 +9,7 @@ import Testing
         try await withSafeCert { t in
             let now = t.clock.now()
             // Anonymous login-page visitors: one gone quiet past the idle timeout, one just now.
-            _ = try await t.client().get(SiteURL.login.path)
+            _ = try await t.client().get(SiteURL.login.link)
             let before = try await WebSession.query(on: t.db).count()
             let stale = WebSession(id: "stale-" + UUID().uuidString, csrfToken: "x", now: now.addingTimeInterval(-LoginPolicy.standard.idleTimeout - 60))
             try await stale.create(on: t.db)

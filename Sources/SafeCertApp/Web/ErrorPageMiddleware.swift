@@ -31,7 +31,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             }
             let heading = Self.heading(for: status)
             let message = Self.isUserFacing(reason, status: status) ? reason ?? "" : Self.defaultMessage(for: status)
-            if req.url.path.hasPrefix("/api/") || req.url.path == SiteURL.healthz.path {
+            if req.url.path.hasPrefix("/api/") || req.url.path == SiteURL.healthz.link {
                 let response = Response(status: status, headers: headers)
                 try response.content.encode(["error": message])
                 return response

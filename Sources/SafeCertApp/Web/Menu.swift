@@ -92,11 +92,11 @@ enum Menu {
             (section.title, section.entries.filter { PermissionTable.allows(role, $0.permission) })
         }
         // The most specific item containing the current path is the active one.
-        let active = allowed.flatMap(\.1).map(\.url.path)
+        let active = allowed.flatMap(\.1).map(\.url.link)
             .filter { $0 == currentPath || ($0 != "/" && currentPath.hasPrefix($0 + "/")) }
             .max { $0.count < $1.count }
         return allowed.compactMap { title, entries in
-            let items = entries.map { MenuItem(label: $0.label(role), href: $0.url.path, active: $0.url.path == active) }
+            let items = entries.map { MenuItem(label: $0.label(role), href: $0.url.link, active: $0.url.link == active) }
             return items.isEmpty ? nil : MenuSection(title: title, items: items)
         }
     }

@@ -10,7 +10,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
     static let cookieName = "sc_session"
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if req.url.path.hasPrefix("/api/") || req.url.path == SiteURL.healthz.path {
+        if req.url.path.hasPrefix("/api/") || req.url.path == SiteURL.healthz.link {
             return try await next.respond(to: req)
         }
         let now = req.now

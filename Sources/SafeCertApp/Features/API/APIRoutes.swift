@@ -11,9 +11,9 @@ enum APIRoutes {
         let keyed = app.grouped(APIKeyAuthenticator())
         keyed.on(.GET, SiteURL.apiMe.components, use: me).userInfo["permission"] = "api-key"
         keyed.on(.GET, SiteURL.apiEnterpriseLookup.components, use: lookup).userInfo["permission"] = "api-key"
-        keyed.on(.POST, SiteURL.apiEnrolmentPayment(nil).components, use: payment).userInfo["permission"] = "api-key"
-        keyed.on(.POST, SiteURL.apiPlanScores.components, body: .collect(maxSize: "2mb"), use: ExamResultRoutes.apiScores).userInfo["permission"] = "api-key"
-        keyed.on(.POST, SiteURL.apiCandidateProgress.components, use: ExamDayRoutes.apiProgress).userInfo["permission"] = "api-key"
+        keyed.on(.POST, SiteURL.apiEnrolmentPayment(.key).components, use: payment).userInfo["permission"] = "api-key"
+        keyed.on(.POST, SiteURL.apiPlanScores(.key).components, body: .collect(maxSize: "2mb"), use: ExamResultRoutes.apiScores).userInfo["permission"] = "api-key"
+        keyed.on(.POST, SiteURL.apiCandidateProgress(.key).components, use: ExamDayRoutes.apiProgress).userInfo["permission"] = "api-key"
     }
 
     static func health(_ req: Request) async throws -> Response {
@@ -116,7 +116,7 @@ extension Request {
 struct APIMethodNotAllowedMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let path = req.url.path
-        guard path.hasPrefix("/api/") || path == SiteURL.healthz.path else { return try await next.respond(to: req) }
+        guard path.hasPrefix("/api/") || path == SiteURL.healthz.link else { return try await next.respond(to: req) }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let methods = Set(req.application.routes.all.filter { Self.matches($0.path, segments) }.map(\.method.rawValue))
         guard !methods.isEmpty else { return try await next.respond(to: req) }

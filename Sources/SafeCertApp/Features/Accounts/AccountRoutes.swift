@@ -11,10 +11,10 @@ enum AccountRoutes {
         routes.page(.accounts, .viewAccounts, use: list)
         routes.page(.accountNew, .issueAccounts, use: new)
         routes.action(.accounts, .issueAccounts, use: create)
-        routes.action(.accountDisable(nil), .disableAccounts) { req, user in try await setStatus(req, user, .disabled) }
-        routes.action(.accountEnable(nil), .disableAccounts) { req, user in try await setStatus(req, user, .active) }
-        routes.action(.accountResetPassword(nil), .resetPasswords, use: resetPassword)
-        routes.action(.accountUnlock(nil), .unlockAccounts, use: unlock)
+        routes.action(.accountDisable(.key), .disableAccounts) { req, user in try await setStatus(req, user, .disabled) }
+        routes.action(.accountEnable(.key), .disableAccounts) { req, user in try await setStatus(req, user, .active) }
+        routes.action(.accountResetPassword(.key), .resetPasswords, use: resetPassword)
+        routes.action(.accountUnlock(.key), .unlockAccounts, use: unlock)
     }
 
     struct Row: Encodable, Sendable {
@@ -63,16 +63,16 @@ enum AccountRoutes {
             let org = try account.joined(Organization.self)
             return Row(
                 id: try account.requireID().uuidString, username: account.username, name: account.displayName, role: account.role.label,
-                organization: org.name, organizationHref: SiteURL.organization(org.id).link,
+                organization: org.name, organizationHref: SiteURL.organization(.id(org.id)).link,
                 phone: Masking.phone(account.phone), status: account.status.label, active: account.status == .active,
                 locked: LoginPolicy.standard.isLocked(lockedUntil: account.lockedUntil, now: now),
                 manageable: heldActions(user).contains { mayManage(user, $0, account: account, organization: org) },
-                disableHref: SiteURL.accountDisable(account.id).link, enableHref: SiteURL.accountEnable(account.id).link,
-                resetHref: SiteURL.accountResetPassword(account.id).link, unlockHref: SiteURL.accountUnlock(account.id).link)
+                disableHref: SiteURL.accountDisable(.id(account.id)).link, enableHref: SiteURL.accountEnable(.id(account.id)).link,
+                resetHref: SiteURL.accountResetPassword(.id(account.id)).link, unlockHref: SiteURL.accountUnlock(.id(account.id)).link)
         }
         return try await req.render("accounts/list", title: "用户管理", ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.accounts.path,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.accounts.link,
                                    filters: [("q", q), ("role", role?.rawValue), ("locked", lockedOnly ? "1" : nil)]),
             q: q ?? "", roleOptions: Role.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == role) },
             canDisable: user.may(.disableAccounts), canReset: user.may(.resetPasswords), canUnlock: user.may(.unlockAccounts),
@@ -128,9 +128,9 @@ enum AccountRoutes {
                 let id = try org.requireID().uuidString
                 return OrganizationRoutes.Row(id: id, name: org.name, kind: org.kindLabel,
                                               region: catalog.fullName(code: org.regionCode), creditCode: org.creditCode ?? "",
-                                              href: SiteURL.accountNew.path + "?organization=" + id)
+                                              href: SiteURL.accountNew.link + "?organization=" + id)
             }
-        model.pagination = Pagination(metadata: page.metadata, path: SiteURL.accountNew.path, filters: [("q", q)])
+        model.pagination = Pagination(metadata: page.metadata, path: SiteURL.accountNew.link, filters: [("q", q)])
         model.q = q ?? ""
         return try await req.render("accounts/choose", title: "添加用户", model)
     }
@@ -228,7 +228,7 @@ enum AccountRoutes {
                                 summary: account.auditSummary)
         }
         try await req.flash(.success, status == .disabled ? "已停用用户 \(account.username)" : "已启用用户 \(account.username)")
-        return req.redirect(to: req.headers.first(name: .referer).flatMap(localPath) ?? SiteURL.accounts.path)
+        return req.redirect(to: req.headers.first(name: .referer).flatMap(localPath) ?? SiteURL.accounts.link)
     }
 
     static func resetPassword(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -270,7 +270,7 @@ enum AccountRoutes {
                                 summary: "解除锁定：\(account.username)")
         }
         try await req.flash(.success, "已解除 \(account.username) 的锁定")
-        return req.redirect(to: req.headers.first(name: .referer).flatMap(localPath) ?? SiteURL.accounts.path)
+        return req.redirect(to: req.headers.first(name: .referer).flatMap(localPath) ?? SiteURL.accounts.link)
     }
 
     /// Only same-site paths are followed back (no open redirect through the Referer).

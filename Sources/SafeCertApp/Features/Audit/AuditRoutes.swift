@@ -54,7 +54,7 @@ enum AuditRoutes {
         let actions = Audit.actionLabels.sorted { $0.key < $1.key }
         return try await req.render("audit/list", title: "审计日志", ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.audit.path,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.audit.link,
                                    filters: [("actor", actor), ("action", action), ("target", target), ("from", from?.iso), ("to", to?.iso)]),
             actor: actor ?? "", target: target ?? "", from: from?.iso ?? "", to: to?.iso ?? "",
             actionOptions: actions.map { .init(value: $0.key, label: $0.value, selected: $0.key == action) }))

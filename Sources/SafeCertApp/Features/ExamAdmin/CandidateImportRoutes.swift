@@ -11,11 +11,11 @@ import Vapor
 /// approval by the owning authority (seed 004 imports into approved batches).
 enum CandidateImportRoutes {
     static func register(_ routes: any RoutesBuilder) {
-        routes.page(.examPlanImport(nil), .importCandidates, use: page)
-        routes.upload(.examPlanImport(nil), .importCandidates, maxBody: "10mb", use: upload)
+        routes.page(.examPlanImport(.key), .importCandidates, use: page)
+        routes.upload(.examPlanImport(.key), .importCandidates, maxBody: "10mb", use: upload)
         routes.page(.examPlanImportTemplate, .importCandidates, use: template)
-        routes.page(.candidateImport(nil), .importCandidates, use: report)
-        routes.page(.candidateImportErrors(nil), .importCandidates, use: errors)
+        routes.page(.candidateImport(.key), .importCandidates, use: report)
+        routes.page(.candidateImportErrors(.key), .importCandidates, use: errors)
     }
 
     static let jobKind = "exam-candidates"
@@ -73,7 +73,7 @@ enum CandidateImportRoutes {
     static func render(_ req: Request, _ plan: ExamPlanRecord, _ user: CurrentUser, failure: Problem? = nil, notice: String? = nil,
                        report: Report? = nil, status: HTTPStatus = .ok) async throws -> Response {
         try await req.render("exams/import", title: "导入考生信息 \(plan.serial)", Model(
-            serial: plan.serial, planHref: SiteURL.examPlan(plan.id).link, action: SiteURL.examPlanImport(plan.id).link,
+            serial: plan.serial, planHref: SiteURL.examPlan(.id(plan.id)).link, action: SiteURL.examPlanImport(.id(plan.id)).link,
             templateHref: SiteURL.examPlanImportTemplate.link, notes: CandidateImportTemplate.notes,
             blocked: editCheck(plan, user, now: req.now), failure: failure, notice: notice, report: report,
             pagination: report.flatMap { $0.problems > 0 ? $0.pagination : nil }), status: status)
@@ -241,8 +241,8 @@ enum CandidateImportRoutes {
             moreImported: max(0, imported.count - listedRows), moreSkipped: max(0, skipped.count - listedRows),
             pageProblems: slice.map { Problem(row: "第 \($0.row) 行", column: $0.column, reason: $0.reason) },
             pagination: Pagination(metadata: PageMetadata(page: page, per: problemsPerPage, total: problems.count),
-                                   path: SiteURL.candidateImport(job.id).link, filters: []),
-            errorsHref: problems.isEmpty ? nil : SiteURL.candidateImportErrors(job.id).link)
+                                   path: SiteURL.candidateImport(.id(job.id)).link, filters: []),
+            errorsHref: problems.isEmpty ? nil : SiteURL.candidateImportErrors(.id(job.id)).link)
     }
 
     /// The import, if this organisation made it, into a plan the account still sees.

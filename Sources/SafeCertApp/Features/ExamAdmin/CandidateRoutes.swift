@@ -87,15 +87,15 @@ enum CandidateRoutes {
             let p = try c.joined(Person.self)
             return Row(name: p.name, idNumber: full ? p.idNumber : Masking.idNumber(p.idNumber), plan: plan.serial, planType: plan.planType.label,
                        start: ExamSchedule.beijingText(plan.startAt), room: try c.joined(ExamRoom.self).name, seat: Seat<UUID>.label(c.seatNumber),
-                       ticketNumber: c.ticketNumber, printed: c.ticketPrintedAt != nil, planHref: SiteURL.examPlan(plan.id).link,
+                       ticketNumber: c.ticketNumber, printed: c.ticketPrintedAt != nil, planHref: SiteURL.examPlan(.id(plan.id)).link,
                        category: c.personCategory?.rawValue ?? "—")
         }
         return try await req.render("exams/candidates", title: "考生查询", ListModel(
-            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examCandidates.path, filters: f.pairs),
+            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examCandidates.link, filters: f.pairs),
             name: f.name ?? "", idNumber: f.number ?? "", enterprise: f.enterprise ?? "", serial: f.serial ?? "",
             typeOptions: ExamPlanType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == f.planType) },
             categoryOptions: PersonCategory.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == f.category) },
-            exportParts: ExportParts.options(path: SiteURL.examCandidatesExport.path, filters: f.pairs, total: page.metadata.total)))
+            exportParts: ExportParts.options(path: SiteURL.examCandidatesExport.link, filters: f.pairs, total: page.metadata.total)))
     }
 
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {

@@ -11,8 +11,8 @@ enum ExamDayRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.identity, .checkIdentity, use: identityPage)
         routes.action(.identityCheck, .checkIdentity, maxBody: "2mb", use: check)
-        routes.action(.identityLivePhoto(nil), .checkIdentity, maxBody: "2mb", use: livePhoto)
-        routes.page(.identityImage(nil), .checkIdentity, use: image)
+        routes.action(.identityLivePhoto(.key), .checkIdentity, maxBody: "2mb", use: livePhoto)
+        routes.page(.identityImage(.key), .checkIdentity, use: image)
         routes.page(.live, .superviseExams, use: livePage)
         routes.action(.liveIncident, .superviseExams, use: addIncident)
     }
@@ -107,14 +107,14 @@ enum ExamDayRoutes {
             for c in candidates {
                 let p = try c.joined(Person.self)
                 let check = byCandidate[try c.requireID()]
-                let image = SiteURL.identityImage(c.id).link
+                let image = SiteURL.identityImage(.id(c.id)).link
                 rows.append(IdentityRow(
                     id: try c.requireID().uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), seat: Seat<UUID>.label(c.seatNumber),
                     state: c.state.label, stateKey: c.state.rawValue, method: check?.method.label, reason: check?.manualReason,
                     registeredPhoto: p.hasPhoto ? image + "?kind=registered" : nil,
                     cardPhoto: withCard.contains(try c.requireID()) ? image + "?kind=card" : nil,
                     livePhoto: withLive.contains(try c.requireID()) ? image + "?kind=live" : nil,
-                    livePhotoAction: check == nil ? nil : SiteURL.identityLivePhoto(c.id).link))
+                    livePhotoAction: check == nil ? nil : SiteURL.identityLivePhoto(.id(c.id)).link))
             }
         }
         let catalogue = try await CatalogueStore.load(on: req.db)
@@ -192,12 +192,12 @@ enum ExamDayRoutes {
         func answer(_ ok: Bool, _ message: String, reasons: [String] = [], candidate: ExamCandidate? = nil, person: Person? = nil,
                     hasCardPhoto: Bool = false) async throws -> Response {
             if json {
-                let image = candidate.map { SiteURL.identityImage($0.id).link }
+                let image = candidate.map { SiteURL.identityImage(.id($0.id)).link }
                 return try await CheckAnswer(ok: ok, message: message, reasons: reasons, candidate: candidate?.id?.uuidString, name: person?.name,
                                              seat: candidate.map { Seat<UUID>.label($0.seatNumber) },
                                              registeredPhoto: person?.hasPhoto == true ? image.map { $0 + "?kind=registered" } : nil,
                                              cardPhoto: hasCardPhoto ? image.map { $0 + "?kind=card" } : nil,
-                                             livePhotoAction: candidate.map { SiteURL.identityLivePhoto($0.id).link },
+                                             livePhotoAction: candidate.map { SiteURL.identityLivePhoto(.id($0.id)).link },
                                              state: ok ? candidate?.state.label : nil, stateKey: ok ? candidate?.state.rawValue : nil,
                                              method: ok ? method.label : nil)
                     .encodeResponse(status: ok ? .ok : .unprocessableEntity, for: req)
@@ -205,7 +205,7 @@ enum ExamDayRoutes {
             try await req.flash(ok ? .success : .error, ([message] + reasons).joined(separator: "："))
             let chosen = [("plan", UUID(uuidString: input.plan)), ("room", UUID(uuidString: input.room))]
                 .compactMap { name, id in id.map { "\(name)=\($0.uuidString)" } }
-            return req.redirect(to: SiteURL.identity.path + (chosen.isEmpty ? "" : "?" + chosen.joined(separator: "&")))
+            return req.redirect(to: SiteURL.identity.link + (chosen.isEmpty ? "" : "?" + chosen.joined(separator: "&")))
         }
         guard let plan = choice.plan, let room = choice.room, let schedule = plan.schedule else {
             return try await answer(false, "请选择本考点的考试计划和考场")
@@ -306,7 +306,7 @@ enum ExamDayRoutes {
             try await req.audit(user, "exam.live-photo", on: db, target: "exam-candidate", c.id?.uuidString,
                                 summary: "现场拍照（准考证号 \(c.ticketNumber)，\(data.count / 1024) KB）")
         }
-        return try await ["ok": "true", "livePhoto": SiteURL.identityImage(c.id).link + "?kind=live"].encodeResponse(for: req)
+        return try await ["ok": "true", "livePhoto": SiteURL.identityImage(.id(c.id)).link + "?kind=live"].encodeResponse(for: req)
     }
 
     /// The registration, card or live photo of a candidate.
@@ -408,7 +408,7 @@ enum ExamDayRoutes {
         let roomID = req.field("room").flatMap(UUID.init(uuidString:))
         let choice = try await choose(req, user, planID: planID, roomID: roomID)
         guard let plan = choice.plan, let room = choice.room, plan.id == planID, room.id == roomID else { throw Abort(.notFound) }
-        let back = SiteURL.live.path + "?plan=\(try plan.requireID().uuidString)&room=\(try room.requireID().uuidString)"
+        let back = SiteURL.live.link + "?plan=\(try plan.requireID().uuidString)&room=\(try room.requireID().uuidString)"
         let text = (req.field("text") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 500 else {
             try await req.flash(.error, "考场记录：请填写内容（不超过 500 字）")
@@ -455,7 +455,7 @@ extension ExamDayRoutes {
     static func apiProgress(_ req: Request) async throws -> ProgressDTO {
         let org = try req.apiOrganization()
         guard org.kind == .examCentre else { throw Abort(.forbidden, reason: "只有考核点的接口密钥可以上报考试进度") }
-        let ticket = req.parameters.get("ticket") ?? ""
+        let ticket = req.parameter(.ticket)
         guard let c = try await ExamCandidate.query(on: req.db).filter(\.$ticketNumber == ticket).join(parent: \.$plan).join(parent: \.$room)
             .filter(ExamRoom.self, \.$centre.$id == org.requireID()).first() else { throw Abort(.notFound, reason: "未找到该准考证号的考生") }
         let input = try req.content.decode(ProgressInput.self)

@@ -62,7 +62,7 @@ enum ExamOverviewRoutes {
             byDay[day, default: []].append(PlanChip(
                 label: "\(text.dropFirst(11)) \(qualification)",
                 title: "\(p.serial) · \(p.planType.label) · \(qualification) · \((roomsByPlan[try p.requireID()] ?? []).sorted().joined(separator: "、")) · \(p.state.label)",
-                href: SiteURL.examPlan(p.id).link, stateKey: p.state.rawValue))
+                href: SiteURL.examPlan(.id(p.id)).link, stateKey: p.state.rawValue))
         }
         let weeks = ExamCalendar.weeks(year: year, month: month).map { week in
             week.map { d in Day(day: d?.day, today: d == today, plans: d.map { byDay[$0.day] ?? [] } ?? []) }
@@ -140,7 +140,7 @@ enum ExamOverviewRoutes {
         model = PersonModel(
             query: raw, searched: true, found: true, name: person.name,
             idNumber: user.may(.viewFullPersonalData) ? person.idNumber : Masking.idNumber(person.idNumber), employer: employer?.name ?? "—",
-            photo: sittings.first.map { SiteURL.identityImage($0.id).link + "?kind=registered" },
+            photo: sittings.first.map { SiteURL.identityImage(.id($0.id)).link + "?kind=registered" },
             enrolments: regionVisible ? enrolments.map {
                 EnrolmentRow(qualification: catalogue.type(code: $0.qualificationCode)?.name ?? $0.qualificationCode, state: $0.state.label,
                              created: $0.createdAt.map { String(ExamSchedule.beijingText($0).prefix(10)) } ?? "")
@@ -150,7 +150,7 @@ enum ExamOverviewRoutes {
                 return SittingRow(plan: plan.serial, date: ExamSchedule.beijingText(plan.startAt), room: try c.joined(ExamRoom.self).name,
                                   seat: Seat<UUID>.label(c.seatNumber), ticketNumber: c.ticketNumber, attendance: c.state.label,
                                   theory: c.result(.theory)?.label ?? "—", practical: c.result(.practical)?.label ?? "—",
-                                  outcome: plan.state == .closed ? c.outcome.map(ExamResultRoutes.label) ?? "—" : "未发布", href: SiteURL.examPlan(plan.id).link)
+                                  outcome: plan.state == .closed ? c.outcome.map(ExamResultRoutes.label) ?? "—" : "未发布", href: SiteURL.examPlan(.id(plan.id)).link)
             })
         try await req.audit(user, "exam-people.view", target: "person", person.id?.uuidString,
                             summary: "人员信息查询：\(person.name)（\(Masking.idNumber(person.idNumber))）")

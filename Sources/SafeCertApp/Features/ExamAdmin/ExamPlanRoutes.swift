@@ -13,13 +13,13 @@ enum ExamPlanRoutes {
         routes.page(.examPlans, .viewExamPlans, use: list)
         routes.page(.examPlanNew, .draftExamPlans, use: new)
         routes.action(.examPlans, .draftExamPlans, use: create)
-        routes.page(.examPlan(nil), .viewExamPlans, use: show)
-        routes.action(.examPlanState(nil), .viewExamPlans, use: changeState)
-        routes.action(.examPlanRemove(nil), .viewExamPlans, use: removeCandidates)
-        routes.action(.examPlanPlace(nil), .viewExamPlans, use: placeCandidates)
-        routes.action(.examPlanEditCandidate(nil), .viewExamPlans, use: editCandidate)
-        routes.page(.examPlanEdit(nil), .viewExamPlans, use: editPlan)
-        routes.action(.examPlanEdit(nil), .viewExamPlans, use: updatePlan)
+        routes.page(.examPlan(.key), .viewExamPlans, use: show)
+        routes.action(.examPlanState(.key), .viewExamPlans, use: changeState)
+        routes.action(.examPlanRemove(.key), .viewExamPlans, use: removeCandidates)
+        routes.action(.examPlanPlace(.key), .viewExamPlans, use: placeCandidates)
+        routes.action(.examPlanEditCandidate(.key), .viewExamPlans, use: editCandidate)
+        routes.page(.examPlanEdit(.key), .viewExamPlans, use: editPlan)
+        routes.action(.examPlanEdit(.key), .viewExamPlans, use: updatePlan)
     }
 
     // MARK: List
@@ -71,14 +71,14 @@ enum ExamPlanRoutes {
         let rows = try page.items.map { p in
             Row(serial: p.serial, type: p.planType.label, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
                 start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
-                candidates: counts[try p.requireID()] ?? 0, state: p.state.label, stateKey: p.state.rawValue, href: SiteURL.examPlan(p.id).link)
+                candidates: counts[try p.requireID()] ?? 0, state: p.state.label, stateKey: p.state.rawValue, href: SiteURL.examPlan(.id(p.id)).link)
         }
         let centres = try await ExamRoom.query(on: req.db).scoped(to: user.scope, role: user.role, regionCode: user.regionCode)
             .limit(500).all(\.$centre.$id)
         let centreOrgs = try await Organization.query(on: req.db).filter(\.$id ~~ Array(Set(centres))).sort(\.$name).limit(200).all()
         return try await req.render("exams/plans", title: "考试计划", ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlans.path,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlans.link,
                                    filters: [("serial", serial), ("state", state?.rawValue), ("qualification", qualification),
                                              ("from", from?.iso), ("to", to?.iso), ("centre", centreID?.uuidString)]),
             serial: serial ?? "", from: from?.iso ?? "", to: to?.iso ?? "",
@@ -128,7 +128,7 @@ enum ExamPlanRoutes {
             rooms: rooms.map { RoomOption(id: try $0.requireID().uuidString, label: "\($0.centre.name) · \($0.name)（\($0.kind.label)，\($0.capacity) 人）",
                                           checked: form.rooms.contains(try $0.requireID().uuidString)) },
             eligibleNote: "从培训合格（已通过培训结果审核）且尚未安排考试的人员中随机抽取",
-            session: session, action: session ? SiteURL.examSessions.path : SiteURL.examPlans.path), status: status)
+            session: session, action: session ? SiteURL.examSessions.link : SiteURL.examPlans.link), status: status)
     }
 
     static func new(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -249,7 +249,7 @@ enum ExamPlanRoutes {
         let shortfall = draw.shortfalls.map(\.message).joined(separator: "；")
         try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
                             "已制定考试计划 \(plan.serial)，分配 \(draw.seats.count) 人" + (shortfall.isEmpty ? "" : "。\(shortfall)"))
-        return req.redirect(.examPlan(plan.id))
+        return req.redirect(.examPlan(.id(plan.id)))
     }
 
     /// One seat placed by the plan's side (the draw, 手动分配, 导入考生信息): `CandidateSeating`.
@@ -349,24 +349,24 @@ enum ExamPlanRoutes {
         return try await req.render("exams/plan", title: "考试计划 \(plan.serial)", ShowModel(
             id: plan.requireID().uuidString, facts: facts.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
             state: plan.state.label, stateKey: plan.state.rawValue, reason: plan.stateReason,
-            candidates: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlan(plan.id).link, filters: []),
+            candidates: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlan(.id(plan.id)).link, filters: []),
             events: events.map { .init(event: $0.0, label: $0.1.action.replacingOccurrences(of: "考试计划", with: ""), needsReason: $0.2,
                                        danger: $0.0 == "delete") },
-            stateAction: SiteURL.examPlanState(plan.id).link,
+            stateAction: SiteURL.examPlanState(.id(plan.id)).link,
             removeAction: plan.isSession ? (user.may(.publishExamSessions)
                                                 && ExamPlanPolicy.mayRemoveApplication(inJurisdiction: user.scope.includes(regionCode: plan.regionCode), state: plan.state)
-                                                ? SiteURL.examSessionRemove(plan.id).link : nil)
-                : mayEdit ? SiteURL.examPlanRemove(plan.id).link : nil,
-            placeAction: mayEdit ? SiteURL.examPlanPlace(plan.id).link : nil,
-            editAction: mayEdit ? SiteURL.examPlanEditCandidate(plan.id).link : nil,
+                                                ? SiteURL.examSessionRemove(.id(plan.id)).link : nil)
+                : mayEdit ? SiteURL.examPlanRemove(.id(plan.id)).link : nil,
+            placeAction: mayEdit ? SiteURL.examPlanPlace(.id(plan.id)).link : nil,
+            editAction: mayEdit ? SiteURL.examPlanEditCandidate(.id(plan.id)).link : nil,
             candidateOptions: rows.map { .init(value: $0.id, label: "\($0.seat) \($0.name)（\($0.room)）") },
             categoryOptions: PersonCategory.allCases.map { .init(value: $0.rawValue, label: $0.label) },
             placeRooms: try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
                 .map { .init(value: try $0.room.requireID().uuidString, label: "\($0.room.name)（\($0.room.capacity) 人）") },
-            ticketsHref: ExamPlanPolicy.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(plan.id).link : nil,
+            ticketsHref: ExamPlanPolicy.ticketStates.contains(plan.state) ? SiteURL.examPlanTickets(.id(plan.id)).link : nil,
             cutoffNote: "考生名单可修改至 \(ExamSchedule.beijingText(plan.startAt.addingTimeInterval(-ExamSchedule.candidateCutoff)))（开考前 48 小时）",
             links: planLinks(plan, user, mayEditCandidates: mayEdit),
-            editPlanHref: mayEditPlan ? SiteURL.examPlanEdit(plan.id).link : nil), status: status)
+            editPlanHref: mayEditPlan ? SiteURL.examPlanEdit(.id(plan.id)).link : nil), status: status)
     }
 
     /// Whether the account may change the plan's candidates now: the workflow's `editCandidates`
@@ -396,16 +396,16 @@ enum ExamPlanRoutes {
         var links: [OrganizationForm.Option] = []
         let id = plan.id?.uuidString ?? ""
         if user.may(.importCandidates) && mayEditCandidates {
-            links.append(.init(value: SiteURL.examPlanImport(plan.id).link, label: "导入考生信息"))
+            links.append(.init(value: SiteURL.examPlanImport(.id(plan.id)).link, label: "导入考生信息"))
         }
         if user.may(.checkIdentity) && ExamPlanPolicy.dayStates.contains(plan.state) {
-            links.append(.init(value: SiteURL.identity.path + "?plan=\(id)", label: "实名认证"))
+            links.append(.init(value: SiteURL.identity.link + "?plan=\(id)", label: "实名认证"))
         }
         if user.may(.superviseExams) && ExamPlanPolicy.dayStates.contains(plan.state) {
-            links.append(.init(value: SiteURL.live.path + "?plan=\(id)", label: "正在考试"))
+            links.append(.init(value: SiteURL.live.link + "?plan=\(id)", label: "正在考试"))
         }
         if user.may(.viewExamResults) && ExamPlanPolicy.resultStates.contains(plan.state) {
-            links.append(.init(value: SiteURL.examPlanResults(plan.id).link, label: "考试结果"))
+            links.append(.init(value: SiteURL.examPlanResults(.id(plan.id)).link, label: "考试结果"))
         }
         return links
     }
@@ -480,7 +480,7 @@ enum ExamPlanRoutes {
         guard let (_, template, _) = eventNames.first(where: { $0.0 == name }) else { throw Abort(.badRequest, reason: "未知的操作") }
         let event: ExamPlanEvent = name == "return" ? .returnToDraft(reason: reason)
             : name == "return_results" ? .returnResults(reason: reason) : template
-        let back: SiteURL = req.field("back") == "results" ? .examPlanResults(plan.id) : .examPlan(plan.id)
+        let back: SiteURL = req.field("back") == "results" ? .examPlanResults(.id(plan.id)) : .examPlan(.id(plan.id))
         if !ExamPlanPolicy.actsOnWorkflow(actor, inJurisdiction: user.scope.includes(regionCode: plan.regionCode)) { throw Abort(.notFound) }
         let transition: ExamPlanTransition
         do {
@@ -544,7 +544,7 @@ enum ExamPlanRoutes {
         let (plan, refusal) = try await planForCandidateChange(req, user)
         if let refusal {
             try await req.flash(.error, refusal)
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         guard let roomID = req.field("room").flatMap(UUID.init(uuidString:)),
               let link = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == roomID).with(\.$room).first()
@@ -571,7 +571,7 @@ enum ExamPlanRoutes {
         }
         guard problems.isEmpty else {
             try await req.flash(.error, "未分配任何人——" + problems.prefix(20).joined(separator: "；"))
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: req.db)[room.requireID()] ?? 1
         let byPerson = Dictionary(enrolments.map { ($0.$person.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -586,7 +586,7 @@ enum ExamPlanRoutes {
                                 summary: "手动分配 \(placed.count) 人到 \(room.name)")
         }
         try await req.flash(.success, "已分配 \(seats.count) 人到「\(room.name)」")
-        return req.redirect(.examPlan(plan.id))
+        return req.redirect(.examPlan(.id(plan.id)))
     }
 
     /// 修改考生 (seed 004): another room of the plan (the room's next free seat), the person type
@@ -595,7 +595,7 @@ enum ExamPlanRoutes {
         let (plan, refusal) = try await planForCandidateChange(req, user)
         if let refusal {
             try await req.flash(.error, refusal)
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         guard let id = req.field("candidate").flatMap(UUID.init(uuidString:)),
               let c = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id == id).first()
@@ -627,7 +627,7 @@ enum ExamPlanRoutes {
         }
         guard problems.isEmpty else {
             try await req.flash(.error, "未修改——" + problems.joined(separator: "；"))
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         let person = try await Person.find(c.$person.id, on: req.db)
         let room = links.first { $0.room.id == c.$room.id }?.room.name ?? ""
@@ -635,10 +635,10 @@ enum ExamPlanRoutes {
             try await saveEdit(c, plan: plan, person: person, room: room, before: before, user: user, req: req)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             try await req.flash(.error, "未修改——该座位刚被占用，请重试")
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         try await req.flash(.success, "已修改：\(person?.name ?? "") \(room) \(Seat<UUID>.label(c.seatNumber))，准考证号 \(c.ticketNumber)")
-        return req.redirect(.examPlan(plan.id))
+        return req.redirect(.examPlan(.id(plan.id)))
     }
 
     static func saveEdit(_ c: ExamCandidate, plan: ExamPlanRecord, person: Person?, room: String, before: String, user: CurrentUser,
@@ -657,7 +657,7 @@ enum ExamPlanRoutes {
         let (plan, refusal) = try await planForCandidateChange(req, user)
         if let refusal {
             try await req.flash(.error, refusal)
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
         let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ ids)
@@ -676,7 +676,7 @@ enum ExamPlanRoutes {
                         user: CurrentUser, req: Request) async throws -> Response {
         if candidates.isEmpty {
             try await req.flash(.error, "请先勾选要移出的考生")
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         let refused = candidates.compactMap { c -> String? in
             do throws(EnrolmentError) {
@@ -707,7 +707,7 @@ enum ExamPlanRoutes {
             return try await renderPlan(req, user, plan, status: .conflict)
         }
         try await req.flash(.success, "\(done) \(candidates.count) 人")
-        return req.redirect(.examPlan(plan.id))
+        return req.redirect(.examPlan(.id(plan.id)))
     }
 
     // MARK: 修改考试计划 (seed 000 5.1.2 3.)
@@ -761,7 +761,7 @@ enum ExamPlanRoutes {
                                       checked: form.rooms.contains(try link.room.requireID().uuidString)))
         }
         return try await req.render("exams/plan-edit", title: "修改考试计划", EditModel(
-            serial: plan.serial, form: form, rooms: options, action: SiteURL.examPlanEdit(plan.id).link, back: SiteURL.examPlan(plan.id).link,
+            serial: plan.serial, form: form, rooms: options, action: SiteURL.examPlanEdit(.id(plan.id)).link, back: SiteURL.examPlan(.id(plan.id)).link,
             note: "已安排考生的考场不能移出（请先用“修改考生”调整到其他考场）；考生的座位号和准考证号不变。",
             usesRooms: plan.planType.usesExamRooms), status: status)
     }
@@ -771,7 +771,7 @@ enum ExamPlanRoutes {
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { throw Abort(.forbidden) }
         do { _ = try checkPlanEdit(plan, user, actor: actor, schedule: schedule, now: req.now) } catch {
             try await req.flash(.error, error.message)
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         let start = ExamSchedule.beijingText(plan.startAt).split(separator: " ")
         var form = EditForm(date: start.first.map(String.init) ?? "", time: start.last.map(String.init) ?? "", duration: String(plan.durationMinutes))
@@ -839,7 +839,7 @@ enum ExamPlanRoutes {
             return try await renderEdit(req, user, plan: plan, form: form, status: .conflict)
         }
         try await req.flash(.success, "已修改考试计划 \(plan.serial)：\(ExamSchedule.beijingText(newSchedule.start)) 起 \(newSchedule.durationMinutes) 分钟")
-        return req.redirect(.examPlan(plan.id))
+        return req.redirect(.examPlan(.id(plan.id)))
     }
 
     /// 修改考试计划's rooms, inside its transaction: room numbers are kept (those never stored

@@ -10,10 +10,10 @@ import Vapor
 /// (seed 002) and the pass-list export for those who may see them.
 enum ExamResultRoutes {
     static func register(_ routes: any RoutesBuilder) {
-        routes.page(.examPlanResults(nil), .viewExamResults, use: planResults)
-        routes.action(.examPlanResults(nil), .enterExamResults, use: saveScores)
-        routes.page(.examPlanResultsTemplate(nil), .enterExamResults, use: template)
-        routes.upload(.examPlanResultsImport(nil), .enterExamResults, maxBody: "10mb", use: importScores)
+        routes.page(.examPlanResults(.key), .viewExamResults, use: planResults)
+        routes.action(.examPlanResults(.key), .enterExamResults, use: saveScores)
+        routes.page(.examPlanResultsTemplate(.key), .enterExamResults, use: template)
+        routes.upload(.examPlanResultsImport(.key), .enterExamResults, maxBody: "10mb", use: importScores)
         routes.page(.examResults, .viewExamResults, use: query)
         routes.page(.examResultsExport, .viewExamResults, use: export)
     }
@@ -179,11 +179,11 @@ enum ExamResultRoutes {
             events = events.filter { ($0.0 != "submit_results" || editable) && ($0.0 != "finish" || !shared) }
         }
         return try await req.render("exams/results", title: "考试结果 \(plan.serial)", PlanResultsModel(
-            planHref: SiteURL.examPlan(plan.id).link, serial: plan.serial, state: plan.state.label, stateKey: plan.state.rawValue,
+            planHref: SiteURL.examPlan(.id(plan.id)).link, serial: plan.serial, state: plan.state.label, stateKey: plan.state.rawValue,
             subjects: kinds.map(\.label), rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlanResults(plan.id).link, filters: []),
-            editable: editable, saveAction: SiteURL.examPlanResults(plan.id).link, importAction: SiteURL.examPlanResultsImport(plan.id).link,
-            templateHref: SiteURL.examPlanResultsTemplate(plan.id).link, stateAction: SiteURL.examPlanState(plan.id).link,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.examPlanResults(.id(plan.id)).link, filters: []),
+            editable: editable, saveAction: SiteURL.examPlanResults(.id(plan.id)).link, importAction: SiteURL.examPlanResultsImport(.id(plan.id)).link,
+            templateHref: SiteURL.examPlanResultsTemplate(.id(plan.id)).link, stateAction: SiteURL.examPlanState(.id(plan.id)).link,
             events: events.map { .init(event: $0.0, label: $0.1.action, needsReason: $0.2, danger: false) },
             problems: problems,
             passMarks: terms.subjects.map { "\($0.kind.label)满分 \($0.fullMarks)、\($0.passMarks) 分合格" }.joined(separator: "；")),
@@ -203,7 +203,7 @@ enum ExamResultRoutes {
         let plan = try await ExamPlanStore.findPlan(req, user)
         guard try await mayEnter(plan, user, on: req.db) else {
             try await req.flash(.error, "考试结果只能由本计划的考核点在考试开始后、提交前录入（当前状态「\(plan.state.label)」）")
-            return req.redirect(.examPlanResults(plan.id))
+            return req.redirect(.examPlanResults(.id(plan.id)))
         }
         let fields = (try? req.content.decode([String: String].self)) ?? [:]
         var entries: [UUID: [ExamSubjectKind: String]] = [:]
@@ -227,7 +227,7 @@ enum ExamResultRoutes {
                                         status: .unprocessableEntity)
         }
         try await req.flash(.success, "已保存 \(rows.count) 名考生的成绩")
-        return req.redirect(to: SiteURL.examPlanResults(plan.id).link + "?page=\(req.pageRequest(per: 100).page)")
+        return req.redirect(to: SiteURL.examPlanResults(.id(plan.id)).link + "?page=\(req.pageRequest(per: 100).page)")
     }
 
     struct ScoreEntry {
@@ -334,7 +334,7 @@ enum ExamResultRoutes {
         let plan = try await ExamPlanStore.findPlan(req, user)
         guard try await mayEnter(plan, user, on: req.db) else {
             try await req.flash(.error, "考试结果只能由本计划的考核点在考试开始后、提交前导入（当前状态「\(plan.state.label)」）")
-            return req.redirect(.examPlanResults(plan.id))
+            return req.redirect(.examPlanResults(.id(plan.id)))
         }
         var problems: [String] = []
         var rows: [(label: String, row: ScoreImportTemplate.Row)] = []
@@ -367,7 +367,7 @@ enum ExamResultRoutes {
                                         problems: ["成绩表有 \(problems.count) 处错误，未导入任何成绩："] + Array(problems.prefix(200)), status: .unprocessableEntity)
         }
         try await req.flash(.success, "已导入 \(entries.count) 名考生的成绩")
-        return req.redirect(.examPlanResults(plan.id))
+        return req.redirect(.examPlanResults(.id(plan.id)))
     }
 
     /// One centre of a shared plan submits its rooms' results; the plan waits for the others.
@@ -518,7 +518,7 @@ enum ExamResultRoutes {
         if user.may(.enterExamResults) || user.may(.reviewExamResults) {
             let states: [ExamPlanState] = user.may(.enterExamResults) ? ExamPlanPolicy.sorted(ExamPlanPolicy.entryStates) : [.resultsUnderReview]
             pending = try await ExamPlanStore.scoped(req, user).filter(\.$state ~~ states).sort(\.$startAt).limit(50).all().map {
-                PendingPlan(serial: $0.serial, start: ExamSchedule.beijingText($0.startAt), state: $0.state.label, href: SiteURL.examPlanResults($0.id).link)
+                PendingPlan(serial: $0.serial, start: ExamSchedule.beijingText($0.startAt), state: $0.state.label, href: SiteURL.examPlanResults(.id($0.id)).link)
             }
         }
         let outcome = req.queryText("outcome").flatMap(ExamOutcome.init(rawValue:))
@@ -526,11 +526,11 @@ enum ExamResultRoutes {
         let passTotal = outcome == .passed ? page.metadata.total : try await published(req, user).0.filter(\.$outcome == .passed).count()
         return try await req.render("exams/results-query", title: user.role == .examCentre ? "管理考试结果" : user.role == .provinceAuthority ? "考试结果审核" : "查看考试结果",
                                     QueryModel(
-            pending: pending, rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examResults.path, filters: filters),
+            pending: pending, rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.examResults.link, filters: filters),
             name: req.queryText("name") ?? "", idNumber: req.queryText("id_number") ?? "", serial: req.queryText("serial") ?? "",
             outcomeOptions: ExamOutcome.allCases.map { .init(value: $0.rawValue, label: label($0), selected: $0 == outcome) },
-            exportParts: ExportParts.options(path: SiteURL.examResultsExport.path, filters: filters, total: page.metadata.total),
-            passListParts: ExportParts.options(path: SiteURL.examResultsExport.path, filters: passFilters, total: passTotal)
+            exportParts: ExportParts.options(path: SiteURL.examResultsExport.link, filters: filters, total: page.metadata.total),
+            passListParts: ExportParts.options(path: SiteURL.examResultsExport.link, filters: passFilters, total: passTotal)
                 .map { .init(value: $0.value, label: $0.label.replacingOccurrences(of: "导出", with: "导出合格名单")) },
             showPerson: user.role != .individual))
     }
@@ -577,7 +577,7 @@ extension ExamResultRoutes {
     static func apiScores(_ req: Request) async throws -> APIScoresAnswer {
         let org = try req.apiOrganization()
         guard org.kind == .examCentre else { throw Abort(.forbidden, reason: "只有考核点的接口密钥可以上传成绩") }
-        let serial = req.parameters.get("serial") ?? ""
+        let serial = req.parameter(.serial)
         let centre = try org.requireID()
         guard let plan = try await ExamPlanRecord.query(on: req.db).filter(\.$serial == serial).filter(\.$state != .deleted).first(),
               try await centres(of: plan, on: req.db).all.contains(centre)

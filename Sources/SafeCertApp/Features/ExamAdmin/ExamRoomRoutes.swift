@@ -10,9 +10,9 @@ enum ExamRoomRoutes {
         routes.page(.examRooms, .viewExamRooms, use: list)
         routes.page(.examRoomNew, .manageExamRooms, use: new)
         routes.action(.examRooms, .manageExamRooms, use: create)
-        routes.page(.examRoom(nil), .viewExamRooms, use: show)
-        routes.page(.examRoomEdit(nil), .manageExamRooms, use: edit)
-        routes.action(.examRoom(nil), .manageExamRooms, use: update)
+        routes.page(.examRoom(.key), .viewExamRooms, use: show)
+        routes.page(.examRoomEdit(.key), .manageExamRooms, use: edit)
+        routes.action(.examRoom(.key), .manageExamRooms, use: update)
     }
 
     struct Row: Encodable, Sendable {
@@ -51,9 +51,9 @@ enum ExamRoomRoutes {
         return try await req.render("exams/rooms", title: "考场维护", ListModel(
             rows: page.items.map { r in
                 Row(name: r.name, centre: r.centre.name, kind: r.kind.label, capacity: r.capacity, address: r.address,
-                    ipRange: r.ipRange ?? "", disabled: r.disabled, href: SiteURL.examRoom(r.id).link)
+                    ipRange: r.ipRange ?? "", disabled: r.disabled, href: SiteURL.examRoom(.id(r.id)).link)
             },
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.examRooms.path,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.examRooms.link,
                                    filters: [("name", name), ("kind", kind?.rawValue), ("status", status)]),
             name: name ?? "",
             kindOptions: ExamRoomKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == kind) },
@@ -164,7 +164,7 @@ enum ExamRoomRoutes {
 
     static func edit(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let room = try await ownRoom(req, user)
-        return try await renderForm(req, form: Form(room), action: .examRoom(room.id), isNew: false)
+        return try await renderForm(req, form: Form(room), action: .examRoom(.id(room.id)), isNew: false)
     }
 
     /// 修改, including 停用 / 启用 (the manual disables a room through its edit form).
@@ -175,7 +175,7 @@ enum ExamRoomRoutes {
             form.errors.add("name", "本考核点已有同名考场")
         }
         guard form.errors.isEmpty else {
-            return try await renderForm(req, form: form, action: .examRoom(room.id), isNew: false, status: .unprocessableEntity)
+            return try await renderForm(req, form: form, action: .examRoom(.id(room.id)), isNew: false, status: .unprocessableEntity)
         }
         let wasDisabled = room.disabled
         form.apply(to: room)
@@ -185,7 +185,7 @@ enum ExamRoomRoutes {
             try await req.audit(user, action, on: db, target: "exam-room", room.id?.uuidString, summary: room.auditSummary)
         }
         try await req.flash(.success, room.disabled && !wasDisabled ? "考场已停用，不再接受新的考试计划" : "已保存")
-        return req.redirect(.examRoom(room.id))
+        return req.redirect(.examRoom(.id(room.id)))
     }
 
     struct ShowModel: Encodable, Sendable {
@@ -202,6 +202,6 @@ enum ExamRoomRoutes {
                                         ("状态", room.disabled ? "已停用" : "使用中")]
         return try await req.render("exams/room", title: room.name, ShowModel(
             name: room.name, facts: facts.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) }, disabled: room.disabled,
-            editHref: user.may(.manageExamRooms) && room.$centre.id == user.organizationID ? SiteURL.examRoomEdit(room.id).link : nil))
+            editHref: user.may(.manageExamRooms) && room.$centre.id == user.organizationID ? SiteURL.examRoomEdit(.id(room.id)).link : nil))
     }
 }

@@ -14,8 +14,8 @@ enum ExamSessionRoutes {
         routes.page(.examSessions, .viewExamSessions, use: list)
         routes.page(.examSessionNew, .publishExamSessions, use: new)
         routes.action(.examSessions, .publishExamSessions, use: publish)
-        routes.action(.examSessionApply(nil), .applyForSeats, use: apply)
-        routes.action(.examSessionRemove(nil), .publishExamSessions, use: remove)
+        routes.action(.examSessionApply(.key), .applyForSeats, use: apply)
+        routes.action(.examSessionRemove(.key), .publishExamSessions, use: remove)
     }
 
     struct SessionRow: Encodable, Sendable {
@@ -86,8 +86,8 @@ enum ExamSessionRoutes {
                 heldPlans.insert(try plan.requireID())
                 applications.append(Application(serial: plan.serial, ticketNumber: c.ticketNumber, room: try c.joined(ExamRoom.self).name,
                                                 seat: Seat<UUID>.label(c.seatNumber), start: ExamSchedule.beijingText(plan.startAt),
-                                                printed: c.ticketPrintedAt != nil, ticketHref: SiteURL.ticket(c.id).link,
-                                                withdrawAction: c.ticketPrintedAt == nil ? SiteURL.ticketWithdraw(c.id).link : nil))
+                                                printed: c.ticketPrintedAt != nil, ticketHref: SiteURL.ticket(.id(c.id)).link,
+                                                withdrawAction: c.ticketPrintedAt == nil ? SiteURL.ticketWithdraw(.id(c.id)).link : nil))
             }
             let codes = Array(Set(awaiting.map(\.qualificationCode)))
             if !codes.isEmpty {
@@ -107,8 +107,8 @@ enum ExamSessionRoutes {
                 id: try p.requireID().uuidString, serial: p.serial, qualification: catalogue.type(code: p.qualificationCode)?.name ?? p.qualificationCode,
                 start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
                 rooms: (rooms[try p.requireID()] ?? []).sorted().joined(separator: "、"), seats: total, taken: used, left: max(0, total - used),
-                href: SiteURL.examPlan(p.id).link,
-                applyAction: !publisher && !held && p.applicationsOpen == true && used < total ? SiteURL.examSessionApply(p.id).link : nil,
+                href: SiteURL.examPlan(.id(p.id)).link,
+                applyAction: !publisher && !held && p.applicationsOpen == true && used < total ? SiteURL.examSessionApply(.id(p.id)).link : nil,
                 appliedNote: held ? "已申请" : (!publisher && used >= total ? "已满" : nil))
         }
         var note: String? = !publisher && awaiting.isEmpty && applications.isEmpty ? "在线学习学时达到要求或培训合格后才能申请考场" : nil
@@ -242,7 +242,7 @@ enum ExamSessionRoutes {
         else { throw Abort(.notFound) }
         guard ExamPlanPolicy.mayRemoveApplication(inJurisdiction: user.scope.includes(regionCode: plan.regionCode), state: plan.state) else {
             try await req.flash(.error, "考试已开始或考场不属于本辖区，不能删除申请")
-            return req.redirect(.examPlan(plan.id))
+            return req.redirect(.examPlan(.id(plan.id)))
         }
         let ids = ((try? req.content.get([String].self, at: "ids")) ?? []).compactMap(UUID.init(uuidString:))
         let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$id ~~ ids)

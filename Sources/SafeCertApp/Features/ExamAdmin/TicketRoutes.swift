@@ -12,9 +12,9 @@ import Vapor
 enum TicketRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.tickets, .viewTickets, use: list)
-        routes.page(.ticket(nil), .viewTickets, use: one)
-        routes.action(.ticketWithdraw(nil), .viewTickets, use: withdraw)
-        routes.page(.examPlanTickets(nil), .viewExamPlans, use: plan)
+        routes.page(.ticket(.key), .viewTickets, use: one)
+        routes.action(.ticketWithdraw(.key), .viewTickets, use: withdraw)
+        routes.page(.examPlanTickets(.key), .viewExamPlans, use: plan)
         routes.page(.ticketVerify, .viewExamPlans, use: verify)
     }
 
@@ -59,8 +59,8 @@ enum TicketRoutes {
             let room = try c.joined(ExamRoom.self)
             return Row(name: person.name, ticketNumber: c.ticketNumber, plan: plan.serial, room: room.name, seat: Seat<UUID>.label(c.seatNumber),
                        start: ExamSchedule.beijingText(plan.startAt), printed: c.ticketPrintedAt != nil,
-                       pdf: SiteURL.ticket(c.id).link, docx: SiteURL.ticket(c.id).link + "?format=docx",
-                       withdraw: mayWithdraw(c, by: holder) ? SiteURL.ticketWithdraw(c.id).link : nil)
+                       pdf: SiteURL.ticket(.id(c.id)).link, docx: SiteURL.ticket(.id(c.id)).link + "?format=docx",
+                       withdraw: mayWithdraw(c, by: holder) ? SiteURL.ticketWithdraw(.id(c.id)).link : nil)
         }
         return try await req.render("exams/tickets", title: "打印准考证", ["rows": rows] as [String: [Row]])
     }

@@ -34,28 +34,28 @@ enum HomeRoutes {
             if user.role == .enterprise, let id = user.organizationID { own = try await Organization.find(id, on: req.db) }
             if let own, !own.isGroup {
                 // A plain enterprise is one unit: its own, not a group's count.
-                cards.append(Card(label: "本单位", value: own.name, href: SiteURL.myOrganization.path))
+                cards.append(Card(label: "本单位", value: own.name, href: SiteURL.myOrganization.link))
             } else {
                 let count = try await Organization.query(on: req.db).scoped(to: user.scope).count()
-                cards.append(Card(label: user.role == .enterprise ? "本集团单位数" : "管辖单位数", value: String(count), href: SiteURL.organizations.path))
+                cards.append(Card(label: user.role == .enterprise ? "本集团单位数" : "管辖单位数", value: String(count), href: SiteURL.organizations.link))
                 let enterprises = try await Organization.query(on: req.db).scoped(to: user.scope).filter(\.$kind == .enterprise).count()
-                cards.append(Card(label: "企业数", value: String(enterprises), href: SiteURL.organizations.path + "?kind=enterprise"))
+                cards.append(Card(label: "企业数", value: String(enterprises), href: SiteURL.organizations.link + "?kind=enterprise"))
             }
         }
         if user.may(.viewAccounts) {
             let count = try await Account.query(on: req.db).scoped(to: user.scope).count()
-            cards.append(Card(label: "用户数", value: String(count), href: SiteURL.accounts.path))
+            cards.append(Card(label: "用户数", value: String(count), href: SiteURL.accounts.link))
             let locked = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$lockedUntil > req.now).count()
-            cards.append(Card(label: "锁定中的账号", value: String(locked), href: SiteURL.accounts.path + "?locked=1"))
+            cards.append(Card(label: "锁定中的账号", value: String(locked), href: SiteURL.accounts.link + "?locked=1"))
         }
         if user.may(.viewAuditLog) {
             let today = CalendarDate.today(now: req.now)
             let count = try await AuditEntry.query(on: req.db).filter(\.$at >= ChinaTime.startOfDay(today)).count()
-            cards.append(Card(label: "今日审计记录", value: String(count), href: SiteURL.audit.path + "?from=" + today.iso))
+            cards.append(Card(label: "今日审计记录", value: String(count), href: SiteURL.audit.link + "?from=" + today.iso))
         }
         if user.may(.manageAPIKeys) {
             let count = try await APIKey.query(on: req.db).filter(\.$revokedAt == nil).count()
-            cards.append(Card(label: "有效接口密钥", value: String(count), href: SiteURL.apiKeys.path))
+            cards.append(Card(label: "有效接口密钥", value: String(count), href: SiteURL.apiKeys.link))
         }
         cards += try await TrainingTodos.cards(req, user)
         cards += try await ExamTodos.cards(req, user)

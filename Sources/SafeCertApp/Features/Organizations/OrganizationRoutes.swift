@@ -12,10 +12,10 @@ enum OrganizationRoutes {
         routes.page(.organizationNew, .createOrganizations, use: new)
         routes.action(.organizations, .createOrganizations, use: create)
         routes.page(.organizationLookup, .viewHome, use: lookup)
-        routes.page(.organization(nil), .viewOrganizations, use: show)
-        routes.page(.organizationEdit(nil), .editOrganizations, use: edit)
-        routes.action(.organization(nil), .editOrganizations, use: update)
-        routes.action(.organizationConvert(nil), .convertEnterprises, use: convert)
+        routes.page(.organization(.key), .viewOrganizations, use: show)
+        routes.page(.organizationEdit(.key), .editOrganizations, use: edit)
+        routes.action(.organization(.key), .editOrganizations, use: update)
+        routes.action(.organizationConvert(.key), .convertEnterprises, use: convert)
         routes.page(.organizationsExport, .viewOrganizations, use: export)
         routes.action(.myOrganizationDelete, .deleteOwnOrganization, use: deleteOwn)
         routes.page(.myOrganization, .editOwnOrganization, use: showOwn)
@@ -62,19 +62,19 @@ enum OrganizationRoutes {
         let catalog = RegionCatalog.shared
         let rows = try page.items.map { org in
             Row(id: try org.requireID().uuidString, name: org.name, kind: org.kindLabel, region: catalog.fullName(code: org.regionCode),
-                creditCode: org.creditCode ?? "", href: SiteURL.organization(org.id).link)
+                creditCode: org.creditCode ?? "", href: SiteURL.organization(.id(org.id)).link)
         }
         let values = Dictionary(filters.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var export = URLComponents()
-        export.path = SiteURL.organizationsExport.path
+        export.path = SiteURL.organizationsExport.link
         export.queryItems = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         let model = ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.organizations.path, filters: filters),
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.organizations.link, filters: filters),
             q: (values["q"] ?? nil) ?? "", creditCode: (values["credit_code"] ?? nil) ?? "",
             kindOptions: OrganizationKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (values["kind"] ?? nil)) },
             regionOptions: Choices.regions(for: user, selected: (values["region"] ?? nil) ?? ""),
-            canCreate: user.may(.createOrganizations), exportHref: export.string ?? SiteURL.organizationsExport.path)
+            canCreate: user.may(.createOrganizations), exportHref: export.string ?? SiteURL.organizationsExport.link)
         return try await req.render("organizations/list", title: user.role == .enterprise ? "企业分公司管理" : "单位查询", model)
     }
 
@@ -134,7 +134,7 @@ enum OrganizationRoutes {
         }
         try await req.flash(.success, "已录入单位「\(org.name)」")
         if let warning = credit?.warning { try await req.flash(.warning, warning) }
-        return req.redirect(.organization(org.id))
+        return req.redirect(.organization(.id(org.id)))
     }
 
     /// The group named by a credit code, if it is an enterprise group inside the scope.
@@ -217,13 +217,13 @@ enum OrganizationRoutes {
             formerNames: try await OrganizationNameChange.query(on: req.db).filter(\.$organization.$id == org.requireID())
                 .sort(\.$changedAt, .descending).all().map { "\($0.oldName)（\(ChinaTime.format($0.changedAt)) 由 \($0.changedBy) 变更）" },
             branches: try branches.map { Row(id: try $0.requireID().uuidString, name: $0.name, kind: $0.kindLabel, region: catalog.fullName(code: $0.regionCode),
-                                          creditCode: $0.creditCode ?? "", href: SiteURL.organization($0.id).link) },
+                                          creditCode: $0.creditCode ?? "", href: SiteURL.organization(.id($0.id)).link) },
             accounts: accounts.map { AccountRow(username: $0.username, name: $0.displayName, role: $0.role.label, status: $0.status.label) },
             isEnterprise: org.kind == .enterprise, isGroup: org.isGroup, isBranch: org.$parent.id != nil,
             canEdit: user.may(.editOrganizations), canConvert: user.may(.convertEnterprises) && org.kind == .enterprise,
             canIssue: user.may(.issueAccounts) && !AccountRoutes.issuableRoles(user, org).isEmpty,
-            editHref: SiteURL.organizationEdit(org.id).link, convertHref: SiteURL.organizationConvert(org.id).link,
-            issueHref: SiteURL.accountNew.path + "?organization=" + (org.id?.uuidString ?? ""))
+            editHref: SiteURL.organizationEdit(.id(org.id)).link, convertHref: SiteURL.organizationConvert(.id(org.id)).link,
+            issueHref: SiteURL.accountNew.link + "?organization=" + (org.id?.uuidString ?? ""))
         return try await req.render("organizations/show", title: org.name, model)
     }
 
@@ -277,7 +277,7 @@ enum OrganizationRoutes {
         }
         try await req.flash(.success, "已保存")
         if let warning = credit?.warning { try await req.flash(.warning, warning) }
-        return req.redirect(.organization(org.id))
+        return req.redirect(.organization(.id(org.id)))
     }
 
     /// 集团与分公司转换 (seed 001): a group becomes a branch of another group (once it has no
@@ -295,14 +295,14 @@ enum OrganizationRoutes {
             let branchCount = try await Organization.query(on: req.db).filter(\.$parent.$id == org.requireID()).count()
             do { try OrganizationRules.checkLeavingGroupRole(branches: branchCount) } catch {
                 try await req.flash(.error, error.message)
-                return req.redirect(.organization(org.id))
+                return req.redirect(.organization(.id(org.id)))
             }
             if target == "branch" {
                 var errors = FieldErrors()
                 let parentID = try await groupID(creditCode: req.field("parent_credit_code") ?? "", scope: user.scope, on: req.db, errors: &errors)
                 guard let parentID, parentID != org.id else {
                     try await req.flash(.error, "所属集团：" + (errors.isEmpty ? "不能转为自身的分公司" : errors.encodeFirst()))
-                    return req.redirect(.organization(org.id))
+                    return req.redirect(.organization(.id(org.id)))
                 }
                 org.$parent.id = parentID
             } else {
@@ -318,7 +318,7 @@ enum OrganizationRoutes {
                                 summary: "转换前：\(before)\n转换后：\(org.auditSummary)")
         }
         try await req.flash(.success, "已转换为\(org.kindLabel)")
-        return req.redirect(.organization(org.id))
+        return req.redirect(.organization(.id(org.id)))
     }
 
     struct OwnModel: Encodable, Sendable {

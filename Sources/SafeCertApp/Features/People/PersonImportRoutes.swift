@@ -10,9 +10,9 @@ enum PersonImportRoutes {
         routes.page(.peopleImport, .importPeople, use: show)
         routes.page(.peopleImportTemplate, .importPeople, use: template)
         routes.upload(.peopleImport, .importPeople, maxBody: "50mb", use: upload)
-        routes.page(.peopleImportJob(nil), .importPeople, use: job)
-        routes.page(.peopleImportStatus(nil), .importPeople, use: status)
-        routes.page(.peopleImportErrors(nil), .importPeople, use: errors)
+        routes.page(.peopleImportJob(.key), .importPeople, use: job)
+        routes.page(.peopleImportStatus(.key), .importPeople, use: status)
+        routes.page(.peopleImportErrors(.key), .importPeople, use: errors)
     }
 
     struct JobRow: Encodable, Sendable {
@@ -41,7 +41,7 @@ enum PersonImportRoutes {
         return try await req.render("people/import", title: "批量导入人员", ShowModel(
             jobs: jobs.map { JobRow(fileName: $0.fileName, status: $0.status.label, saved: $0.savedRows, skipped: $0.skippedRows,
                                     invalid: $0.invalidRows, at: $0.createdAt.map(ChinaTime.format) ?? "",
-                                    href: SiteURL.peopleImportJob($0.id).link) },
+                                    href: SiteURL.peopleImportJob(.id($0.id)).link) },
             error: error), status: status)
     }
 
@@ -94,7 +94,7 @@ enum PersonImportRoutes {
         let actor = req.auditActor(user)
         let jobID = try job.requireID()
         Task { await ImportRunner.run(jobID: jobID, app: app, actor: actor) }
-        return req.redirect(.peopleImportJob(job.id))
+        return req.redirect(.peopleImportJob(.id(job.id)))
     }
 
     struct JobModel: Encodable, Sendable {
@@ -127,8 +127,8 @@ enum PersonImportRoutes {
             id: try job.requireID().uuidString, fileName: job.fileName, status: job.status.label, statusKey: job.status.rawValue,
             total: job.totalRows, processed: job.processedRows, saved: job.savedRows, skipped: job.skippedRows,
             invalid: job.invalidRows, message: job.message, problems: Array(problems.prefix(limit)),
-            moreProblems: max(0, problems.count - limit), statusHref: SiteURL.peopleImportStatus(job.id).link,
-            errorsHref: SiteURL.peopleImportErrors(job.id).link, finished: job.status == .done || job.status == .failed)
+            moreProblems: max(0, problems.count - limit), statusHref: SiteURL.peopleImportStatus(.id(job.id)).link,
+            errorsHref: SiteURL.peopleImportErrors(.id(job.id)).link, finished: job.status == .done || job.status == .failed)
     }
 
     static func job(_ req: Request, _ user: CurrentUser) async throws -> Response {

@@ -8,9 +8,9 @@ import Vapor
 /// them) matched to people, with a report of matched, unmatched and refused files.
 enum PersonPhotoRoutes {
     static func register(_ routes: any RoutesBuilder) {
-        routes.page(.personPhoto(nil), anyOf: Permission.personPhotoViewers) { req, user in try await serve(req, user, thumbnail: false) }
-        routes.page(.personThumbnail(nil), anyOf: Permission.personPhotoViewers) { req, user in try await serve(req, user, thumbnail: true) }
-        routes.upload(.personPhoto(nil), .registerPeople, maxBody: "3mb", use: upload)
+        routes.page(.personPhoto(.key), anyOf: Permission.personPhotoViewers) { req, user in try await serve(req, user, thumbnail: false) }
+        routes.page(.personThumbnail(.key), anyOf: Permission.personPhotoViewers) { req, user in try await serve(req, user, thumbnail: true) }
+        routes.upload(.personPhoto(.key), .registerPeople, maxBody: "3mb", use: upload)
         routes.page(.peoplePhotos, .importPeople, use: showBatch)
         routes.upload(.peoplePhotos, .importPeople, maxBody: "200mb", use: uploadBatch)
     }
@@ -95,7 +95,7 @@ enum PersonPhotoRoutes {
         let person = try await PersonRoutes.ownedPerson(req, user)
         guard let file = req.uploadedFile("photo"), file.data.readableBytes > 0 else {
             try await req.flash(.error, "照片：请选择要上传的照片文件")
-            return req.redirect(.person(person.id))
+            return req.redirect(.person(.id(person.id)))
         }
         switch try await store(Data(file.data.readableBytesView), for: person, on: req.db, pool: req.application.documentPool,
                                audit: AuditNote(actor: req.auditActor(user), note: "", at: req.now)) {
@@ -104,7 +104,7 @@ enum PersonPhotoRoutes {
         case .success:
             try await req.flash(.success, "照片已上传")
         }
-        return req.redirect(.person(person.id))
+        return req.redirect(.person(.id(person.id)))
     }
 
     struct BatchRow: Encodable, Sendable {

@@ -17,14 +17,14 @@ enum PersonRoutes {
         routes.action(.people, .registerPeople, use: create)
         routes.page(.peopleTransfer, .requestPersonTransfer, use: showTransfer)
         routes.action(.peopleTransfer, .requestPersonTransfer, use: requestTransfer)
-        routes.page(.person(nil), .viewPeople, use: show)
-        routes.page(.personEdit(nil), .registerPeople, use: edit)
-        routes.action(.person(nil), .registerPeople, use: update)
-        routes.action(.personApprove(nil), .approvePeople, use: approve)
-        routes.action(.personReturn(nil), .approvePeople, use: returnForCorrection)
-        routes.action(.personChangeDecide(nil), .approvePeople, use: decideChange)
-        routes.action(.personCancel(nil), .cancelPeople, use: cancel)
-        routes.action(.personUnit(nil), .changePersonUnit, use: changeUnit)
+        routes.page(.person(.key), .viewPeople, use: show)
+        routes.page(.personEdit(.key), .registerPeople, use: edit)
+        routes.action(.person(.key), .registerPeople, use: update)
+        routes.action(.personApprove(.key), .approvePeople, use: approve)
+        routes.action(.personReturn(.key), .approvePeople, use: returnForCorrection)
+        routes.action(.personChangeDecide(.key), .approvePeople, use: decideChange)
+        routes.action(.personCancel(.key), .cancelPeople, use: cancel)
+        routes.action(.personUnit(.key), .changePersonUnit, use: changeUnit)
     }
 
     // MARK: List and export
@@ -143,15 +143,15 @@ enum PersonRoutes {
             Row(id: try p.requireID().uuidString, name: p.name, gender: p.genderLabel, idNumber: Masking.idNumber(p.idNumber),
                 phone: Masking.phone(p.phone), employer: p.$employer.id.flatMap { names[$0] } ?? "个人注册",
                 status: p.status.label, statusKey: p.status.rawValue,
-                thumbnail: p.hasPhoto ? SiteURL.personThumbnail(p.id).link : nil, href: SiteURL.person(p.id).link)
+                thumbnail: p.hasPhoto ? SiteURL.personThumbnail(.id(p.id)).link : nil, href: SiteURL.person(.id(p.id)).link)
         }
         return try await req.render("people/list", title: "人员信息管理", ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.people.path, filters: filters.pairs, capped: capped),
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.people.link, filters: filters.pairs, capped: capped),
             filters: filters,
             statusOptions: PersonStatus.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.status) },
             regionOptions: user.may(.viewFullPersonalData) || user.role == .association ? Choices.regions(for: user, selected: filters.region) : [],
-            exportParts: ExportParts.options(path: SiteURL.peopleExport.path, filters: filters.pairs, total: page.metadata.total, capped: capped),
+            exportParts: ExportParts.options(path: SiteURL.peopleExport.link, filters: filters.pairs, total: page.metadata.total, capped: capped),
             canRegister: user.may(.registerPeople), canImport: user.may(.importPeople), canTransfer: user.may(.requestPersonTransfer)))
     }
 
@@ -223,7 +223,7 @@ enum PersonRoutes {
                 form.errors.add("id_number", ExistingPersonNotice.forForm(
                     .init(name: existing.name, employer: employer?.name, status: existing.status, inScope: inScope),
                     mayRequestTransfer: mayTransfer, document: draft.identity.type.label))
-                if mayTransfer { form.transferHref = SiteURL.peopleTransfer.path }
+                if mayTransfer { form.transferHref = SiteURL.peopleTransfer.link }
             }
         }
         guard form.errors.isEmpty, let draft, let employer else {
@@ -244,7 +244,7 @@ enum PersonRoutes {
             return try await req.render("people/form", title: "人员录入", form, status: .conflict)
         }
         try await req.flash(.success, "已录入「\(person.name)」，待管理部门审批")
-        return req.redirect(.person(person.id))
+        return req.redirect(.person(.id(person.id)))
     }
 
     // MARK: Detail
@@ -341,7 +341,7 @@ enum PersonRoutes {
             id: try person.requireID().uuidString, fields: fields, status: person.status.label, statusKey: person.status.rawValue,
             statusReason: person.statusReason, employer: employer?.name ?? "个人注册", registeredBy: registeredBy?.name ?? "本人注册",
             region: RegionCatalog.shared.fullName(code: person.regionCode),
-            photo: person.hasPhoto ? SiteURL.personPhoto(person.id).link : nil,
+            photo: person.hasPhoto ? SiteURL.personPhoto(.id(person.id)).link : nil,
             pendingKind: pending?.kind.label, pendingRequestedBy: pending?.requestedBy, pendingComparison: comparison,
             pendingNewEmployer: newEmployer,
             history: history.map { HistoryRow(at: ChinaTime.format($0.at), actor: $0.actor,
@@ -351,10 +351,10 @@ enum PersonRoutes {
             canCancel: user.may(.cancelPeople) && person.status != .cancelled,
             canChangeUnit: user.may(.changePersonUnit) && person.status == .approved,
             canUploadPhoto: mayKeep,
-            links: Links(edit: SiteURL.personEdit(person.id).link, approve: SiteURL.personApprove(person.id).link,
-                         returnHref: SiteURL.personReturn(person.id).link, change: SiteURL.personChangeDecide(person.id).link,
-                         cancel: SiteURL.personCancel(person.id).link, unit: SiteURL.personUnit(person.id).link,
-                         photoUpload: SiteURL.personPhoto(person.id).link))
+            links: Links(edit: SiteURL.personEdit(.id(person.id)).link, approve: SiteURL.personApprove(.id(person.id)).link,
+                         returnHref: SiteURL.personReturn(.id(person.id)).link, change: SiteURL.personChangeDecide(.id(person.id)).link,
+                         cancel: SiteURL.personCancel(.id(person.id)).link, unit: SiteURL.personUnit(.id(person.id)).link,
+                         photoUpload: SiteURL.personPhoto(.id(person.id)).link))
         return try await req.render("people/show", title: person.name, model)
     }
 
@@ -369,8 +369,8 @@ enum PersonRoutes {
     static func edit(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await ownedPerson(req, user)
         var form = try await editForm(person, on: req.db)
-        form.action = SiteURL.person(person.id).link
-        form.back = SiteURL.person(person.id).link
+        form.action = SiteURL.person(.id(person.id)).link
+        form.back = SiteURL.person(.id(person.id)).link
         form.fillOptions()
         return try await req.render("people/form", title: "修改人员信息", form)
     }
@@ -391,8 +391,8 @@ enum PersonRoutes {
         let person = try await ownedPerson(req, user)
         var form = PersonForm.read(req)
         form.id = person.id?.uuidString
-        form.action = SiteURL.person(person.id).link
-        form.back = SiteURL.person(person.id).link
+        form.action = SiteURL.person(.id(person.id)).link
+        form.back = SiteURL.person(.id(person.id)).link
         let draft = form.validate(today: CalendarDate.today(now: req.now))
         if let draft, draft.identity.type != person.idType || draft.identity.number != person.idNumber,
            try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) != nil {
@@ -414,7 +414,7 @@ enum PersonRoutes {
             return try await req.render("people/form", title: "修改人员信息", form, status: .conflict)
         }
         try await req.flash(.success, outcome.message)
-        return req.redirect(.person(person.id))
+        return req.redirect(.person(.id(person.id)))
     }
 
     enum EditOutcome {
@@ -489,7 +489,7 @@ enum PersonRoutes {
         let outcome: PersonOutcome
         do { outcome = try PersonWorkflow.transition(from: person.status, event) } catch {
             try await req.flash(.error, error.message)
-            return req.redirect(.person(person.id))
+            return req.redirect(.person(.id(person.id)))
         }
         guard case .status(let status) = outcome else { throw Abort(.conflict) }
         var reason: String?
@@ -510,7 +510,7 @@ enum PersonRoutes {
                                 summary: "\(person.name)：\(before) → \(status.label)\(finalReason.map { "；原因：\($0)" } ?? "")")
         }
         try await req.flash(.success, "「\(person.name)」\(done)")
-        return req.redirect(.person(person.id))
+        return req.redirect(.person(.id(person.id)))
     }
 
     /// Approve or return the pending edit or unit change of a person.
@@ -522,12 +522,12 @@ enum PersonRoutes {
         let reason = req.field("reason")
         if !approve && reason == nil {
             try await req.flash(.error, "退回变更请填写原因")
-            return req.redirect(.person(person.id))
+            return req.redirect(.person(.id(person.id)))
         }
         if approve, let proposed = change.proposed, proposed.idNumber != person.idNumber || proposed.idType != person.idType.rawValue,
            try await Person.holding(IDDocumentType(rawValue: proposed.idType) ?? person.idType, proposed.idNumber, on: req.db) != nil {
             try await req.flash(.error, "变更后的证件号码已被其他人员登记，请退回")
-            return req.redirect(.person(person.id))
+            return req.redirect(.person(.id(person.id)))
         }
         var newEmployer: Organization?
         if approve, let id = change.newEmployerID { newEmployer = try await Organization.find(id, on: req.db) }
@@ -564,7 +564,7 @@ enum PersonRoutes {
                                                     : "\(change.kind.label)退回：\(reason ?? "")")
         }
         try await req.flash(.success, approve ? "变更已审批通过" : "变更已退回，原信息保持不变")
-        return req.redirect(.person(person.id))
+        return req.redirect(.person(.id(person.id)))
     }
 
     /// 人员变更单位 by the association or the authority (seed 001).
@@ -572,13 +572,13 @@ enum PersonRoutes {
         let person = try await scopedPerson(req, user)
         guard person.status == .approved else {
             try await req.flash(.error, "只有已审批的人员可以变更单位")
-            return req.redirect(.person(person.id))
+            return req.redirect(.person(.id(person.id)))
         }
         let code = (try? CreditCode.parse(req.field("credit_code") ?? ""))?.value
         guard let code, let org = try await Organization.query(on: req.db).filter(\.$creditCode == code)
             .filter(\.$kind ~~ OrganizationKind.allCases.filter(\.employsPeople)).filter(\.$deleted == false).first() else {
             try await req.flash(.error, "新单位：未找到该统一社会信用代码对应的企业或院校")
-            return req.redirect(.person(person.id))
+            return req.redirect(.person(.id(person.id)))
         }
         let old = try await person.$employer.get(on: req.db)?.name ?? "个人注册"
         try await req.db.transaction { db in
@@ -589,7 +589,7 @@ enum PersonRoutes {
                                 summary: "\(person.name)：\(old) → \(org.name)")
         }
         try await req.flash(.success, "已将「\(person.name)」变更到「\(org.name)」")
-        return req.redirect(.person(person.id))
+        return req.redirect(.person(.id(person.id)))
     }
 
     // MARK: Transfer requested by the new employer
@@ -688,10 +688,10 @@ enum PersonRoutes {
         /// The page's address with the filters, for the batch form to come back to.
         var link: String {
             var components = URLComponents()
-            components.path = SiteURL.peopleReview.path
+            components.path = SiteURL.peopleReview.link
             let items = pairs.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
             components.queryItems = items.isEmpty ? nil : items
-            return components.string ?? SiteURL.peopleReview.path
+            return components.string ?? SiteURL.peopleReview.link
         }
     }
 
@@ -776,24 +776,24 @@ enum PersonRoutes {
                                         idNumber: Masking.idNumber(person.idNumber), employer: "", registeredBy: "",
                                         region: RegionCatalog.shared.fullName(code: person.regionCode), kind: change.kind.label,
                                         requestedBy: change.requestedBy, at: change.createdAt.map(ChinaTime.format) ?? "",
-                                        href: SiteURL.person(person.id).link))
+                                        href: SiteURL.person(.id(person.id)).link))
         }
         let rows = try page.items.map { p in
             ReviewRow(id: try p.requireID().uuidString, name: p.name, idType: p.idType.label, idNumber: Masking.idNumber(p.idNumber),
                       employer: p.$employer.id.flatMap { names[$0] } ?? "个人注册",
                       registeredBy: p.$registeredBy.id.flatMap { names[$0] } ?? "本人注册",
                       region: RegionCatalog.shared.fullName(code: p.regionCode), kind: "新登记", requestedBy: "",
-                      at: p.createdAt.map(ChinaTime.format) ?? "", href: SiteURL.person(p.id).link)
+                      at: p.createdAt.map(ChinaTime.format) ?? "", href: SiteURL.person(.id(p.id)).link)
         }
         return try await req.render("people/review", title: "人员信息审批", ReviewModel(
             submitted: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.peopleReview.path, filters: filters.pairs, capped: capped),
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.peopleReview.link, filters: filters.pairs, capped: capped),
             changes: changeRows,
-            changesPagination: Pagination(metadata: changes.metadata, path: SiteURL.peopleReview.path, filters: filters.pairs,
+            changesPagination: Pagination(metadata: changes.metadata, path: SiteURL.peopleReview.link, filters: filters.pairs,
                                           parameter: "changes_page"),
             filters: filters,
             regionOptions: Choices.regions(for: user, selected: filters.region),
-            exportParts: ExportParts.options(path: SiteURL.peopleReviewExport.path, filters: filters.pairs, total: page.metadata.total, capped: capped),
+            exportParts: ExportParts.options(path: SiteURL.peopleReviewExport.link, filters: filters.pairs, total: page.metadata.total, capped: capped),
             decideAction: SiteURL.peopleReviewDecide.link, back: filters.link))
     }
 
@@ -832,7 +832,7 @@ enum PersonRoutes {
     /// written in one transaction with an audit entry each. A record changed by someone else
     /// in the meantime rolls the whole batch back.
     static func reviewDecide(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let back = req.field("back").flatMap { $0.hasPrefix(SiteURL.peopleReview.path) ? $0 : nil } ?? SiteURL.peopleReview.link
+        let back = req.field("back").flatMap { $0.hasPrefix(SiteURL.peopleReview.link) ? $0 : nil } ?? SiteURL.peopleReview.link
         let raw = (try? req.content.get([String].self, at: "ids")) ?? req.field("ids").map { [$0] } ?? []
         let ids = Array(Set(raw.compactMap(UUID.init(uuidString:))))
         guard !ids.isEmpty else {

@@ -173,7 +173,7 @@ enum SelfServiceRoutes {
         return MeModel(fields: PersonSnapshot.comparison(person.snapshot, person.snapshot), status: person.status.label,
                        statusKey: person.status.rawValue, statusReason: person.statusReason,
                        employer: try await person.$employer.get(on: db)?.name ?? "个人注册",
-                       photo: person.hasPhoto ? SiteURL.personPhoto(person.id).link : nil,
+                       photo: person.hasPhoto ? SiteURL.personPhoto(.id(person.id)).link : nil,
                        pendingComparison: pending?.proposed.map { PersonSnapshot.comparison(person.snapshot, $0).filter(\.changed) } ?? [],
                        canEdit: person.status != .cancelled, editHref: SiteURL.meEdit.link, photoAction: SiteURL.mePhoto.link)
     }

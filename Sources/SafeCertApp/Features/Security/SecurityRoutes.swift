@@ -10,7 +10,7 @@ enum SecurityRoutes {
         routes.page(.securityPolicy, .viewSecurityPolicy, use: policy)
         routes.page(.apiKeys, .manageAPIKeys, use: apiKeys)
         routes.action(.apiKeys, .manageAPIKeys, use: createKey)
-        routes.action(.apiKeyRevoke(nil), .manageAPIKeys, use: revokeKey)
+        routes.action(.apiKeyRevoke(.key), .manageAPIKeys, use: revokeKey)
     }
 
     struct PolicyModel: Encodable, Sendable {
@@ -42,10 +42,10 @@ enum SecurityRoutes {
             let org = try account.joined(Organization.self)
             return AccountRoutes.Row(
                 id: try account.requireID().uuidString, username: account.username, name: account.displayName, role: account.role.label,
-                organization: org.name, organizationHref: SiteURL.organization(org.id).link, phone: Masking.phone(account.phone),
+                organization: org.name, organizationHref: SiteURL.organization(.id(org.id)).link, phone: Masking.phone(account.phone),
                 status: account.status.label, active: account.status == .active, locked: true,
                 manageable: AccountRoutes.mayManage(user, .unlock, account: account, organization: org),
-                disableHref: "", enableHref: "", resetHref: "", unlockHref: SiteURL.accountUnlock(account.id).link)
+                disableHref: "", enableHref: "", resetHref: "", unlockHref: SiteURL.accountUnlock(.id(account.id)).link)
         }
         return try await req.render("security/policy", title: "安全策略", PolicyModel(rules: rules, locked: rows))
     }
@@ -78,13 +78,13 @@ enum SecurityRoutes {
         let rows = try page.items.map { key in
             KeyRow(name: key.name, organization: try key.joined(Organization.self).name, prefix: key.prefix + "…",
                    created: key.createdAt.map(ChinaTime.format) ?? "", lastUsed: key.lastUsedAt.map(ChinaTime.format) ?? "从未使用",
-                   revoked: key.revokedAt != nil, revokeHref: SiteURL.apiKeyRevoke(key.id).link)
+                   revoked: key.revokedAt != nil, revokeHref: SiteURL.apiKeyRevoke(.id(key.id)).link)
         }
         // Integrations belong to exam centres, training institutions and authorities.
         let orgs = try await Organization.query(on: req.db).scoped(to: user.scope)
             .filter(\.$kind ~~ [.examCentre, .trainingInstitution, .authority, .association]).sort(\.$name).limit(300).all()
         return try await req.render("security/api-keys", title: "接口密钥", KeysModel(
-            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.apiKeys.path, filters: []),
+            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.apiKeys.link, filters: []),
             organizationOptions: orgs.map { .init(value: try $0.requireID().uuidString, label: $0.name) },
             errors: errors, issuedKey: issuedKey), status: status)
     }

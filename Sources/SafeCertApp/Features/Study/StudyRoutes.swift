@@ -12,15 +12,15 @@ enum StudyRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.courses, .manageCourses, use: courses)
         routes.action(.courses, .manageCourses, use: createCourse)
-        routes.page(.course(nil), .manageCourses, use: course)
-        routes.upload(.course(nil), .manageCourses, maxBody: "60mb", use: addLesson)
-        routes.page(.lessonMedia(nil), .viewHome, use: media)
+        routes.page(.course(.key), .manageCourses, use: course)
+        routes.upload(.course(.key), .manageCourses, maxBody: "60mb", use: addLesson)
+        routes.page(.lessonMedia(.key), .viewHome, use: media)
         routes.page(.study, .studyOnline, use: myCourses)
-        routes.page(.studyLesson(nil), .studyOnline, use: lessonPage)
-        routes.action(.studyStart(nil), .studyOnline, use: start)
+        routes.page(.studyLesson(.key), .studyOnline, use: lessonPage)
+        routes.action(.studyStart(.key), .studyOnline, use: start)
         routes.action(.studyHeartbeat, .studyOnline, use: heartbeat)
         routes.action(.studySnapshot, .studyOnline, maxBody: "3mb", use: snapshot)
-        routes.page(.studySnapshotImage(nil), .viewStudyRecords, use: snapshotImage)
+        routes.page(.studySnapshotImage(.key), .viewStudyRecords, use: snapshotImage)
         routes.page(.studyRecords, .viewStudyRecords, use: records)
         routes.page(.studyAnomalies, .viewStudyRecords, use: anomalies)
     }
@@ -54,9 +54,9 @@ enum StudyRoutes {
         return try await req.render("study/courses", title: "在线课程", CoursesModel(
             rows: page.items.map { c in
                 CourseRow(title: c.title, qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
-                          type: c.classType.label, hours: c.requiredHours, href: SiteURL.course(c.id).link)
+                          type: c.classType.label, hours: c.requiredHours, href: SiteURL.course(.id(c.id)).link)
             },
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.courses.path, filters: []),
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.courses.link, filters: []),
             qualificationOptions: catalogue.types.map { .init(value: $0.code, label: $0.name) },
             typeOptions: TrainingClassType.allCases.map { .init(value: $0.rawValue, label: $0.label) },
             error: error), status: status)
@@ -88,7 +88,7 @@ enum StudyRoutes {
             try await req.audit(user, "course.create", on: db, target: "course", c.id?.uuidString,
                                 summary: "\(title)（\(code)，\(type.label)，\(hours) 学时）")
         }
-        return req.redirect(.course(c.id))
+        return req.redirect(.course(.id(c.id)))
     }
 
     struct LessonRow: Encodable, Sendable {
@@ -130,9 +130,9 @@ enum StudyRoutes {
                 LessonRow(position: l.position, title: l.title, kind: l.kindLabel + (l.container.map { "（\($0.uppercased())）" } ?? ""),
                           duration: l.isDocument ? "阅读 \(StudyTime.label(seconds: l.studyMaterial.duration))"
                               : StudyTime.mediaLength(seconds: l.studyMaterial.duration),
-                          size: "\(l.size / 1024) KB", href: SiteURL.lessonMedia(l.id).link)
+                          size: "\(l.size / 1024) KB", href: SiteURL.lessonMedia(.id(l.id)).link)
             },
-            action: SiteURL.course(c.id).link, error: error), status: status)
+            action: SiteURL.course(.id(c.id)).link, error: error), status: status)
     }
 
     /// 新增课时. A media file is read by ffprobe: what is not real audio or video a browser plays is
@@ -200,7 +200,7 @@ enum StudyRoutes {
             try await req.audit(user, "lesson.create", on: db, target: "lesson", lesson.id?.uuidString,
                                 summary: "\(c.title)：第 \(lesson.position) 课「\(title)」（\(lesson.kindLabel)，\(described)）")
         }
-        return req.redirect(.course(c.id))
+        return req.redirect(.course(.id(c.id)))
     }
 
     /// The lesson's bytes, with `Range` support so a video seeks without downloading it all.
@@ -312,7 +312,7 @@ enum StudyRoutes {
                     MyLesson(title: l.title, kind: l.kindLabel,
                              duration: l.isDocument ? "阅读 \(StudyTime.label(seconds: l.studyMaterial.duration))"
                                  : StudyTime.mediaLength(seconds: l.studyMaterial.duration),
-                             studied: StudyTime.label(seconds: byLesson[try l.requireID()] ?? 0), href: SiteURL.studyLesson(l.id).link)
+                             studied: StudyTime.label(seconds: byLesson[try l.requireID()] ?? 0), href: SiteURL.studyLesson(.id(l.id)).link)
                 }))
         }
         return try await req.render("study/my", title: "在线学习", ["courses": model])
@@ -364,8 +364,8 @@ enum StudyRoutes {
         return try await req.render("study/lesson", title: lesson.title, LessonModel(
             id: lesson.requireID().uuidString, title: lesson.title, courseTitle: course.title,
             isVideo: !lesson.isDocument && !lesson.isAudio, isAudio: lesson.isAudio, isMedia: !lesson.isDocument,
-            mediaHref: SiteURL.lessonMedia(lesson.id).link, mediaType: lesson.mediaType,
-            startHref: SiteURL.studyStart(lesson.id).link, heartbeatHref: SiteURL.studyHeartbeat.link,
+            mediaHref: SiteURL.lessonMedia(.id(lesson.id)).link, mediaType: lesson.mediaType,
+            startHref: SiteURL.studyStart(.id(lesson.id)).link, heartbeatHref: SiteURL.studyHeartbeat.link,
             snapshotHref: SiteURL.studySnapshot.link, studied: String(format: "%.3f", seconds),
             studiedLabel: StudyTime.label(seconds: seconds),
             duration: lesson.isDocument ? StudyTime.label(seconds: material.duration) : StudyTime.mediaLength(seconds: material.duration),
@@ -634,7 +634,7 @@ enum StudyRoutes {
                              anomaliesHref: SiteURL.studyAnomalies.link + "?person=\(try p.requireID().uuidString)")
         }
         return try await req.render("study/records", title: "学时查询", RecordsModel(
-            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.studyRecords.path, filters: [("reached", onlyReached ? "1" : nil)]),
+            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.studyRecords.link, filters: [("reached", onlyReached ? "1" : nil)]),
             reachedCount: reachedCount, onlyReached: onlyReached))
     }
 
@@ -675,6 +675,6 @@ enum StudyRoutes {
             personName: person.name, idNumber: req.queryText("id_number") ?? "", maskedID: Masking.idNumber(person.idNumber),
             anomalies: report.map { .init(kind: $0.kind.label, window: "\(ChinaTime.format($0.start)) — \(ChinaTime.format($0.end))", message: $0.message) },
             beats: beats.count, rejected: beats.filter { !$0.accepted }.count,
-            snapshots: shots.map { SiteURL.studySnapshotImage($0.id).link }))
+            snapshots: shots.map { SiteURL.studySnapshotImage(.id($0.id)).link }))
     }
 }

@@ -9,8 +9,8 @@ import Vapor
 enum CatalogueRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.catalogue, .viewCatalogue, use: list)
-        routes.page(.catalogueQualification(nil), .viewCatalogue, use: show)
-        routes.action(.catalogueQualification(nil), .manageCatalogue, use: addEntry)
+        routes.page(.catalogueQualification(.key), .viewCatalogue, use: show)
+        routes.action(.catalogueQualification(.key), .manageCatalogue, use: addEntry)
     }
 
     struct Row: Encodable, Sendable {
@@ -48,7 +48,7 @@ enum CatalogueRoutes {
             guard let terms = catalogue.terms(for: type.code, province: province, on: date) else { return nil }
             return Row(code: type.code, name: type.name, scheme: type.scheme.label, validity: "\(terms.validityYears) 年",
                        hours: hoursSummary(terms), subjects: subjectsSummary(terms), age: ageSummary(terms.eligibility),
-                       href: SiteURL.catalogueQualification(type.code).link)
+                       href: SiteURL.catalogueQualification(.value(type.code)).link)
         }
         return try await req.render("training/catalogue", title: "资格类型目录", ListModel(
             rows: rows, date: date.iso,
@@ -105,7 +105,7 @@ enum CatalogueRoutes {
     }
 
     static func renderDetail(_ req: Request, _ user: CurrentUser, form: TermsForm?, status: HTTPStatus) async throws -> Response {
-        let code = req.parameters.get("code") ?? ""
+        let code = req.parameter(.code)
         let catalogue = try await CatalogueStore.load(on: req.db)
         guard let type = catalogue.type(code: code) else { throw Abort(.notFound) }
         let date = today(req)
@@ -139,12 +139,12 @@ enum CatalogueRoutes {
             code: type.code, name: type.name, scheme: type.scheme.label, entries: entries, current: current, canManage: canManage,
             form: form ?? TermsForm(terms ?? QualificationCatalogue.defaults.entries[0].terms, effectiveFrom: date.adding(days: 1)),
             provinceOptions: provinceOptions,
-            action: SiteURL.catalogueQualification(type.code).link),
+            action: SiteURL.catalogueQualification(.value(type.code)).link),
             status: status)
     }
 
     static func addEntry(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let code = req.parameters.get("code") ?? ""
+        let code = req.parameter(.code)
         let catalogue = try await CatalogueStore.load(on: req.db)
         guard catalogue.type(code: code) != nil else { throw Abort(.notFound) }
         var form = TermsForm.read(req)
@@ -173,7 +173,7 @@ enum CatalogueRoutes {
                                 summary: "\(province.map { RegionCatalog.shared.fullName(code: $0) } ?? "全国")自 \(effective.iso) 起：有效期 \(terms.validityYears) 年；\(hoursSummary(terms))；\(subjectsSummary(terms))；依据：\(entry.source)")
         }
         try await req.flash(.success, "已新增自 \(effective.iso) 起生效的版本")
-        return req.redirect(.catalogueQualification(code))
+        return req.redirect(.catalogueQualification(.value(code)))
     }
 }
 

@@ -9,16 +9,16 @@ import Vapor
 /// 院校报名), and the individual's own 我要报名 (seed 002).
 enum EnrolRoutes {
     static func register(_ routes: any RoutesBuilder) {
-        routes.page(.classEnrol(nil), .viewClasses, use: showSingle)
-        routes.action(.classEnrol(nil), .viewClasses, use: enrolSingle)
+        routes.page(.classEnrol(.key), .viewClasses, use: showSingle)
+        routes.action(.classEnrol(.key), .viewClasses, use: enrolSingle)
         // Enterprises and institutions enrol with enrolPeople, the association its school students
         // (院校整体报名): the handlers check the channel.
-        routes.page(.classEnrolBatch(nil), .viewClasses, use: showBatch)
-        routes.upload(.classEnrolBatch(nil), .viewClasses, maxBody: "200mb", use: enrolBatch)
+        routes.page(.classEnrolBatch(.key), .viewClasses, use: showBatch)
+        routes.upload(.classEnrolBatch(.key), .viewClasses, maxBody: "200mb", use: enrolBatch)
         routes.page(.enrolmentTemplate, .viewClasses, use: template)
         routes.page(.enrolSelf, .enrolSelf, use: selfClasses)
-        routes.page(.enrolSelfClass(nil), .enrolSelf, use: showSelf)
-        routes.upload(.enrolSelfClass(nil), .enrolSelf, maxBody: "6mb", use: enrolSelf)
+        routes.page(.enrolSelfClass(.key), .enrolSelf, use: showSelf)
+        routes.upload(.enrolSelfClass(.key), .enrolSelf, maxBody: "6mb", use: enrolSelf)
     }
 
     static func openClass(_ req: Request, _ user: CurrentUser) async throws -> TrainingClass {
@@ -86,8 +86,8 @@ enum EnrolRoutes {
         let channels = channels(for: user)
         guard !channels.isEmpty else { throw Abort(.forbidden) }
         return try await req.render("training/enrol", title: "培训报名", SingleModel(
-            className: c.name, classType: c.classType.label, classHref: SiteURL.trainingClass(c.id).link,
-            action: SiteURL.classEnrol(c.id).link, batchHref: SiteURL.classEnrolBatch(c.id).link,
+            className: c.name, classType: c.classType.label, classHref: SiteURL.trainingClass(.id(c.id)).link,
+            action: SiteURL.classEnrol(.id(c.id)).link, batchHref: SiteURL.classEnrolBatch(.id(c.id)).link,
             form: form, refusals: refusals, offerSchool: channels.contains(.school) && channels.count > 1,
             onlySchool: channels == [.school]), status: status)
     }
@@ -131,7 +131,7 @@ enum EnrolRoutes {
                                                  employerCreditCode: employer?.creditCode, by: user, req: req, catalogue: catalogue, on: db)
             }
             try await req.flash(.success, "\(person.name) 已报名「\(c.name)」，状态：\(e.state.label)")
-            return req.redirect(.enrolment(e.id))
+            return req.redirect(.enrolment(.id(e.id)))
         } catch let refusal as EnrolmentService.Refusal {
             return try await renderSingle(req, user, c, form: form, refusals: refusal.reasons, status: .unprocessableEntity)
         }
@@ -162,7 +162,7 @@ enum EnrolRoutes {
 
     static func batchModel(_ req: Request, _ user: CurrentUser, _ c: TrainingClass) -> BatchModel {
         let channels = channels(for: user)
-        return BatchModel(className: c.name, classHref: SiteURL.trainingClass(c.id).link, action: SiteURL.classEnrolBatch(c.id).link,
+        return BatchModel(className: c.name, classHref: SiteURL.trainingClass(.id(c.id)).link, action: SiteURL.classEnrolBatch(.id(c.id)).link,
                           templateHref: SiteURL.enrolmentTemplate.link,
                           offerSchool: channels.contains(.school) && channels.count > 1, onlySchool: channels == [.school])
     }
@@ -424,9 +424,9 @@ enum EnrolRoutes {
                 SelfClassRow(name: c.name, type: c.classType.label,
                              qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
                              institution: c.institution.name, dates: "\(c.startDate) 至 \(c.endDate)", deadline: c.enrolmentDeadline,
-                             fee: c.feeLabel, href: SiteURL.enrolSelfClass(c.id).link)
+                             fee: c.feeLabel, href: SiteURL.enrolSelfClass(.id(c.id)).link)
             },
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolSelf.path, filters: [("type", type?.rawValue)]),
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolSelf.link, filters: [("type", type?.rawValue)]),
             certificates: certificates, type: type?.rawValue ?? ""))
     }
 
@@ -462,8 +462,8 @@ enum EnrolRoutes {
             qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
             institution: c.institution.name, dates: "\(c.startDate) 至 \(c.endDate)", fee: c.feeLabel,
             personName: person.name, idNumber: Masking.idNumber(person.idNumber), hasPhoto: person.hasPhoto,
-            photo: person.hasPhoto ? SiteURL.personThumbnail(person.id).link : nil,
-            action: SiteURL.enrolSelfClass(c.id).link, form: form, refusals: refusals), status: status)
+            photo: person.hasPhoto ? SiteURL.personThumbnail(.id(person.id)).link : nil,
+            action: SiteURL.enrolSelfClass(.id(c.id)).link, form: form, refusals: refusals), status: status)
     }
 
     static func showSelf(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -524,7 +524,7 @@ enum EnrolRoutes {
                                                  employerCreditCode: foundEmployer?.creditCode, by: user, req: req, catalogue: catalogue, on: db)
             }
             try await req.flash(.success, "报名已提交，等待管理部门确认。可打印报名表。")
-            return req.redirect(.enrolment(e.id))
+            return req.redirect(.enrolment(.id(e.id)))
         } catch let refusal as EnrolmentService.Refusal {
             return try await renderSelf(req, user, c, person, form: form, refusals: refusal.reasons, status: .unprocessableEntity)
         }

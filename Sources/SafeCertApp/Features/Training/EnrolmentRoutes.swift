@@ -10,18 +10,18 @@ import Vapor
 enum EnrolmentRoutes {
     static func register(_ routes: any RoutesBuilder) {
         routes.page(.enrolments, .viewEnrolments, use: list)
-        routes.page(.enrolment(nil), .viewEnrolments, use: show)
+        routes.page(.enrolment(.key), .viewEnrolments, use: show)
         routes.page(.enrolmentsExport, .viewEnrolments, use: export)
-        routes.page(.enrolmentForm(nil), .viewEnrolments, use: formPDF)
+        routes.page(.enrolmentForm(.key), .viewEnrolments, use: formPDF)
         routes.action(.enrolmentsConfirm, .confirmEnrolments, use: confirm)
         routes.action(.enrolmentsPayment, .recordPayments, use: payment)
         routes.action(.enrolmentsCheckIn, .checkInTrainees, use: checkIn)
         routes.action(.enrolmentsReview, .reviewTrainingResults, use: review)
-        routes.action(.enrolmentCancel(nil), .viewEnrolments, use: cancel)
-        routes.action(.enrolmentResubmit(nil), .viewEnrolments, use: resubmit)
-        routes.page(.classResults(nil), .recordTrainingResults, use: showResults)
-        routes.action(.classResults(nil), .recordTrainingResults, use: saveResults)
-        routes.action(.classResultsSubmit(nil), .recordTrainingResults, use: submitResults)
+        routes.action(.enrolmentCancel(.key), .viewEnrolments, use: cancel)
+        routes.action(.enrolmentResubmit(.key), .viewEnrolments, use: resubmit)
+        routes.page(.classResults(.key), .recordTrainingResults, use: showResults)
+        routes.action(.classResults(.key), .recordTrainingResults, use: saveResults)
+        routes.action(.classResultsSubmit(.key), .recordTrainingResults, use: submitResults)
     }
 
     // MARK: List
@@ -131,11 +131,11 @@ enum EnrolmentRoutes {
             let person = try e.joined(Person.self)
             let c = try e.joined(TrainingClass.self)
             return Row(id: try e.requireID().uuidString, name: person.name, idNumber: Masking.idNumber(person.idNumber), className: c.name,
-                       classHref: SiteURL.trainingClass(c.id).link,
+                       classHref: SiteURL.trainingClass(.id(c.id)).link,
                        qualification: catalogue.type(code: e.qualificationCode)?.name ?? e.qualificationCode,
                        channel: e.channelLabel, state: e.state.label, stateKey: e.state.rawValue, paid: e.paid,
                        reason: e.stateReason, hours: e.trainingHours.map { hoursLabel($0) } ?? "",
-                       href: SiteURL.enrolment(e.id).link, checked: ticked.contains(try e.requireID()))
+                       href: SiteURL.enrolment(.id(e.id)).link, checked: ticked.contains(try e.requireID()))
         }
         var bulk: [BulkAction] = []
         if user.may(.confirmEnrolments) {
@@ -156,11 +156,11 @@ enum EnrolmentRoutes {
         if let classID { className = try await TrainingClass.find(classID, for: user, on: req.db)?.name }
         return try await req.render("training/enrolments", title: "报名管理", ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolments.path,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolments.link,
                                    filters: [("name", name), ("id_number", number), ("state", state?.rawValue), ("class", classID?.uuidString)]),
             name: name ?? "", idNumber: number ?? "", classID: classID?.uuidString ?? "", className: className,
             stateOptions: EnrolmentState.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
-            bulk: bulk, exportParts: ExportParts.options(path: SiteURL.enrolmentsExport.path, filters: filters.pairs, total: page.metadata.total),
+            bulk: bulk, exportParts: ExportParts.options(path: SiteURL.enrolmentsExport.link, filters: filters.pairs, total: page.metadata.total),
             error: error, reason: reason), status: status)
     }
 
@@ -171,7 +171,7 @@ enum EnrolmentRoutes {
     static func reshowList(_ req: Request, _ user: CurrentUser, ticked: [UUID], error: String) async throws -> Response {
         let link = req.field("back").flatMap { LocalRedirect.validated($0, routes: req.application.routes.all) } ?? SiteURL.enrolments.link
         let back = URI(string: link)
-        guard back.path == SiteURL.enrolments.path else {
+        guard back.path == SiteURL.enrolments.link else {
             try await req.flash(.error, error)
             return req.redirect(to: link, redirectType: .normal)
         }
@@ -236,10 +236,10 @@ enum EnrolmentRoutes {
                             ("备注", e.trainingRemarks ?? "")]),
             state: e.state.label, stateKey: e.state.rawValue, reason: e.stateReason,
             paymentNotice: e.paymentNotice, fee: Money.yuan(e.feeFen), paid: e.paid, paidAt: e.paidAt.map(ChinaTime.format),
-            photo: person.hasPhoto ? SiteURL.personPhoto(person.id).link : nil,
-            pdfHref: SiteURL.enrolmentForm(e.id).link,
-            cancelHref: acts.cancel ? SiteURL.enrolmentCancel(e.id).link : nil,
-            resubmitHref: acts.resubmit ? SiteURL.enrolmentResubmit(e.id).link : nil,
+            photo: person.hasPhoto ? SiteURL.personPhoto(.id(person.id)).link : nil,
+            pdfHref: SiteURL.enrolmentForm(.id(e.id)).link,
+            cancelHref: acts.cancel ? SiteURL.enrolmentCancel(.id(e.id)).link : nil,
+            resubmitHref: acts.resubmit ? SiteURL.enrolmentResubmit(.id(e.id)).link : nil,
             confirmHref: acts.confirm ? SiteURL.enrolmentsConfirm.link : nil,
             paymentHref: acts.payment ? SiteURL.enrolmentsPayment.link : nil,
             checkInHref: acts.checkIn ? SiteURL.enrolmentsCheckIn.link : nil,
@@ -440,7 +440,7 @@ enum EnrolmentRoutes {
         } else {
             try await req.flash(.success, "已撤销报名")
         }
-        return req.redirect(.enrolment(e.id))
+        return req.redirect(.enrolment(.id(e.id)))
     }
 
     static func resubmit(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -450,7 +450,7 @@ enum EnrolmentRoutes {
             try await EnrolmentService.apply(.submit, to: e, actor: .registrant, user: user, req: req, on: db)
         }
         if let message { try await req.flash(.error, message) } else { try await req.flash(.success, "已重新提交") }
-        return req.redirect(.enrolment(e.id))
+        return req.redirect(.enrolment(.id(e.id)))
     }
 
     // MARK: Training results (the institution)
@@ -519,10 +519,10 @@ enum EnrolmentRoutes {
                              editable: e.state == .inTraining && blocked == nil)
         }
         return try await req.render("training/results", title: "录入培训结果", ResultsModel(
-            className: c.name, classHref: SiteURL.trainingClass(c.id).link,
+            className: c.name, classHref: SiteURL.trainingClass(.id(c.id)).link,
             requiredHours: try await requiredHours(c, on: req.db, today: CalendarDate.today(now: req.now)),
-            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.classResults(c.id).link, filters: []),
-            action: SiteURL.classResults(c.id).link, submitAction: SiteURL.classResultsSubmit(c.id).link,
+            rows: rows, pagination: Pagination(metadata: page.metadata, path: SiteURL.classResults(.id(c.id)).link, filters: []),
+            action: SiteURL.classResults(.id(c.id)).link, submitAction: SiteURL.classResultsSubmit(.id(c.id)).link,
             pendingSubmit: blocked == nil ? pending : 0, blocked: blocked, error: error),
             status: status)
     }
@@ -570,7 +570,7 @@ enum EnrolmentRoutes {
             }
         }
         try await req.flash(.success, "已保存 \(updates.count) 人的培训结果；核对无误后请提交审核")
-        return req.redirect(.classResults(c.id))
+        return req.redirect(.classResults(.id(c.id)))
     }
 
     /// 提交: every recorded result of the class goes on — a pass to review, a fail back to the enterprise.
@@ -578,13 +578,13 @@ enum EnrolmentRoutes {
         let c = try await ownClass(req, user)
         if let refusal = c.refusal(.recordResults, today: CalendarDate.today(now: req.now)) {
             try await req.flash(.error, refusal)
-            return req.redirect(.classResults(c.id))
+            return req.redirect(.classResults(.id(c.id)))
         }
         let rows = try await Enrolment.query(on: req.db).filter(\.$trainingClass.$id == c.requireID()).filter(\.$state == .inTraining)
             .filter(\.$trainingPassed != nil).all()
         guard !rows.isEmpty else {
             try await req.flash(.error, "没有已录入但未提交的培训结果")
-            return req.redirect(.classResults(c.id))
+            return req.redirect(.classResults(.id(c.id)))
         }
         try await req.db.transaction { db in
             for e in rows {
@@ -597,6 +597,6 @@ enum EnrolmentRoutes {
             }
         }
         try await req.flash(.success, "已提交 \(rows.count) 人的培训结果")
-        return req.redirect(.classResults(c.id))
+        return req.redirect(.classResults(.id(c.id)))
     }
 }

@@ -12,10 +12,10 @@ enum TrainingClassRoutes {
         routes.page(.classes, .viewClasses, use: list)
         routes.page(.classNew, .manageClasses, use: new)
         routes.action(.classes, .manageClasses, use: create)
-        routes.page(.trainingClass(nil), .viewClasses, use: show)
-        routes.page(.classEdit(nil), .manageClasses, use: edit)
-        routes.action(.trainingClass(nil), .manageClasses, use: update)
-        routes.action(.classState(nil), .manageClasses, use: changeState)
+        routes.page(.trainingClass(.key), .viewClasses, use: show)
+        routes.page(.classEdit(.key), .manageClasses, use: edit)
+        routes.action(.trainingClass(.key), .manageClasses, use: update)
+        routes.action(.classState(.key), .manageClasses, use: changeState)
     }
 
     // MARK: List
@@ -65,13 +65,13 @@ enum TrainingClassRoutes {
                 qualification: catalogue.type(code: c.qualificationCode)?.name ?? c.qualificationCode,
                 institution: c.institution.name, dates: "\(c.startDate) 至 \(c.endDate)", deadline: c.enrolmentDeadline,
                 places: "\(counts[try c.requireID()] ?? 0) / \(c.capacity)", fee: c.feeLabel, state: c.state.label, stateKey: c.state.rawValue,
-                href: SiteURL.trainingClass(c.id).link,
-                enrolHref: c.state == .published ? (mayEnrol ? SiteURL.classEnrol(c.id).link
-                                                    : user.may(.enrolSelf) ? SiteURL.enrolSelfClass(c.id).link : nil) : nil)
+                href: SiteURL.trainingClass(.id(c.id)).link,
+                enrolHref: c.state == .published ? (mayEnrol ? SiteURL.classEnrol(.id(c.id)).link
+                                                    : user.may(.enrolSelf) ? SiteURL.enrolSelfClass(.id(c.id)).link : nil) : nil)
         }
         return try await req.render("training/classes", title: user.may(.manageClasses) ? "开班管理" : "培训班查询", ListModel(
             rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.classes.path,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.classes.link,
                                    filters: [("q", keyword), ("type", type?.rawValue), ("state", state?.rawValue), ("qualification", qualification)]),
             keyword: keyword ?? "",
             typeOptions: TrainingClassType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == type) },
@@ -220,7 +220,7 @@ enum TrainingClassRoutes {
             try await req.audit(user, "class.create", on: db, target: "class", c.id?.uuidString, summary: c.auditSummary)
         }
         try await req.flash(.success, "已新建培训班（草稿），核对后请发布")
-        return req.redirect(.trainingClass(c.id))
+        return req.redirect(.trainingClass(.id(c.id)))
     }
 
     /// The form's checked values onto the class (new or draft).
@@ -249,9 +249,9 @@ enum TrainingClassRoutes {
         let c = try await editable(req, user)
         guard c.state == .draft else {
             try await req.flash(.error, TrainingClassError.notEditable(c.state).message)
-            return req.redirect(.trainingClass(c.id))
+            return req.redirect(.trainingClass(.id(c.id)))
         }
-        return try await renderForm(req, user, form: Form(c), action: .trainingClass(c.id), isNew: false)
+        return try await renderForm(req, user, form: Form(c), action: .trainingClass(.id(c.id)), isNew: false)
     }
 
     static func update(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -260,7 +260,7 @@ enum TrainingClassRoutes {
         var form = Form.read(req)
         let catalogue = try await CatalogueStore.load(on: req.db)
         guard let v = try await validate(&form, req, user, catalogue: catalogue) else {
-            return try await renderForm(req, user, form: form, action: .trainingClass(c.id), isNew: false, status: .unprocessableEntity)
+            return try await renderForm(req, user, form: form, action: .trainingClass(.id(c.id)), isNew: false, status: .unprocessableEntity)
         }
         try apply(v, form, to: c)
         try await req.db.transaction { db in
@@ -268,7 +268,7 @@ enum TrainingClassRoutes {
             try await req.audit(user, "class.update", on: db, target: "class", c.id?.uuidString, summary: c.auditSummary)
         }
         try await req.flash(.success, "已保存")
-        return req.redirect(.trainingClass(c.id))
+        return req.redirect(.trainingClass(.id(c.id)))
     }
 
     static func changeState(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -280,14 +280,14 @@ enum TrainingClassRoutes {
             c.state = try TrainingClassWorkflow.transition(c.state, event, checkedIn: event == .cancel ? checkedIn : 0)
         } catch {
             try await req.flash(.error, error.message)
-            return req.redirect(.trainingClass(c.id))
+            return req.redirect(.trainingClass(.id(c.id)))
         }
         try await req.db.transaction { db in
             try await c.save(on: db)
             try await req.audit(user, "class.\(event.rawValue)", on: db, target: "class", c.id?.uuidString, summary: c.auditSummary)
         }
         try await req.flash(.success, "培训班已\(event.label)")
-        return req.redirect(.trainingClass(c.id))
+        return req.redirect(.trainingClass(.id(c.id)))
     }
 
     // MARK: Detail
@@ -350,11 +350,11 @@ enum TrainingClassRoutes {
             fields: fields.map { .init(label: $0.0, old: $0.1, new: $0.1, changed: false) },
             state: c.state.label, stateKey: c.state.rawValue, counts: counts,
             events: mayPublish ? TrainingClassWorkflow.events(from: c.state).map { .init(event: $0.rawValue, label: $0.label, danger: $0 == .cancel) } : [],
-            canEdit: mayPublish && c.state == .draft, editHref: SiteURL.classEdit(c.id).link, stateAction: SiteURL.classState(c.id).link,
-            enrolHref: open && (user.may(.enrolPeople) || user.may(.enrolSchoolStudents)) ? SiteURL.classEnrol(c.id).link : nil,
-            batchHref: open && (user.may(.enrolPeople) || user.may(.enrolSchoolStudents)) ? SiteURL.classEnrolBatch(c.id).link : nil,
-            selfEnrolHref: open && user.may(.enrolSelf) ? SiteURL.enrolSelfClass(c.id).link : nil,
-            resultsHref: user.may(.recordTrainingResults) && isOwnInstitution ? SiteURL.classResults(c.id).link : nil,
+            canEdit: mayPublish && c.state == .draft, editHref: SiteURL.classEdit(.id(c.id)).link, stateAction: SiteURL.classState(.id(c.id)).link,
+            enrolHref: open && (user.may(.enrolPeople) || user.may(.enrolSchoolStudents)) ? SiteURL.classEnrol(.id(c.id)).link : nil,
+            batchHref: open && (user.may(.enrolPeople) || user.may(.enrolSchoolStudents)) ? SiteURL.classEnrolBatch(.id(c.id)).link : nil,
+            selfEnrolHref: open && user.may(.enrolSelf) ? SiteURL.enrolSelfClass(.id(c.id)).link : nil,
+            resultsHref: user.may(.recordTrainingResults) && isOwnInstitution ? SiteURL.classResults(.id(c.id)).link : nil,
             enrolmentsHref: SiteURL.enrolments.link + "?class=\(c.requireID().uuidString)"))
     }
 }

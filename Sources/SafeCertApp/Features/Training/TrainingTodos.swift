@@ -6,7 +6,7 @@ import Vapor
 /// The training flow's to-dos on the home page: what waits for this account, each linking to
 /// the list filtered to it.
 enum TrainingTodos {
-    static func link(_ state: EnrolmentState) -> String { SiteURL.enrolments.path + "?state=" + state.rawValue }
+    static func link(_ state: EnrolmentState) -> String { SiteURL.enrolments.link + "?state=" + state.rawValue }
 
     static func cards(_ req: Request, _ user: CurrentUser) async throws -> [HomeRoutes.Card] {
         var cards: [HomeRoutes.Card] = []
@@ -45,7 +45,7 @@ enum TrainingTodos {
         }
         if user.may(.enrolSelf) {
             let mine = try await Enrolment.query(on: req.db).scoped(to: user.scope).filter(\.$state ~~ Array(EnrolmentState.inProgress)).count()
-            cards.append(.init(label: "进行中的报名", value: String(mine), href: SiteURL.enrolments.path))
+            cards.append(.init(label: "进行中的报名", value: String(mine), href: SiteURL.enrolments.link))
         }
         return cards
     }
