@@ -29,5 +29,6 @@ enum SafeCertMigrations {
         AddLessonMediaFacts(),
         AddStudyBeatPosition(),
         AddPeopleListIndexes(),
+        CreateUsedCaptcha(),
     ]
 }

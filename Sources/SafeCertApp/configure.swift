@@ -30,6 +30,7 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     app.middleware.use(APIMethodNotAllowedMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(WebSessionMiddleware())
+    app.middleware.use(VisitorStateMiddleware())
 
     app.lifecycle.use(ExamSchedulerLifecycle())
     app.lifecycle.use(SessionPurgeLifecycle())

@@ -99,10 +99,12 @@ func withSafeCert(seed: Bool = true, settings adjust: (inout Settings) -> Void =
     try await app.asyncShutdown()
 }
 
-/// A browser stand-in: keeps the session cookie, reads CSRF tokens and the test captcha from pages.
+/// A browser stand-in: keeps the session and visitor cookies, reads CSRF tokens and the test captcha from pages.
 final class WebClient {
     let test: TestApp
     private(set) var cookie: String?
+    /// The sealed visitor cookie an anonymous page sets (login captcha, form token).
+    var visitorCookie: String?
     private(set) var csrf: String?
     private(set) var lastBody = ""
     /// The client's address as a trusted proxy reports it. In-memory requests have no peer
@@ -133,10 +135,12 @@ final class WebClient {
 
     func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> TestingHTTPResponse {
         var headers = headers
-        if let cookie {
-            // A test's own cookies (headers) go along with the session's.
+        let kept = [cookie.map { "\(WebSessionMiddleware.cookieName)=\($0)" },
+                    visitorCookie.map { "\(VisitorState.cookieName)=\($0)" }].compactMap { $0 }
+        if !kept.isEmpty {
+            // A test's own cookies (headers) go along with the session's and the visitor's.
             let own = headers.first(name: .cookie).map { "; " + $0 } ?? ""
-            headers.replaceOrAdd(name: .cookie, value: "\(WebSessionMiddleware.cookieName)=\(cookie)" + own)
+            headers.replaceOrAdd(name: .cookie, value: kept.joined(separator: "; ") + own)
         }
         if let address { headers.replaceOrAdd(name: .xForwardedFor, value: address) }
         let request = TestingHTTPRequest(method: method, url: URI(path: path), headers: headers,
@@ -148,6 +152,8 @@ final class WebClient {
             if parts.first == WebSessionMiddleware.cookieName {
                 cookie = parts.count > 1 && !parts[1].isEmpty ? parts[1] : nil
                 csrf = nil // a new session has a new token
+            } else if parts.first == VisitorState.cookieName {
+                visitorCookie = parts.count > 1 && !parts[1].isEmpty ? parts[1] : nil
             }
         }
         lastBody = response.body.string

@@ -12,6 +12,8 @@ struct LayoutContext: Encodable, Sendable {
     let demoMode: Bool
     /// The page's own address with its query, for forms that return here.
     let path: String
+    /// The site's fixed addresses (`#(layout.site.people)`), from the route table.
+    let site = SiteLinks.shared
 }
 
 struct UserBadge: Encodable, Sendable {
@@ -47,7 +49,6 @@ extension Request {
     func render<Model: Encodable & Sendable>(
         _ template: String, title: String, _ model: Model, status: HTTPStatus = .ok
     ) async throws -> Response {
-        let session = try await ensureSession()
         let flashes = try await takeFlashes()
         let user = currentUser
         let layout = LayoutContext(
@@ -57,7 +58,7 @@ extension Request {
                                      organization: $0.role == .individual ? "" : $0.organizationName) },
             menu: user.map { Menu.sections(for: $0.role, currentPath: url.path) } ?? [],
             flashes: flashes,
-            csrf: session.csrfToken,
+            csrf: formToken(),
             demoMode: application.settings.demoMode,
             path: url.string
         )
@@ -65,6 +66,13 @@ extension Request {
         let response = try await view.encodeResponse(for: self)
         response.status = status
         return response
+    }
+
+    /// The CSRF token of the page's forms: the session's, or for a visitor without one the token
+    /// derived from the visitor cookie (an anonymous page writes no session row).
+    private func formToken() -> String {
+        if let session = webSession { return session.csrfToken }
+        return visitorCSRFToken(for: ensureVisitor()) ?? ""
     }
 
     /// A message for the next page the user sees (after a redirect).

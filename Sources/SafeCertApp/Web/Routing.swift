@@ -88,11 +88,11 @@ extension Request {
 
     func authorize(_ permission: Permission) throws -> CurrentUser {
         guard let user = currentUser else {
-            if method == .GET { throw Abort.redirect(to: SiteURL.login.path) }
+            if method == .GET { throw Abort.redirect(to: SiteURL.login.link) }
             throw Abort(.unauthorized, reason: "请先登录")
         }
         if user.mustChangePassword && permission != .changeOwnPassword {
-            throw Abort.redirect(to: SiteURL.password.path)
+            throw Abort.redirect(to: SiteURL.password.link)
         }
         guard user.may(permission) else { throw Abort(.forbidden) }
         return user
@@ -111,8 +111,9 @@ extension Request {
 
     func verifyCSRF() throws {
         let field = uploadForm.map { $0.text("_csrf") } ?? (try? content.get(String.self, at: "_csrf"))
-        guard let session = webSession, let sent = headers.first(name: "X-CSRF-Token") ?? field,
-              ConstantTime.equals(sent, session.csrfToken) else {
+        guard let sent = headers.first(name: "X-CSRF-Token") ?? field,
+              let expected = webSession?.csrfToken ?? visitor.flatMap(visitorCSRFToken(for:)),
+              ConstantTime.equals(sent, expected) else {
             throw Self.csrfRefusal
         }
     }

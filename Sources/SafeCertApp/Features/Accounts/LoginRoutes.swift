@@ -34,25 +34,24 @@ enum LoginRoutes {
     }
 
     private static func renderLogin(_ req: Request, username: String, error: String?, status: HTTPStatus) async throws -> Response {
-        let session = try await req.ensureSession()
-        var rng = SystemRandomNumberGenerator()
-        session.captchaAnswer = CaptchaChallenge.newAnswer(using: &rng)
-        try await session.save(on: req.db)
+        var visitor = req.ensureVisitor()
+        visitor.drawCaptcha(now: req.now)
+        req.setVisitor(visitor)
         let model = LoginModel(
             username: username, error: error,
-            captchaURL: SiteURL.captcha.path + "?v=" + Tokens.random(bytes: 6),
-            testCaptcha: req.application.settings.testMode ? session.captchaAnswer : nil)
+            captchaURL: SiteURL.captcha.link + "?v=" + Tokens.random(bytes: 6),
+            testCaptcha: req.application.settings.testMode ? visitor.captcha : nil)
         return try await req.render("login/login", title: "用户登录", model, status: status)
     }
 
     static func captcha(_ req: Request) async throws -> Response {
-        let session = try await req.ensureSession()
-        var rng = SystemRandomNumberGenerator()
-        if session.captchaAnswer == nil || req.queryText("refresh") != nil {
-            session.captchaAnswer = CaptchaChallenge.newAnswer(using: &rng)
-            try await session.save(on: req.db)
+        var visitor = req.ensureVisitor()
+        if visitor.captcha == nil || req.queryText("refresh") != nil {
+            visitor.drawCaptcha(now: req.now)
+            req.setVisitor(visitor)
         }
-        let png = CaptchaImage.png(text: session.captchaAnswer ?? "0000", using: &rng)
+        var rng = SystemRandomNumberGenerator()
+        let png = CaptchaImage.png(text: visitor.captcha ?? "0000", using: &rng)
         var headers = HTTPHeaders()
         headers.contentType = .png
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -63,13 +62,7 @@ enum LoginRoutes {
         let username = normaliseUsername(req.field("username") ?? "")
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
         let typedCaptcha = req.field("captcha") ?? ""
-        guard let session = req.webSession else { throw Abort(.forbidden) }
-
-        // The captcha is single-use, whatever the outcome.
-        let answer = session.captchaAnswer ?? ""
-        session.captchaAnswer = nil
-        try await session.save(on: req.db)
-        guard CaptchaChallenge.matches(answer: answer, typed: typedCaptcha) else {
+        guard CaptchaChallenge.matches(answer: try await spendCaptcha(req), typed: typedCaptcha) else {
             return try await renderLogin(req, username: username, error: "验证码错误，请重新输入", status: .unprocessableEntity)
         }
         guard !username.isEmpty, !password.isEmpty else {
@@ -115,6 +108,16 @@ enum LoginRoutes {
             return req.redirect(.loginVerify)
         }
         return try await completeLogin(req, account: account, actor: actor)
+    }
+
+    /// The answer of the visitor's captcha, spent whatever the outcome: cleared from the cookie and
+    /// its id recorded, so a replayed copy of the cookie answers nothing ("" never matches).
+    private static func spendCaptcha(_ req: Request) async throws -> String {
+        guard var visitor = req.visitor, let id = visitor.captchaID, let answer = visitor.captcha else { return "" }
+        visitor.captchaID = nil
+        visitor.captcha = nil
+        req.setVisitor(visitor)
+        return try await UsedCaptcha.spend(id, at: req.now, on: req.db) ? answer : ""
     }
 
     /// The account a login name names: a username (an individual's is the ID number) or an

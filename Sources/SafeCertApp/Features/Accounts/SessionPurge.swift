@@ -32,7 +32,10 @@ struct SessionPurgeLifecycle: LifecycleHandler {
         guard !app.settings.testMode else { return }
         let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(30), delay: SessionPurge.interval) { _ in
             app.eventLoopGroup.next().makeFutureWithTask {
-                do { try await SessionPurge.run(on: app.db, now: app.appServices.clock.now()) } catch {
+                do {
+                    try await SessionPurge.run(on: app.db, now: app.appServices.clock.now())
+                    try await UsedCaptcha.purge(on: app.db, now: app.appServices.clock.now())
+                } catch {
                     app.logger.error("session purge: \(String(describing: error))")
                 }
             }

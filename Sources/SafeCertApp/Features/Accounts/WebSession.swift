@@ -7,7 +7,8 @@ final class WebSession: Model, @unchecked Sendable {
     static let schema = "web_sessions"
 
     enum Stage: String, Codable, Sendable {
-        /// Not logged in: carries the CSRF token and the captcha answer of the login form.
+        /// Not logged in: carries the CSRF token and the flash messages of an anonymous form
+        /// (the login form needs none: its state is in the visitor cookie).
         case anonymous
         /// Password accepted; waiting for the dynamic code and the SMS code.
         case secondFactor = "second_factor"
@@ -18,7 +19,7 @@ final class WebSession: Model, @unchecked Sendable {
     @Enum(key: "stage") var stage: Stage
     @OptionalField(key: "account_id") var accountID: UUID?
     @Field(key: "csrf_token") var csrfToken: String
-    @OptionalField(key: "captcha_answer") var captchaAnswer: String?
+    // The shipped `captcha_answer` column is no longer used: the captcha lives in the visitor cookie.
     @OptionalField(key: "sms_code_hash") var smsCodeHash: String?
     @OptionalField(key: "sms_sent_at") var smsSentAt: Date?
     /// Flash messages for the next page, as JSON.
