@@ -115,39 +115,3 @@ struct TicketNumberTests {
         #expect(ImportLimits.manualPlacement == 500)
     }
 }
-
-@Suite("申请考场：学时与退考")
-struct SeatApplicationStandingTests {
-    @Test func theStudyStandingDecidesTheHours() {
-        #expect(SeatStudyStanding.notNeeded.progress.isReached)
-        #expect(!SeatStudyStanding.noCourse.progress.isReached)
-        let half = StudyProgress(creditedSeconds: 3600, requiredHours: 2)
-        #expect(SeatStudyStanding.progress(half).progress == half)
-    }
-
-    @Test func factsFromTheSession() {
-        let start = beijing("2026-12-10 09:00")
-        let now = beijing("2026-12-01 09:00")
-        let open = SeatApplicationFacts(applicationsOpen: true, state: .approved, start: start, now: now, seats: 2, seatsTaken: 1,
-                                        study: .notNeeded, blacklistedUntil: nil, heldSession: nil)
-        #expect(SeatApplicationRule.refusals(open).isEmpty)
-        #expect(open.today == CalendarDate(iso: "2026-12-01"))
-        let closed = SeatApplicationFacts(applicationsOpen: true, state: .inProgress, start: start, now: now, seats: 2, seatsTaken: 1,
-                                          study: .notNeeded, blacklistedUntil: nil, heldSession: nil)
-        #expect(SeatApplicationRule.refusals(closed) == [.sessionNotOpen])
-        let untrained = SeatApplicationFacts(applicationsOpen: true, state: .approved, start: start, now: now, seats: 2, seatsTaken: 1,
-                                             study: .noCourse, blacklistedUntil: nil, heldSession: nil)
-        #expect(SeatApplicationRule.refusals(untrained) == [.hoursNotReached(earnedTenths: 0, requiredHours: 1)])
-    }
-
-    /// The ticket's holder side is the learner and their enterprise (申请退考 on their behalf).
-    @Test func theEnterpriseWithdrawsForItsEmployee() throws {
-        #expect(SeatApplicationActor(ticketHolder: .individual) == .applicant)
-        #expect(SeatApplicationActor(ticketHolder: .enterprise) == .applicant)
-        #expect(SeatApplicationActor(ticketHolder: .cityAuthority) == nil)
-        #expect(SeatApplicationActor(ticketHolder: .trainingInstitution) == nil)
-        let enterprise = try #require(SeatApplicationActor(ticketHolder: .enterprise))
-        try SeatApplicationRule.mayWithdraw(ticketPrinted: false, by: enterprise)
-        #expect(throws: SeatApplicationError.ticketPrinted) { try SeatApplicationRule.mayWithdraw(ticketPrinted: true, by: enterprise) }
-    }
-}

@@ -205,3 +205,42 @@ extension CalendarDate {
         return CalendarDate(year: targetYear, month: targetMonth, day: targetDay) ?? .latest
     }
 }
+
+/// One candidate's entered results (the scores page, a score file or the API), judged before
+/// anything is stored: each subject's text is read (`ScoreImportTemplate.result`) and checked
+/// against the subjects the candidate sits; a candidate who was never admitted can only be absent.
+public enum ScoreEntryRule {
+    public struct Verdict: Sendable, Equatable {
+        /// The results to store per subject; `.some(nil)` clears one (its text was empty).
+        public var results: [ExamSubjectKind: SubjectResult?] = [:]
+        /// Every problem of the row, in the order of the subjects; nothing is stored when any.
+        public var problems: [String] = []
+    }
+
+    public static func judge(_ texts: [ExamSubjectKind: String], sitting subjects: [ExamSubject], admitted: Bool) -> Verdict {
+        var verdict = Verdict()
+        for (kind, text) in texts.sorted(by: { $0.key.rawValue > $1.key.rawValue }) {
+            guard !text.isEmpty else { verdict.results[kind] = .some(nil); continue }
+            guard let subject = subjects.first(where: { $0.kind == kind }) else {
+                verdict.problems.append("本次考试不考\(kind.label)")
+                continue
+            }
+            do throws(ExamResultParseError) {
+                guard let result = try ScoreImportTemplate.result(text) else { continue }
+                if case .score = result, !admitted {
+                    verdict.problems.append("未通过实名认证，不能参加考试，\(kind.label)只能记为缺考")
+                    continue
+                }
+                do throws(ExamResultError) {
+                    _ = try ExamGrading.outcome(of: result, in: subject)
+                    verdict.results[kind] = .some(result)
+                } catch {
+                    verdict.problems.append(error.message)
+                }
+            } catch {
+                verdict.problems.append("\(kind.label)：\(error.message)")
+            }
+        }
+        return verdict
+    }
+}

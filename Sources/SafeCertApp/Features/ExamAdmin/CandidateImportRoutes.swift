@@ -119,20 +119,29 @@ enum CandidateImportRoutes {
             return try await render(req, plan, user, notice: "表格中没有要导入的考生（示例行不导入），未导入任何考生")
         }
         outcomes = try await importRows(readings, into: plan, user: user, req: req) + outcomes
+        let job = try await store(file, data: data, rows: readings.count, outcomes: outcomes, plan: plan, user: user, req: req)
+        let problemCount = outcomes.filter { $0.kind == .invalid }.count
+        return try await render(req, plan, user, report: try report(of: job, page: 1),
+                                status: problemCount == 0 ? .ok : .unprocessableEntity)
+    }
+
+    /// The finished import kept for its report and 下载问题行 (the file and every outcome), audited.
+    static func store(_ file: File, data: Data, rows: Int, outcomes: [ImportRowProblem], plan: ExamPlanRecord, user: CurrentUser,
+                      req: Request) async throws -> ImportJob {
+        guard let organizationID = user.organizationID else { throw Abort(.forbidden) }
         let job = ImportJob()
         job.kind = jobKind
         job.fileName = String(file.filename.prefix(200))
         job.file = data
         job.status = .done
-        job.totalRows = readings.count
-        job.processedRows = readings.count
+        job.totalRows = rows
+        job.processedRows = rows
         job.savedRows = outcomes.filter { $0.kind == .imported }.count
         job.skippedRows = outcomes.filter { $0.kind == .skipped }.count
         job.invalidRows = Set(outcomes.filter { $0.kind == .invalid }.map(\.row)).count
         job.problems = String(decoding: try JSONEncoder().encode(Array(outcomes.prefix(ImportJob.maxStoredProblems))), as: UTF8.self)
         job.finishedAt = req.now
         job.accountID = user.accountID
-        guard let organizationID = user.organizationID else { throw Abort(.forbidden) }
         job.$organization.id = organizationID
         job.subjectID = try plan.requireID()
         let problemCount = outcomes.filter { $0.kind == .invalid }.count
@@ -141,88 +150,15 @@ enum CandidateImportRoutes {
             try await req.audit(user, "exam-plan.import", on: db, target: "exam-plan", plan.id?.uuidString,
                                 summary: "导入考生：成功 \(job.savedRows) 人，已在名单中 \(job.skippedRows) 人，失败 \(job.invalidRows) 行（\(problemCount) 处）")
         }
-        return try await render(req, plan, user, report: try report(of: job, page: 1),
-                                status: problemCount == 0 ? .ok : .unprocessableEntity)
+        return job
     }
 
-    /// Judges every row in order — its format, the person, their training, the room — and
-    /// reports all of a row's problems together; a row without any is seated at once.
+    /// Judges every row in order (`CandidateImportRun`); a row without problems is seated at once.
     static func importRows(_ readings: [(Int, CandidateImportTemplate.Reading)], into plan: ExamPlanRecord, user: CurrentUser,
                            req: Request) async throws -> [ImportRowProblem] {
-        let planID = try plan.requireID()
-        let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == planID).with(\.$room).all()
-        let roomIndex = try await ExamPlanStore.roomNumbers(planID, on: req.db)
-        var used: [UUID: Set<Int>] = [:]
-        for c in try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == planID).field(\.$id).field(\.$room.$id).field(\.$seatNumber).all() {
-            used[c.$room.id, default: []].insert(c.seatNumber)
-        }
-        let inPlan = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == planID).all(\.$person.$id))
-        let prefix = Region.scopePrefix(of: plan.regionCode)
-        var outcomes: [ImportRowProblem] = []
-        var seen: [String: Int] = [:]
-        for (number, reading) in readings {
-            let r = reading.row
-            var issues = reading.issues
-            func fail(_ column: CandidateImportTemplate.Column, _ reason: String) { issues.append(RowIssue(column: column.plainTitle, reason: reason)) }
-            func finish(_ kind: ImportRowProblem.Kind? = nil, _ reason: String = "") {
-                if let kind { outcomes.append(ImportRowProblem(row: number, kind: kind, column: "", reason: reason)) }
-                outcomes += issues.map { ImportRowProblem(row: number, kind: .invalid, column: $0.column, reason: $0.reason) }
-            }
-            var chosen: [ExamPlanRoom] = links
-            if let name = r.room {
-                chosen = links.filter { $0.room.name == name }
-                if chosen.isEmpty { fail(.room, "「\(name)」不是本考试计划的考场") }
-            }
-            guard !r.idNumber.isEmpty else { finish(); continue }
-            let id = TextNormalizationBridge.idNumber(r.idNumber)
-            if let first = seen[id] { fail(.idNumber, "与第 \(first) 行重复"); finish(); continue }
-            seen[id] = number
-            // The template names no document type: among holders of this number (a passport and a
-            // permit may share one) the row's name decides.
-            let holders = try await Person.query(on: req.db).filter(\.$idNumber == id).limit(5).all()
-            guard let person = holders.first(where: { $0.name == r.name }) ?? holders.first else {
-                fail(.idNumber, "未找到该证件号码的登记人员"); finish(); continue
-            }
-            if !r.name.isEmpty, person.name != r.name { fail(.name, "姓名「\(r.name)」与登记的「\(person.name)」不一致") }
-            if inPlan.contains(try person.requireID()) {
-                if issues.isEmpty { finish(.skipped, "\(person.name)：已在考生名单中，未重复导入") } else { finish() }
-                continue
-            }
-            if let code = r.creditCode {
-                var employer: Organization?
-                if let employerID = person.$employer.id { employer = try await Organization.find(employerID, on: req.db) }
-                if employer?.creditCode != code { fail(.creditCode, "与考生登记的工作单位（\(employer?.name ?? "无")）的统一社会信用代码不一致") }
-            }
-            let enrolment = try await Enrolment.query(on: req.db).filter(\.$person.$id == person.requireID())
-                .filter(\.$qualificationCode == plan.qualificationCode).filter(\.$state ~~ EnrolmentState.sorted(EnrolmentState.seatEligible))
-                .filter(\.$regionCode =~ prefix).first()
-            if enrolment == nil { fail(.idNumber, "不是本辖区该资格培训合格、待安排考试的人员") }
-            guard issues.isEmpty, let e = enrolment else { finish(); continue }
-            // The named room, or the first with a free seat.
-            guard let link = try chosen.first(where: {
-                      try !$0.room.disabled && SeatAssignment.firstFreeSeat(taken: used[try $0.room.requireID()] ?? [], capacity: $0.room.capacity) != nil
-                  }),
-                  let seat = SeatAssignment.firstFreeSeat(taken: used[try link.room.requireID()] ?? [], capacity: link.room.capacity) else {
-                fail(.room, "考场已满"); finish(); continue
-            }
-            do {
-                try await req.db.transaction { db in
-                    let c = try await ExamPlanRoutes.seatCandidate(e, plan: plan, roomID: link.room.requireID(), roomNumber: roomIndex[link.room.requireID()] ?? 1,
-                                                                   number: seat, note: "导入考生", user: user, req: req, on: db)
-                    c.personCategory = r.category
-                    c.phone = r.phone
-                    try await c.save(on: db)
-                }
-                used[try link.room.requireID(), default: []].insert(seat)
-                finish(.imported, "\(person.name) → \(link.room.name) \(Seat<UUID>.label(seat))")
-            } catch let error as AbortError {
-                fail(.idNumber, error.reason)
-                finish()
-            } catch let error as any DatabaseError where error.isConstraintFailure {
-                finish(.skipped, "\(person.name)：已在考生名单中，未重复导入")
-            }
-        }
-        return outcomes
+        var run = try await CandidateImportRun.start(plan, on: req.db)
+        for (number, reading) in readings { try await run.importRow(number, reading, user: user, req: req) }
+        return run.outcomes
     }
 
     /// One page of a stored import's report.

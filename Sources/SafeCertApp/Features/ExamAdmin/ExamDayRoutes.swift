@@ -188,7 +188,96 @@ enum ExamDayRoutes {
     static func check(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (input, json) = try readInput(req)
         let method = IdentityMethod(rawValue: input.method ?? "reader") ?? .reader
+        let reply = CheckReply(req: req, input: input, json: json, method: method)
         let choice = try await choose(req, user, planID: UUID(uuidString: input.plan), roomID: UUID(uuidString: input.room))
+        guard let plan = choice.plan, let room = choice.room, let schedule = plan.schedule else {
+            return try await reply.answer(false, "请选择本考点的考试计划和考场")
+        }
+        let number = TextNormalizationBridge.idNumber(input.idNumber)
+        let cardName = String(input.name.prefix(50))
+        guard !number.isEmpty, !cardName.isEmpty else { return try await reply.answer(false, "读卡数据缺少证件号码或姓名") }
+        let found = try await CheckSubject.load(plan: plan, room: room, number: number, method: method, input: input, on: req.db)
+        let facts = IdentityFacts(
+            planState: plan.state, schedule: schedule, now: req.now, registeredName: found.person?.name, cardName: cardName,
+            cardValidUntil: input.validUntil.flatMap { CalendarDate(iso: $0) ?? ExcelDate.parseText($0) },
+            blacklistedUntil: found.suspendedUntil, alreadyChecked: found.alreadyChecked, method: method,
+            manualReason: input.reason ?? "", enrolmentState: found.enrolment?.state)
+        let refuse = { (reasons: [String]) in
+            try await reply.refuse(reasons, user: user, plan: plan, room: room, number: number)
+        }
+        let decision = IdentityCheck.decide(facts)
+        guard case .admit = decision, let candidate = found.candidate, let person = found.person, let enrolment = found.enrolment else {
+            if case .refuse(let refusals) = decision { return try await refuse(refusals.map(\.message)) }
+            return try await refuse([IdentityRefusal.notOnList.message])
+        }
+        let record = try IdentityCheckRecord(candidate, plan: plan, method: method, cardName: cardName, number: number,
+                                             photo: decodePhoto(input.photo), reason: input.reason, user: user, now: req.now)
+        do {
+            try await admit(candidate, person: person, enrolment: enrolment, record: record, plan: plan, room: room, user: user, req: req)
+        } catch let refused as CheckRefused {
+            candidate.attendance = nil
+            return try await refuse([refused.message])
+        }
+        return try await reply.answer(true, "\(person.name) 实名认证通过，座位 \(Seat<UUID>.label(candidate.seatNumber))，请拍摄现场照片",
+                                      candidate: candidate, person: person, hasCardPhoto: record.cardPhoto != nil)
+    }
+
+    /// The check record, the attendance and the enrolment's move to admitted, in one transaction
+    /// that throws `CheckRefused` (and keeps nothing) when another check came first or the
+    /// workflow refuses.
+    private static func admit(_ candidate: ExamCandidate, person: Person, enrolment: Enrolment, record: IdentityCheckRecord,
+                              plan: ExamPlanRecord, room: ExamRoom, user: CurrentUser, req: Request) async throws {
+        let method = record.method
+        try await req.db.transaction { db in
+            do {
+                try await record.create(on: db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw CheckRefused(message: IdentityRefusal.alreadyChecked.message)
+            }
+            candidate.attendance = .admitted
+            try await candidate.save(on: db)
+            if let problem = try await EnrolmentService.apply(.checkIdentity, to: enrolment, actor: .authority, user: user, req: req, on: db,
+                                                              extra: "；准考证号 \(candidate.ticketNumber)；\(method.label)") {
+                throw CheckRefused(message: problem)
+            }
+            try await req.audit(user, "exam.identity-checked", on: db, target: "exam-candidate", candidate.id?.uuidString,
+                                summary: "\(plan.serial) \(room.name) \(Seat<UUID>.label(candidate.seatNumber)) \(person.name)（\(Masking.idNumber(record.cardIDNumber))）实名认证通过（\(method.label)）"
+                                       + (record.manualReason.map { "；原因：\($0)" } ?? ""))
+        }
+    }
+
+    /// Who the card names on this plan's room list, and what the rule needs to know about them.
+    struct CheckSubject {
+        var candidate: ExamCandidate?
+        var person: Person?
+        var enrolment: Enrolment?
+        var alreadyChecked = false
+        var suspendedUntil: CalendarDate?
+
+        static func load(plan: ExamPlanRecord, room: ExamRoom, number: String, method: IdentityMethod, input: CardInput,
+                         on db: any Database) async throws -> CheckSubject {
+            // The reader reads resident ID cards; a manual check names the document shown.
+            let documentType = method == .reader ? .residentID : input.idType.flatMap(IDDocumentType.init(rawValue:)) ?? .residentID
+            var subject = CheckSubject()
+            subject.candidate = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID())
+                .join(parent: \.$person).filter(Person.self, \.$idNumber == number).filter(Person.self, \.$idType == documentType).first()
+            guard let found = subject.candidate else { return subject }
+            let person = try found.joined(Person.self)
+            subject.person = person
+            subject.alreadyChecked = try await IdentityCheckRecord.query(on: db).filter(\.$candidate.$id == found.requireID()).count() > 0
+            subject.enrolment = try await Enrolment.find(found.$enrolment.id, on: db)
+            subject.suspendedUntil = try await EnrolmentService.suspendedUntil(personID: person.requireID(), on: db)
+            return subject
+        }
+    }
+
+    /// The check's answer: JSON for the reader's page script, a flash and a redirect for the form.
+    struct CheckReply {
+        let req: Request
+        let input: CardInput
+        let json: Bool
+        let method: IdentityMethod
+
         func answer(_ ok: Bool, _ message: String, reasons: [String] = [], candidate: ExamCandidate? = nil, person: Person? = nil,
                     hasCardPhoto: Bool = false) async throws -> Response {
             if json {
@@ -207,74 +296,13 @@ enum ExamDayRoutes {
                 .compactMap { name, id in id.map { "\(name)=\($0.uuidString)" } }
             return req.redirect(to: SiteURL.identity.link + (chosen.isEmpty ? "" : "?" + chosen.joined(separator: "&")))
         }
-        guard let plan = choice.plan, let room = choice.room, let schedule = plan.schedule else {
-            return try await answer(false, "请选择本考点的考试计划和考场")
-        }
-        let number = TextNormalizationBridge.idNumber(input.idNumber)
-        let cardName = String(input.name.prefix(50))
-        guard !number.isEmpty, !cardName.isEmpty else { return try await answer(false, "读卡数据缺少证件号码或姓名") }
-        // The reader reads resident ID cards; a manual check names the document shown.
-        let documentType = method == .reader ? .residentID : input.idType.flatMap(IDDocumentType.init(rawValue:)) ?? .residentID
-        let found = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID())
-            .join(parent: \.$person).filter(Person.self, \.$idNumber == number).filter(Person.self, \.$idType == documentType).first()
-        let person = try found?.joined(Person.self)
-        var already = false
-        var suspendedUntil: CalendarDate?
-        var enrolment: Enrolment?
-        if let found {
-            already = try await IdentityCheckRecord.query(on: req.db).filter(\.$candidate.$id == found.requireID()).count() > 0
-            enrolment = try await Enrolment.find(found.$enrolment.id, on: req.db)
-        }
-        if let person { suspendedUntil = try await EnrolmentService.suspendedUntil(personID: person.requireID(), on: req.db) }
-        let facts = IdentityFacts(
-            planState: plan.state, schedule: schedule, now: req.now, registeredName: person?.name, cardName: cardName,
-            cardValidUntil: input.validUntil.flatMap { CalendarDate(iso: $0) ?? ExcelDate.parseText($0) },
-            blacklistedUntil: suspendedUntil,
-            alreadyChecked: already, method: method, manualReason: input.reason ?? "", enrolmentState: enrolment?.state)
-        func refuse(_ reasons: [String]) async throws -> Response {
+
+        /// A refusal is audited (masked ID number) and answered with its reasons.
+        func refuse(_ reasons: [String], user: CurrentUser, plan: ExamPlanRecord, room: ExamRoom, number: String) async throws -> Response {
             try await req.audit(user, "exam.identity-refused", target: "exam-plan", plan.id?.uuidString,
                                 summary: "\(room.name) 实名认证未通过：\(Masking.idNumber(number))（\(method.label)）：" + reasons.joined(separator: "；"))
             return try await answer(false, "实名认证未通过", reasons: reasons)
         }
-        let decision = IdentityCheck.decide(facts)
-        guard case .admit = decision, let candidate = found, let person, let enrolment else {
-            if case .refuse(let refusals) = decision { return try await refuse(refusals.map(\.message)) }
-            return try await refuse([IdentityRefusal.notOnList.message])
-        }
-        let cardPhoto = decodePhoto(input.photo)
-        let record = IdentityCheckRecord()
-        record.$candidate.id = try candidate.requireID()
-        record.planID = try plan.requireID()
-        record.method = method
-        record.cardName = cardName
-        record.cardIDNumber = number
-        record.cardPhoto = cardPhoto
-        record.manualReason = method == .manual ? input.reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
-        record.checkedBy = user.displayName
-        record.checkedAt = req.now
-        do {
-            try await req.db.transaction { db in
-                do {
-                    try await record.create(on: db)
-                } catch let error as any DatabaseError where error.isConstraintFailure {
-                    throw CheckRefused(message: IdentityRefusal.alreadyChecked.message)
-                }
-                candidate.attendance = .admitted
-                try await candidate.save(on: db)
-                if let problem = try await EnrolmentService.apply(.checkIdentity, to: enrolment, actor: .authority, user: user, req: req, on: db,
-                                                                  extra: "；准考证号 \(candidate.ticketNumber)；\(method.label)") {
-                    throw CheckRefused(message: problem)
-                }
-                try await req.audit(user, "exam.identity-checked", on: db, target: "exam-candidate", candidate.id?.uuidString,
-                                    summary: "\(plan.serial) \(room.name) \(Seat<UUID>.label(candidate.seatNumber)) \(person.name)（\(Masking.idNumber(number))）实名认证通过（\(method.label)）"
-                                           + (record.manualReason.map { "；原因：\($0)" } ?? ""))
-            }
-        } catch let refused as CheckRefused {
-            candidate.attendance = nil
-            return try await refuse([refused.message])
-        }
-        return try await answer(true, "\(person.name) 实名认证通过，座位 \(Seat<UUID>.label(candidate.seatNumber))，请拍摄现场照片",
-                                candidate: candidate, person: person, hasCardPhoto: cardPhoto != nil)
     }
 
     /// The candidates of the plans the account sees (an exam centre: only in its rooms).
@@ -362,29 +390,9 @@ enum ExamDayRoutes {
     static func livePage(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let choice = try await choose(req, user, planID: req.queryText("plan").flatMap(UUID.init(uuidString:)),
                                       roomID: req.queryText("room").flatMap(UUID.init(uuidString:)))
-        var rows: [LiveRow] = []
-        var incidents: [IncidentRow] = []
-        var options: [OrganizationForm.Option] = []
-        if let plan = choice.plan, let room = choice.room {
-            let candidates = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID())
-                .join(parent: \.$person).sort(\.$seatNumber).limit(500).all()
-            var names: [UUID: String] = [:]
-            for c in candidates {
-                let p = try c.joined(Person.self)
-                names[try c.requireID()] = "\(Seat<UUID>.label(c.seatNumber)) \(p.name)"
-                let total = c.progressTotal ?? 0
-                let answered = c.progressAnswered ?? 0
-                rows.append(LiveRow(name: p.name, idNumber: Masking.idNumber(p.idNumber), seat: Seat<UUID>.label(c.seatNumber),
-                                    state: c.state.label, stateKey: c.state.rawValue,
-                                    progress: total > 0 ? "\(answered)/\(total)" : "—", percent: total > 0 ? answered * 100 / total : 0))
-                let id = try c.requireID()
-                options.append(.init(value: id.uuidString, label: names[id] ?? p.name))
-            }
-            incidents = try await ExamIncident.query(on: req.db).filter(\.$planID == plan.requireID()).filter(\.$roomID == room.requireID())
-                .sort(\.$createdAt, .descending).limit(200).all().map {
-                    IncidentRow(time: ExamSchedule.beijingText($0.createdAt), text: $0.text, author: $0.author, candidate: $0.candidateID.flatMap { names[$0] })
-                }
-        }
+        var live = LiveRoom()
+        if let plan = choice.plan, let room = choice.room { live = try await LiveRoom.load(plan, room, on: req.db) }
+        let rows = live.rows
         let counts = Attendance.allCases.map { a in
             OrganizationForm.Option(value: a.rawValue, label: "\(a.label) \(rows.filter { $0.stateKey == a.rawValue }.count)")
         }
@@ -394,11 +402,42 @@ enum ExamDayRoutes {
             roomOptions: choice.rooms.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == choice.room?.id) },
             planID: choice.plan?.id?.uuidString ?? "", roomID: choice.room?.id?.uuidString ?? "",
             planFacts: choice.plan.flatMap { p in p.schedule.map { "\(p.serial)：\(ExamSchedule.beijingText($0.start)) 至 \(ExamSchedule.beijingText($0.end))；状态 \(p.state.label)" } },
-            counts: counts, rows: rows, incidents: incidents,
+            counts: counts, rows: rows, incidents: live.incidents,
             incidentAction: mayWrite && choice.room != nil ? SiteURL.liveIncident.link : nil,
-            candidateOptions: options, refreshedAt: ExamSchedule.beijingText(req.now)))
+            candidateOptions: live.options, refreshedAt: ExamSchedule.beijingText(req.now)))
         remember(choice, on: response, req: req)
         return response
+    }
+
+    /// One room of a plan during the exam: its candidates with their progress, the invigilator's
+    /// notes, and the candidates a note may name.
+    struct LiveRoom {
+        var rows: [LiveRow] = []
+        var incidents: [IncidentRow] = []
+        var options: [OrganizationForm.Option] = []
+
+        static func load(_ plan: ExamPlanRecord, _ room: ExamRoom, on db: any Database) async throws -> LiveRoom {
+            var live = LiveRoom()
+            let candidates = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == room.requireID())
+                .join(parent: \.$person).sort(\.$seatNumber).limit(500).all()
+            var names: [UUID: String] = [:]
+            for c in candidates {
+                let p = try c.joined(Person.self)
+                let id = try c.requireID()
+                names[id] = "\(Seat<UUID>.label(c.seatNumber)) \(p.name)"
+                let total = c.progressTotal ?? 0
+                let answered = c.progressAnswered ?? 0
+                live.rows.append(LiveRow(name: p.name, idNumber: Masking.idNumber(p.idNumber), seat: Seat<UUID>.label(c.seatNumber),
+                                         state: c.state.label, stateKey: c.state.rawValue,
+                                         progress: total > 0 ? "\(answered)/\(total)" : "—", percent: total > 0 ? answered * 100 / total : 0))
+                live.options.append(.init(value: id.uuidString, label: names[id] ?? p.name))
+            }
+            live.incidents = try await ExamIncident.query(on: db).filter(\.$planID == plan.requireID()).filter(\.$roomID == room.requireID())
+                .sort(\.$createdAt, .descending).limit(200).all().map {
+                    IncidentRow(time: ExamSchedule.beijingText($0.createdAt), text: $0.text, author: $0.author, candidate: $0.candidateID.flatMap { names[$0] })
+                }
+            return live
+        }
     }
 
     /// 考场记录: the invigilator notes what happened, optionally about one candidate.

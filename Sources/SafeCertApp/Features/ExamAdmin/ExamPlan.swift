@@ -29,6 +29,21 @@ final class ExamPlanRecord: Model, @unchecked Sendable {
 
     init() {}
 
+    /// A new plan or session as its form and the workflow decided it.
+    convenience init(serial: String, type: ExamPlanType, qualification: String, level: ExamPlanLevel, region: String,
+                     schedule: ExamSchedule, state: ExamPlanState, createdBy: UUID) {
+        self.init()
+        self.serial = serial
+        planType = type
+        qualificationCode = qualification
+        self.level = level
+        regionCode = region
+        $createdBy.id = createdBy
+        startAt = schedule.start
+        durationMinutes = schedule.durationMinutes
+        self.state = state
+    }
+
     var isSession: Bool { applicationsOpen != nil }
 
     var schedule: ExamSchedule? { try? ExamSchedule(start: startAt, durationMinutes: durationMinutes) }
@@ -111,6 +126,23 @@ final class IdentityCheckRecord: Model, @unchecked Sendable {
     @Field(key: "checked_by") var checkedBy: String
     @Field(key: "checked_at") var checkedAt: Date
     init() {}
+}
+
+extension IdentityCheckRecord {
+    /// An admission as the check found it: a manual check keeps its reason, a reader's none.
+    convenience init(_ candidate: ExamCandidate, plan: ExamPlanRecord, method: IdentityMethod, cardName: String, number: String,
+                     photo: Data?, reason: String?, user: CurrentUser, now: Date) throws {
+        self.init()
+        $candidate.id = try candidate.requireID()
+        planID = try plan.requireID()
+        self.method = method
+        self.cardName = cardName
+        cardIDNumber = number
+        cardPhoto = photo
+        manualReason = method == .manual ? reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        checkedBy = user.displayName
+        checkedAt = now
+    }
 }
 
 /// 考场记录: what the invigilator notes during the exam.

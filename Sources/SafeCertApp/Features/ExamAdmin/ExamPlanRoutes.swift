@@ -201,11 +201,7 @@ enum ExamPlanRoutes {
         let (region, level) = planRegion(user)
         let state: ExamPlanState
         do { state = try ExamPlanWorkflow.create(by: actor, level: level) } catch { throw Abort(.forbidden, reason: error.message) }
-        // The eligible: trained people of the plan's region for the qualification, in a stable order.
-        let prefix = Region.scopePrefix(of: region)
-        let eligible = try await Enrolment.query(on: req.db).filter(\.$qualificationCode == form.qualification)
-            .filter(\.$state == .trained).filter(\.$regionCode =~ prefix)
-            .sort(\.$createdAt).sort(\.$id).limit(50_000).all()
+        let eligible = try await drawEligible(qualification: form.qualification, region: region, on: req.db)
         var seedSource = SystemRandomNumberGenerator()
         let seed = seedSource.next() >> 1
         let seating = try rooms.map { SeatingRoom(id: try $0.requireID(), centreID: $0.$centre.id, name: $0.name, capacity: $0.capacity, isEnabled: !$0.disabled) }
@@ -221,19 +217,29 @@ enum ExamPlanRoutes {
             form.errors.add("count", "没有符合条件的考生：本辖区该资格培训合格且尚未安排考试的人员为 0")
             return try await renderForm(req, user, form: form, status: .unprocessableEntity)
         }
-        let byID = Dictionary(uniqueKeysWithValues: try eligible.map { (try $0.requireID(), $0) })
-        let plan = ExamPlanRecord()
-        plan.serial = ExamPlanSerial(.plan, day: CalendarDate.today(now: req.now), digits: Tokens.digits(5)).text
-        plan.planType = type
-        plan.qualificationCode = form.qualification
-        plan.level = level
-        plan.regionCode = region
+        let plan = ExamPlanRecord(serial: ExamPlanSerial(.plan, day: CalendarDate.today(now: req.now), digits: Tokens.digits(5)).text,
+                                  type: type, qualification: form.qualification, level: level, region: region, schedule: schedule,
+                                  state: state, createdBy: orgID)
         plan.$institution.id = user.role == .trainingInstitution ? orgID : nil
-        plan.$createdBy.id = orgID
-        plan.startAt = schedule.start
-        plan.durationMinutes = schedule.durationMinutes
-        plan.state = state
         plan.drawSeed = String(seed)
+        try await saveDrawn(plan, rooms: rooms, draw: draw, eligible: eligible, user: user, req: req)
+        let shortfall = draw.shortfalls.map(\.message).joined(separator: "；")
+        try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
+                            "已制定考试计划 \(plan.serial)，分配 \(draw.seats.count) 人" + (shortfall.isEmpty ? "" : "。\(shortfall)"))
+        return req.redirect(.examPlan(.id(plan.id)))
+    }
+
+    /// The eligible for a draw: trained people of the plan's region for the qualification, in a stable order.
+    static func drawEligible(qualification: String, region: String, on db: any Database) async throws -> [Enrolment] {
+        try await Enrolment.query(on: db).filter(\.$qualificationCode == qualification)
+            .filter(\.$state == .trained).filter(\.$regionCode =~ Region.scopePrefix(of: region))
+            .sort(\.$createdAt).sort(\.$id).limit(50_000).all()
+    }
+
+    /// The new plan, its rooms and the drawn seats, in one transaction.
+    static func saveDrawn(_ plan: ExamPlanRecord, rooms: [ExamRoom], draw: SeatDraw<UUID>, eligible: [Enrolment], user: CurrentUser,
+                          req: Request) async throws {
+        let byID = Dictionary(uniqueKeysWithValues: try eligible.map { (try $0.requireID(), $0) })
         let roomIndex = Dictionary(uniqueKeysWithValues: try rooms.enumerated().map { (try $1.requireID(), $0 + 1) })
         try await req.db.transaction { db in
             try await plan.create(on: db)
@@ -244,12 +250,8 @@ enum ExamPlanRoutes {
                                         note: "座位", user: user, req: req, on: db)
             }
             try await req.audit(user, "exam-plan.create", on: db, target: "exam-plan", plan.id?.uuidString,
-                                summary: plan.auditSummary + "；自动分配 \(draw.seats.count) 人，随机种子 \(seed)")
+                                summary: plan.auditSummary + "；自动分配 \(draw.seats.count) 人，随机种子 \(plan.drawSeed ?? "")")
         }
-        let shortfall = draw.shortfalls.map(\.message).joined(separator: "；")
-        try await req.flash(draw.shortfalls.isEmpty ? .success : .warning,
-                            "已制定考试计划 \(plan.serial)，分配 \(draw.seats.count) 人" + (shortfall.isEmpty ? "" : "。\(shortfall)"))
-        return req.redirect(.examPlan(.id(plan.id)))
     }
 
     /// One seat placed by the plan's side (the draw, 手动分配, 导入考生信息): `CandidateSeating`.
@@ -319,9 +321,31 @@ enum ExamPlanRoutes {
         try await renderPlan(req, user, try await ExamPlanStore.findPlan(req, user))
     }
 
+    /// The plan's facts as the page lists them.
+    static func planFacts(_ plan: ExamPlanRecord, on db: any Database) async throws -> [(String, String)] {
+        let catalogue = try await CatalogueStore.load(on: db)
+        let rooms = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all().map(\.room.name)
+        return [
+            ("流水号", plan.serial), ("考试类型", plan.planType.label),
+            ("资格类型", catalogue.type(code: plan.qualificationCode)?.name ?? plan.qualificationCode),
+            ("开始时间", ExamSchedule.beijingText(plan.startAt)), ("结束时间", plan.schedule.map { ExamSchedule.beijingText($0.end) } ?? ""),
+            ("时长", "\(plan.durationMinutes) 分钟"), ("考场", rooms.joined(separator: "、")), ("级别", plan.level.label),
+            ("随机种子", plan.drawSeed ?? "—"),
+        ]
+    }
+
+    /// 删除考场申请 on a session (its authority, before the exam), 移出考生 on a drawn plan.
+    static func removeAction(_ plan: ExamPlanRecord, _ user: CurrentUser, mayEditCandidates: Bool) -> String? {
+        if plan.isSession {
+            return user.may(.publishExamSessions)
+                && ExamPlanPolicy.mayRemoveApplication(inJurisdiction: user.scope.includes(regionCode: plan.regionCode), state: plan.state)
+                ? SiteURL.examSessionRemove(.id(plan.id)).link : nil
+        }
+        return mayEditCandidates ? SiteURL.examPlanRemove(.id(plan.id)).link : nil
+    }
+
     /// The plan page; a refused action answers with it again (`status`, the reason as a flash).
     static func renderPlan(_ req: Request, _ user: CurrentUser, _ plan: ExamPlanRecord, status: HTTPStatus = .ok) async throws -> Response {
-        let catalogue = try await CatalogueStore.load(on: req.db)
         let page = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).join(parent: \.$person).join(parent: \.$room)
             .sort(ExamRoom.self, \.$name).sort(\.$seatNumber).page(for: req)
         let rows = try page.items.map { c in
@@ -329,14 +353,7 @@ enum ExamPlanRoutes {
             let r = try c.joined(ExamRoom.self)
             return CandidateRow(id: try c.requireID().uuidString, name: p.name, idNumber: Masking.idNumber(p.idNumber), room: r.name, seat: Seat<UUID>.label(c.seatNumber))
         }
-        let rooms = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all().map(\.room.name)
-        let facts: [(String, String)] = [
-            ("流水号", plan.serial), ("考试类型", plan.planType.label),
-            ("资格类型", catalogue.type(code: plan.qualificationCode)?.name ?? plan.qualificationCode),
-            ("开始时间", ExamSchedule.beijingText(plan.startAt)), ("结束时间", plan.schedule.map { ExamSchedule.beijingText($0.end) } ?? ""),
-            ("时长", "\(plan.durationMinutes) 分钟"), ("考场", rooms.joined(separator: "、")), ("级别", plan.level.label),
-            ("随机种子", plan.drawSeed ?? "—"),
-        ]
+        let facts = try await planFacts(plan, on: req.db)
         let events = allowed(plan, user, now: req.now)
         let mayEdit: Bool = {
             guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule else { return false }
@@ -353,10 +370,7 @@ enum ExamPlanRoutes {
             events: events.map { .init(event: $0.0, label: $0.1.action.replacingOccurrences(of: "考试计划", with: ""), needsReason: $0.2,
                                        danger: $0.0 == "delete") },
             stateAction: SiteURL.examPlanState(.id(plan.id)).link,
-            removeAction: plan.isSession ? (user.may(.publishExamSessions)
-                                                && ExamPlanPolicy.mayRemoveApplication(inJurisdiction: user.scope.includes(regionCode: plan.regionCode), state: plan.state)
-                                                ? SiteURL.examSessionRemove(.id(plan.id)).link : nil)
-                : mayEdit ? SiteURL.examPlanRemove(.id(plan.id)).link : nil,
+            removeAction: removeAction(plan, user, mayEditCandidates: mayEdit),
             placeAction: mayEdit ? SiteURL.examPlanPlace(.id(plan.id)).link : nil,
             editAction: mayEdit ? SiteURL.examPlanEditCandidate(.id(plan.id)).link : nil,
             candidateOptions: rows.map { .init(value: $0.id, label: "\($0.seat) \($0.name)（\($0.room)）") },
@@ -540,6 +554,36 @@ enum ExamPlanRoutes {
 
     /// 手动分配 (seed 000): people by ID number into one of the plan's rooms, seats after the
     /// room's highest; all or nothing.
+    /// 手动分配's seats: after the room's highest (`SeatAssignment.place`), or the Core refusal.
+    static func placement(_ enrolments: [Enrolment], in link: ExamPlanRoom, plan: ExamPlanRecord,
+                          on db: any Database) async throws -> Result<[Seat<UUID>], SeatAssignmentError<UUID>> {
+        let room = link.room
+        let existing = try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).all()
+            .map { Seat(candidate: $0.$person.id, roomID: $0.$room.id, centreID: link.centreID, number: $0.seatNumber) }
+        let seating = SeatingRoom(id: try room.requireID(), centreID: room.$centre.id, name: room.name, capacity: room.capacity,
+                                  isEnabled: !room.disabled)
+        do {
+            return .success(try SeatAssignment.place(enrolments.map { $0.$person.id }, in: seating, existing: existing))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func savePlacement(_ seats: [Seat<UUID>], enrolments: [Enrolment], room: ExamRoom, plan: ExamPlanRecord, user: CurrentUser,
+                              req: Request) async throws {
+        let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: req.db)[room.requireID()] ?? 1
+        let byPerson = Dictionary(enrolments.map { ($0.$person.id, $0) }, uniquingKeysWith: { a, _ in a })
+        try await req.db.transaction { db in
+            for seat in seats {
+                guard let e = byPerson[seat.candidate] else { continue }
+                try await seatCandidate(e, plan: plan, roomID: room.requireID(), roomNumber: roomNumber, number: seat.number,
+                                        note: "手动分配座位", user: user, req: req, on: db)
+            }
+            try await req.audit(user, "exam-plan.place", on: db, target: "exam-plan", plan.id?.uuidString,
+                                summary: "手动分配 \(seats.count) 人到 \(room.name)")
+        }
+    }
+
     static func placeCandidates(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (plan, refusal) = try await planForCandidateChange(req, user)
         if let refusal {
@@ -555,43 +599,52 @@ enum ExamPlanRoutes {
         if numbers.isEmpty { problems.append("请填写证件号码，每行一个") }
         if numbers.count > ImportLimits.manualPlacement { problems.append("一次最多 \(ImportLimits.manualPlacement) 人") }
         let enrolments = try await waitingEnrolments(numbers.prefix(ImportLimits.manualPlacement), for: plan, problems: &problems, on: req.db)
-        let existing = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).all()
-            .map { Seat(candidate: $0.$person.id, roomID: $0.$room.id, centreID: link.centreID, number: $0.seatNumber) }
         let room = link.room
         var seats: [Seat<UUID>] = []
         if problems.isEmpty {
-            let roomID = try room.requireID()
-            do {
-                seats = try SeatAssignment.place(enrolments.map { $0.$person.id }, in: SeatingRoom(id: roomID, centreID: room.$centre.id, name: room.name,
-                                                                                               capacity: room.capacity, isEnabled: !room.disabled),
-                                                 existing: existing)
-            } catch {
-                problems.append(error.message)
+            switch try await placement(enrolments, in: link, plan: plan, on: req.db) {
+            case .success(let placed): seats = placed
+            case .failure(let error): problems.append(error.message)
             }
         }
         guard problems.isEmpty else {
             try await req.flash(.error, "未分配任何人——" + problems.prefix(20).joined(separator: "；"))
             return req.redirect(.examPlan(.id(plan.id)))
         }
-        let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: req.db)[room.requireID()] ?? 1
-        let byPerson = Dictionary(enrolments.map { ($0.$person.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let placed = seats
-        try await req.db.transaction { db in
-            for seat in placed {
-                guard let e = byPerson[seat.candidate] else { continue }
-                try await seatCandidate(e, plan: plan, roomID: room.requireID(), roomNumber: roomNumber, number: seat.number,
-                                        note: "手动分配座位", user: user, req: req, on: db)
-            }
-            try await req.audit(user, "exam-plan.place", on: db, target: "exam-plan", plan.id?.uuidString,
-                                summary: "手动分配 \(placed.count) 人到 \(room.name)")
-        }
+        try await savePlacement(seats, enrolments: enrolments, room: room, plan: plan, user: user, req: req)
         try await req.flash(.success, "已分配 \(seats.count) 人到「\(room.name)」")
         return req.redirect(.examPlan(.id(plan.id)))
     }
 
     /// 修改考生 (seed 004): another room of the plan (the room's next free seat), the person type
     /// or the phone; until 48 hours before the start, as the plan's workflow allows.
-    static func editCandidate(_ req: Request, _ user: CurrentUser) async throws -> Response {
+    /// 修改考生's own fields: empty leaves a field as it is; "none" clears the person type.
+    static func candidateFields(_ c: ExamCandidate, category: String, phone rawPhone: String) -> [String] {
+        var problems: [String] = []
+        if category == "none" { c.personCategory = nil } else if category.isEmpty {
+        } else if let value = PersonCategory(text: category) { c.personCategory = value } else {
+            problems.append("人员类型应为 A、B 或 C")
+        }
+        let phone = rawPhone.trimmingCharacters(in: .whitespaces)
+        if !phone.isEmpty {
+            do { c.phone = try PhoneNumber(phone).value } catch { problems.append("联系电话：" + error.message) }
+        }
+        return problems
+    }
+
+    /// 修改考生 to another of the plan's rooms: its lowest free seat (not saved here), or why not.
+    static func move(_ c: ExamCandidate, in plan: ExamPlanRecord, to roomID: UUID, links: [ExamPlanRoom],
+                     on db: any Database) async throws -> String? {
+        guard let link = links.first(where: { $0.room.id == roomID }) else { throw Abort(.badRequest, reason: "请选择本计划的考场") }
+        if link.room.disabled { return "考场「\(link.room.name)」已停用" }
+        let used = Set(try await ExamCandidate.query(on: db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == roomID).all(\.$seatNumber))
+        guard let seat = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) else { return "考场「\(link.room.name)」已满" }
+        let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: db)[roomID] ?? 1
+        CandidateSeating.move(c, in: plan, roomID: roomID, roomNumber: roomNumber, seat: seat)
+        return nil
+    }
+
+        static func editCandidate(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (plan, refusal) = try await planForCandidateChange(req, user)
         if let refusal {
             try await req.flash(.error, refusal)
@@ -602,28 +655,11 @@ enum ExamPlanRoutes {
         else { throw Abort(.badRequest, reason: "请选择本计划的考生") }
         var problems: [String] = []
         let before = "\(Seat<UUID>.label(c.seatNumber))；人员类型 \(c.personCategory?.rawValue ?? "—")；电话 \(c.phone ?? "—")"
-        let categoryText = req.field("category") ?? ""
-        // Empty leaves a field as it is; "none" clears the person type.
-        if categoryText == "none" { c.personCategory = nil } else if categoryText.isEmpty {
-        } else if let category = PersonCategory(text: categoryText) { c.personCategory = category } else {
-            problems.append("人员类型应为 A、B 或 C")
-        }
-        let phone = (req.field("phone") ?? "").trimmingCharacters(in: .whitespaces)
-        if !phone.isEmpty {
-            do { c.phone = try PhoneNumber(phone).value } catch { problems.append("联系电话：" + error.message) }
-        }
+        problems += candidateFields(c, category: req.field("category") ?? "", phone: req.field("phone") ?? "")
         let links = try await ExamPlanRoom.query(on: req.db).filter(\.$plan.$id == plan.requireID()).with(\.$room).all()
-        if let roomID = req.field("room").flatMap(UUID.init(uuidString:)), roomID != c.$room.id {
-            guard let link = links.first(where: { $0.room.id == roomID }) else { throw Abort(.badRequest, reason: "请选择本计划的考场") }
-            let used = Set(try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == plan.requireID()).filter(\.$room.$id == roomID).all(\.$seatNumber))
-            if link.room.disabled {
-                problems.append("考场「\(link.room.name)」已停用")
-            } else if let seat = SeatAssignment.firstFreeSeat(taken: used, capacity: link.room.capacity) {
-                let roomNumber = try await ExamPlanStore.roomNumbers(plan.requireID(), on: req.db)[roomID] ?? 1
-                CandidateSeating.move(c, in: plan, roomID: roomID, roomNumber: roomNumber, seat: seat)
-            } else {
-                problems.append("考场「\(link.room.name)」已满")
-            }
+        if let roomID = req.field("room").flatMap(UUID.init(uuidString:)), roomID != c.$room.id,
+           let problem = try await move(c, in: plan, to: roomID, links: links, on: req.db) {
+            problems.append(problem)
         }
         guard problems.isEmpty else {
             try await req.flash(.error, "未修改——" + problems.joined(separator: "；"))
@@ -784,6 +820,37 @@ enum ExamPlanRoutes {
     /// Saves 修改考试计划: the workflow allows it, the schedule is valid, and the rooms keep every
     /// placed candidate seated within capacity (`ExamPlanRooms.change`); rooms keep their numbers,
     /// so ticket numbers stay as issued and unique. Audited with the values before and after.
+    /// How full each of the plan's rooms is, for `ExamPlanRooms.change`.
+    static func roomLoads(_ current: [ExamPlanRoom], of plan: ExamPlanRecord, on db: any Database) async throws -> [PlanRoomLoad] {
+        let planID = try plan.requireID()
+        var loads: [PlanRoomLoad] = []
+        for link in current {
+            let seats = try await ExamCandidate.query(on: db).filter(\.$plan.$id == planID).filter(\.$room.$id == link.$room.id).all(\.$seatNumber)
+            loads.append(PlanRoomLoad(room: try seating(link.room), seated: seats.count, highestSeat: seats.max() ?? 0))
+        }
+        return loads
+    }
+
+    /// The new time and rooms in one transaction, audited before → after; throws `PlanEditRefused`.
+    static func savePlanEdit(_ plan: ExamPlanRecord, schedule: ExamSchedule, change: ExamPlanRooms.Change, proposed: [ExamRoom],
+                         current: [ExamPlanRoom], offered: [ExamRoom], lockedChange: Bool, user: CurrentUser, req: Request) async throws {
+        let planID = try plan.requireID()
+        let roomName = Dictionary(try (current.map(\.room) + offered).map { (try $0.requireID(), $0.name) }, uniquingKeysWith: { a, _ in a })
+        let before = plan.auditSummary + "；考场 " + current.map(\.room.name).joined(separator: "、")
+        let added = change.added.map(\.id)
+        let removed = change.removed.map(\.id)
+        try await req.db.transaction { db in
+            try await changeRooms(of: planID, removing: removed, adding: added, from: proposed, names: roomName, on: db)
+            plan.startAt = schedule.start
+            plan.durationMinutes = schedule.durationMinutes
+            try await plan.save(on: db)
+            let rooms = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all(\.$room.$id).compactMap { roomName[$0] }
+            try await req.audit(user, "exam-plan.edit", on: db, target: "exam-plan", planID.uuidString,
+                                summary: "修改考试计划：\(before)\n→ \(plan.auditSummary)；考场 \(rooms.joined(separator: "、"))"
+                                       + (lockedChange ? "；部中心对已锁定计划的变更" : ""))
+        }
+    }
+
     static func updatePlan(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let plan = try await ExamPlanStore.findPlan(req, user)
         guard let actor = ExamPlanActor(role: user.role), let schedule = plan.schedule, !plan.isSession else { throw Abort(.forbidden) }
@@ -802,12 +869,7 @@ enum ExamPlanRoutes {
         var proposed: [ExamRoom] = current.map(\.room).filter { wanted.contains($0.id ?? UUID()) }
         proposed += offered.filter { room in wanted.contains(room.id ?? UUID()) && !proposed.contains { $0.id == room.id } }
         if proposed.count < wanted.count { form.errors.add("rooms", "所选考场不存在或不在您的范围内") }
-        let planID = try plan.requireID()
-        var loads: [PlanRoomLoad] = []
-        for link in current {
-            let seats = try await ExamCandidate.query(on: req.db).filter(\.$plan.$id == planID).filter(\.$room.$id == link.$room.id).all(\.$seatNumber)
-            loads.append(PlanRoomLoad(room: try seating(link.room), seated: seats.count, highestSeat: seats.max() ?? 0))
-        }
+        let loads = try await roomLoads(current, of: plan, on: req.db)
         var change: ExamPlanRooms.Change?
         let proposedSeating = try proposed.map(seating)
         if form.errors.isEmpty {
@@ -818,22 +880,9 @@ enum ExamPlanRoutes {
         guard form.errors.isEmpty, let newSchedule, let change else {
             return try await renderEdit(req, user, plan: plan, form: form, status: .unprocessableEntity)
         }
-        let roomName = Dictionary(try (current.map(\.room) + offered).map { (try $0.requireID(), $0.name) }, uniquingKeysWith: { a, _ in a })
-        let before = plan.auditSummary + "；考场 " + current.map(\.room.name).joined(separator: "、")
-        let added = change.added.map(\.id)
-        let removed = change.removed.map(\.id)
-        let chosenRooms = proposed
         do {
-            try await req.db.transaction { db in
-                try await changeRooms(of: planID, removing: removed, adding: added, from: chosenRooms, names: roomName, on: db)
-                plan.startAt = newSchedule.start
-                plan.durationMinutes = newSchedule.durationMinutes
-                try await plan.save(on: db)
-                let rooms = try await ExamPlanRoom.query(on: db).filter(\.$plan.$id == planID).all(\.$room.$id).compactMap { roomName[$0] }
-                try await req.audit(user, "exam-plan.edit", on: db, target: "exam-plan", planID.uuidString,
-                                    summary: "修改考试计划：\(before)\n→ \(plan.auditSummary)；考场 \(rooms.joined(separator: "、"))"
-                                           + (transition.requiresAudit ? "；部中心对已锁定计划的变更" : ""))
-            }
+            try await savePlanEdit(plan, schedule: newSchedule, change: change, proposed: proposed, current: current, offered: offered,
+                               lockedChange: transition.requiresAudit, user: user, req: req)
         } catch let refusal as PlanEditRefused {
             form.errors.add("rooms", refusal.message)
             return try await renderEdit(req, user, plan: plan, form: form, status: .conflict)

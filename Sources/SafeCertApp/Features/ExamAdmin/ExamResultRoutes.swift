@@ -248,27 +248,9 @@ enum ExamResultRoutes {
         for entry in entries {
             let c = entry.candidate
             let mine = sits[try c.requireID()] ?? []
-            var problems: [String] = []
-            for (kind, text) in entry.texts.sorted(by: { $0.key.rawValue > $1.key.rawValue }) {
-                guard !text.isEmpty else { c.setResult(kind, nil); continue }
-                guard let subject = mine.first(where: { $0.kind == kind }) else {
-                    problems.append("本次考试不考\(kind.label)")
-                    continue
-                }
-                do {
-                    guard let result = try ScoreImportTemplate.result(text) else { continue }
-                    if case .score = result, c.state == .notArrived || c.state == .absent {
-                        problems.append("未通过实名认证，不能参加考试，\(kind.label)只能记为缺考")
-                        continue
-                    }
-                    _ = try ExamGrading.outcome(of: result, in: subject)
-                    c.setResult(kind, result)
-                } catch let e as ExamResultParseError {
-                    problems.append("\(kind.label)：\(e.message)")
-                } catch let e as ExamResultError {
-                    problems.append(e.message)
-                }
-            }
+            let verdict = ScoreEntryRule.judge(entry.texts, sitting: mine, admitted: c.state != .notArrived && c.state != .absent)
+            for (kind, result) in verdict.results { c.setResult(kind, result) }
+            let problems = verdict.problems
             if !problems.isEmpty { errors[try c.requireID()] = "\(entry.label)：" + problems.joined(separator: "；") }
         }
         guard errors.isEmpty else { return errors }

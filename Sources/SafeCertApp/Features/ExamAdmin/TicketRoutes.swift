@@ -60,7 +60,7 @@ enum TicketRoutes {
             return Row(name: person.name, ticketNumber: c.ticketNumber, plan: plan.serial, room: room.name, seat: Seat<UUID>.label(c.seatNumber),
                        start: ExamSchedule.beijingText(plan.startAt), printed: c.ticketPrintedAt != nil,
                        pdf: SiteURL.ticket(.id(c.id)).link, docx: SiteURL.ticket(.id(c.id)).link + "?format=docx",
-                       withdraw: mayWithdraw(c, by: holder) ? SiteURL.ticketWithdraw(.id(c.id)).link : nil)
+                       withdraw: c.mayWithdraw(by: holder) ? SiteURL.ticketWithdraw(.id(c.id)).link : nil)
         }
         return try await req.render("exams/tickets", title: "打印准考证", ["rows": rows] as [String: [Row]])
     }
@@ -139,12 +139,6 @@ enum TicketRoutes {
         return try await respond(tickets, docx: req.queryText("format") == "docx", name: "准考证-\(plan.serial)", on: req)
     }
 
-    /// Whether the ticket's holder side may withdraw now (`SeatApplicationRule.mayWithdraw`).
-    static func mayWithdraw(_ c: ExamCandidate, by holder: SeatApplicationActor?) -> Bool {
-        guard let holder else { return false }
-        return (try? SeatApplicationRule.mayWithdraw(ticketPrinted: c.ticketPrintedAt != nil, by: holder)) != nil
-    }
-
     /// 退考 (seed 003): the learner, or their enterprise on their behalf, only until the ticket is
     /// printed (`SeatApplicationRule.mayWithdraw`); the enrolment is withdrawn and the seat freed.
     static func withdraw(_ req: Request, _ user: CurrentUser) async throws -> Response {
@@ -161,16 +155,12 @@ enum TicketRoutes {
             try await req.flash(.error, error.message)
             return req.redirect(back)
         }
-        let event: EnrolmentEvent = session ? .unschedule(back: c.previousState) : .withdraw
-        let problem = try await req.db.transaction { db -> String? in
-            if let problem = try await EnrolmentService.apply(event, to: e, actor: .registrant, user: user, req: req, on: db,
-                                                              extra: "；准考证号 \(c.ticketNumber)") {
-                return problem
-            }
-            try await c.delete(on: db)
-            return nil
+        do {
+            try await SeatApplicationStore.withdraw(c, enrolment: e, fromSession: session, user: user, req: req)
+            try await req.flash(.success, session ? "已退考，座位已释放" : "已退考")
+        } catch let refused as CandidateSeating.Refused {
+            try await req.flash(.error, refused.message)
         }
-        if let problem { try await req.flash(.error, problem) } else { try await req.flash(.success, session ? "已退考，座位已释放" : "已退考") }
         return req.redirect(back)
     }
 
