@@ -87,10 +87,11 @@ enum SelfServiceRoutes {
     static func registerPerson(_ req: Request) async throws -> Response {
         var model = readModel(req)
         let session = try await req.ensureSession()
+        let now = req.now
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
         let confirm = (try? req.content.get(String.self, at: "confirm")) ?? ""
-        let code = try await checkCode(req, session, &model)
-        let draft = validateRegistration(&model, password: password, confirm: confirm, today: CalendarDate.today(now: req.now))
+        let code = try await checkCode(req, session, now: now, &model)
+        let draft = validateRegistration(&model, password: password, confirm: confirm, today: CalendarDate.today(now: now))
         if code.valid, let draft, try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) != nil {
             model.errors.add("id_number", "该证件号码已登记。如需登录账号，请联系所在单位或管理部门；忘记密码请联系管理部门重置。")
         }
@@ -109,14 +110,14 @@ enum SelfServiceRoutes {
             try await Audit.record(on: db, actor: .init(accountID: account.id, name: "\(draft.name)（本人注册）", organizationID: nil,
                                                         organizationName: "个人", ip: req.clientIP),
                                    action: "person.self-register", targetType: "person", targetID: person.id?.uuidString,
-                                   summary: "个人注册：\(person.auditSummary)", at: req.now)
+                                   summary: "个人注册：\(person.auditSummary)", at: now)
         }
         try await req.flash(.success, "注册成功，请使用证件号码登录。您的信息待管理部门审批。")
         return req.redirect(.login)
     }
 
     /// The SMS code for the typed phone number; a refusal (too many tries) answers 429.
-    private static func checkCode(_ req: Request, _ session: WebSession,
+    private static func checkCode(_ req: Request, _ session: WebSession, now: Date,
                                   _ model: inout RegisterModel) async throws -> (valid: Bool, status: HTTPStatus) {
         let phone: PhoneNumber
         do throws(PhoneNumberError) { phone = try PhoneNumber(model.phone) } catch {
@@ -124,7 +125,7 @@ enum SelfServiceRoutes {
             return (false, .unprocessableEntity)
         }
         switch try await VerificationSMS.check(req.field("sms") ?? "", hash: { Tokens.sha256(phone.value + ":" + $0) },
-                                               session: session, phone: phone.value, address: req.clientIP, on: req.db, now: req.now) {
+                                               session: session, phone: phone.value, address: req.clientIP, on: req.db, now: now) {
         case .valid: return (true, .unprocessableEntity)
         case .wrong: model.errors.add("sms", "短信验证码错误或已过期")
         case .missing: model.errors.add("sms", "请先获取短信验证码")

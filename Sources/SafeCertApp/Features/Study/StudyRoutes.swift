@@ -477,6 +477,7 @@ enum StudyRoutes {
         let person = try await learner(req, user)
         let body = try req.content.decode(BeatBody.self)
         guard validDevice(body.deviceID) else { throw Abort(.badRequest, reason: "设备标识无效") }
+        let now = req.now
         let claims = try await signer(req).verify(body.token)
         guard let record = try await beatSession(claims, of: person, on: req.db), let state = record.state,
               let lesson = try await Lesson.find(record.$lesson.id, on: req.db) else {
@@ -488,8 +489,8 @@ enum StudyRoutes {
                                      paused: body.paused ?? false, ended: body.ended ?? false, waiting: body.waiting ?? false,
                                      secondsSinceInteraction: body.secondsSinceInteraction, deviceID: body.deviceID)
         let verdict = StudyJudge.judge(session: state, claims: claims, report: report, material: lesson.studyMaterial,
-                                       lessonCredited: creditedBefore, receivedAt: req.now, policy: req.application.settings.studyPolicy)
-        let beat = try StudyBeat(of: record, person: person, receivedAt: req.now, deviceID: body.deviceID, position: report.loggedPosition,
+                                       lessonCredited: creditedBefore, receivedAt: now, policy: req.application.settings.studyPolicy)
+        let beat = try StudyBeat(of: record, person: person, receivedAt: now, deviceID: body.deviceID, position: report.loggedPosition,
                                  ip: req.clientIP)
         beat.snapshotTaken = record.snapshotPending
         beat.sequence = verdict.isVerified ? claims?.sequence : nil
