@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SafeCertCore
 
@@ -26,5 +27,23 @@ struct ExistingPersonNoticeTests {
         #expect(form.contains("孙一") && form.contains("长春安达建筑工程有限公司") && form.contains("已审批"))
         let row = ExistingPersonNotice.forImport(Self.existing(inScope: true), mayRequestTransfer: true)
         #expect(row.contains("已登记") && row.contains("长春安达建筑工程有限公司") && row.contains("未作改动"))
+    }
+}
+
+@Suite("证件号码已登记：是否在本单位范围内")
+struct ExistingPersonScopeTests {
+    let unit = UUID(), branch = UUID(), other = UUID()
+
+    @Test func employedOrRegisteredByTheUnitOrItsBranchIsInScope() {
+        let own: Set<UUID> = [unit, branch]
+        #expect(ExistingPersonNotice.isInScope(employer: unit, registeredBy: other, ownUnits: own))
+        #expect(ExistingPersonNotice.isInScope(employer: other, registeredBy: branch, ownUnits: own))
+        #expect(ExistingPersonNotice.isInScope(employer: nil, registeredBy: unit, ownUnits: own))
+    }
+
+    @Test func someoneElsesPersonIsNot() {
+        #expect(!ExistingPersonNotice.isInScope(employer: other, registeredBy: other, ownUnits: [unit]))
+        // A self-registered individual (no employer, no registering unit) is in nobody's scope.
+        #expect(!ExistingPersonNotice.isInScope(employer: nil, registeredBy: nil, ownUnits: [unit]))
     }
 }

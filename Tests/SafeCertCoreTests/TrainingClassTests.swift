@@ -221,3 +221,52 @@ struct TrainingStepRulesTests {
         #expect(!TrainingStepRules.mayRecordPayment(role: .enterprise, isClassInstitution: true))
     }
 }
+
+@Suite("3月1日规则：我要报名的提示与可报班型")
+struct HolderClassAdviceTests {
+    @Test func theAdviceNamesTheClassTypeAndTheReference() {
+        let today = date("2026-11-23")
+        #expect(HolderClassRule.advice(expires: date("2027-02-28"), issued: date("2022-06-01"), today: today)
+                == "应参加\(TrainingClassType.renewal.label)班（以 2027-03-01 为标准点）")
+        #expect(HolderClassRule.advice(expires: date("2026-11-22"), issued: date("2020-11-22"), today: today)
+                == "证书已于 2026-11-22 过期，须由管理部门注销后重新参加取证培训")
+    }
+
+    @Test func aHolderMayJoinTheAllowedTypeAndContinuingEducation() {
+        let today = date("2026-11-23")
+        #expect(HolderClassRule.joinableTypes(expires: date("2027-02-28"), issued: date("2022-06-01"), today: today) == [.renewal, .continuing])
+        #expect(HolderClassRule.joinableTypes(expires: date("2029-06-01"), issued: date("2023-06-01"), today: today) == [.retraining, .continuing])
+        // An expired certificate, or one obtained this year: continuing education only.
+        #expect(HolderClassRule.joinableTypes(expires: date("2026-11-22"), issued: date("2020-11-22"), today: today) == [.continuing])
+        #expect(HolderClassRule.joinableTypes(expires: date("2032-06-01"), issued: date("2026-06-01"), today: today) == [.continuing])
+    }
+}
+
+@Suite("录入培训结果：一行的读取")
+struct TrainingResultEntryTests {
+    @Test func aRowLeftAloneIsBlank() {
+        #expect(TrainingResult.entry(hours: nil, result: nil, remarks: "", requiredHours: 24) == .blank)
+    }
+
+    @Test func hoursMustBeANumberAndTheResultChosen() {
+        #expect(TrainingResult.entry(hours: "二十", result: "pass", remarks: "", requiredHours: 24) == .refused("请填写学时（数字）"))
+        #expect(TrainingResult.entry(hours: nil, result: "pass", remarks: "", requiredHours: 24) == .refused("请填写学时（数字）"))
+        #expect(TrainingResult.entry(hours: "24", result: nil, remarks: "", requiredHours: 24) == .refused("请选择合格或不合格"))
+        #expect(TrainingResult.entry(hours: "24", result: "maybe", remarks: "", requiredHours: 24) == .refused("请选择合格或不合格"))
+    }
+
+    @Test func remarksAreLimitedTo200Characters() {
+        let long = String(repeating: "备", count: 201)
+        #expect(TrainingResult.entry(hours: "24", result: "pass", remarks: long, requiredHours: 24) == .refused("备注不超过 200 字"))
+        let fits = String(repeating: "备", count: 200)
+        #expect(TrainingResult.entry(hours: "24", result: "pass", remarks: fits, requiredHours: 24)
+                == .entered(TrainingResult(hoursAttended: 24, passed: true, remarks: fits)))
+    }
+
+    @Test func aPassNeedsTheRequiredHours() {
+        #expect(TrainingResult.entry(hours: "20", result: "pass", remarks: "", requiredHours: 24) == .refused("学时不足 24 学时，不能记为合格"))
+        #expect(TrainingResult.entry(hours: "20", result: "fail", remarks: "缺课", requiredHours: 24)
+                == .entered(TrainingResult(hoursAttended: 20, passed: false, remarks: "缺课")))
+        #expect(TrainingResult.entry(hours: "2000", result: "fail", remarks: "", requiredHours: nil) == .refused("学时须在 0 到 1000 之间"))
+    }
+}

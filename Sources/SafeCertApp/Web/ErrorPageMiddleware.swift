@@ -36,20 +36,26 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 try response.content.encode(["error": message])
                 return response
             }
-            do {
-                let response = try await req.render(
-                    "errors/error", title: heading, ErrorModel(code: Int(status.code), heading: heading, message: message),
-                    status: status)
-                for (name, value) in headers where name.lowercased() != "content-type" && name.lowercased() != "content-length" {
-                    response.headers.replaceOrAdd(name: name, value: value)
-                }
-                return response
-            } catch {
-                req.logger.report(error: error)
-                var plain = HTTPHeaders()
-                plain.contentType = .plainText
-                return Response(status: status, headers: plain, body: .init(string: "\(status.code) \(heading)：\(message)"))
+            return await Self.page(req, status: status, heading: heading, message: message, headers: headers)
+        }
+    }
+
+    /// The error page on the layout, carrying the error's own headers (Retry-After, …); plain
+    /// text when even that fails to render.
+    private static func page(_ req: Request, status: HTTPStatus, heading: String, message: String, headers: HTTPHeaders) async -> Response {
+        do {
+            let response = try await req.render(
+                "errors/error", title: heading, ErrorModel(code: Int(status.code), heading: heading, message: message),
+                status: status)
+            for (name, value) in headers where name.lowercased() != "content-type" && name.lowercased() != "content-length" {
+                response.headers.replaceOrAdd(name: name, value: value)
             }
+            return response
+        } catch {
+            req.logger.report(error: error)
+            var plain = HTTPHeaders()
+            plain.contentType = .plainText
+            return Response(status: status, headers: plain, body: .init(string: "\(status.code) \(heading)：\(message)"))
         }
     }
 

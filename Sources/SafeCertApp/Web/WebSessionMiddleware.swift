@@ -13,29 +13,9 @@ struct WebSessionMiddleware: AsyncMiddleware {
         if req.url.path.hasPrefix("/api/") || req.url.path == SiteURL.healthz.link {
             return try await next.respond(to: req)
         }
-        let now = req.now
         if let token = req.cookies[Self.cookieName]?.string, !token.isEmpty,
            let row = try await WebSession.find(Tokens.sha256(token), on: req.db) {
-            if LoginPolicy.standard.isIdleExpired(lastSeen: row.lastSeenAt, now: now) {
-                try await row.delete(on: req.db)
-                req.cookieAction = .expire
-            } else {
-                req.webSession = row
-                if row.stage == .authenticated, let accountID = row.accountID {
-                    if let user = try await CurrentUser.load(accountID: accountID, on: req.db) {
-                        req.currentUser = user
-                    } else {
-                        // Disabled (or vanished) accounts keep no session.
-                        try await row.delete(on: req.db)
-                        req.webSession = nil
-                        req.cookieAction = .expire
-                    }
-                }
-                if let session = req.webSession, now.timeIntervalSince(session.lastSeenAt) > 60 {
-                    session.lastSeenAt = now
-                    try await session.save(on: req.db)
-                }
-            }
+            try await resume(row, req)
         }
         let response = try await next.respond(to: req)
         switch req.cookieAction {
@@ -51,6 +31,31 @@ struct WebSessionMiddleware: AsyncMiddleware {
             break
         }
         return response
+    }
+
+    /// The cookie's session: ended when idle too long or when its account is disabled (or gone),
+    /// otherwise the request's, its last-seen time moved on at most once a minute.
+    private func resume(_ row: WebSession, _ req: Request) async throws {
+        let now = req.now
+        if LoginPolicy.standard.isIdleExpired(lastSeen: row.lastSeenAt, now: now) {
+            try await row.delete(on: req.db)
+            req.cookieAction = .expire
+            return
+        }
+        req.webSession = row
+        if row.stage == .authenticated, let accountID = row.accountID {
+            if let user = try await CurrentUser.load(accountID: accountID, on: req.db) {
+                req.currentUser = user
+            } else {
+                try await row.delete(on: req.db)
+                req.webSession = nil
+                req.cookieAction = .expire
+            }
+        }
+        if let session = req.webSession, now.timeIntervalSince(session.lastSeenAt) > 60 {
+            session.lastSeenAt = now
+            try await session.save(on: req.db)
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What someone entering an ID number that is already registered is told. Inside their own
 /// scope (their unit registered or employs the person) they may learn where the person
 /// stands; outside it, typing a number must not tell them who the person is, where they work
@@ -20,6 +22,12 @@ public enum ExistingPersonNotice {
             self.status = status
             self.inScope = inScope
         }
+    }
+
+    /// Whether a registered person lies inside the scope of a unit that types their number: the
+    /// unit (or, for a group, one of its branches) employs or registered them.
+    public static func isInScope(employer: UUID?, registeredBy: UUID?, ownUnits: Set<UUID>) -> Bool {
+        [employer, registeredBy].contains { $0.map(ownUnits.contains) ?? false }
     }
 
     /// The message on the person form's ID-number field.

@@ -357,6 +357,20 @@ public struct HeartbeatVerdict: Sendable, Hashable {
     public var issuesNextToken: Bool { nextClaims != nil }
 }
 
+extension HeartbeatVerdict {
+    /// The lesson's credited study after this beat: what counted before, and what this beat earned.
+    public func studied(before: TimeInterval) -> TimeInterval { before + (isVerified ? creditedSeconds : 0) }
+
+    /// The beat is answered as a refusal (422): rejected without its token being spent. A verified
+    /// beat that earned nothing is answered normally, with its next token.
+    public var answersAsRefusal: Bool { !isVerified && rejection != nil }
+}
+
+extension HeartbeatReport {
+    /// The position as the beat log keeps it: finite and not negative, at most 10⁹ seconds.
+    public var loggedPosition: Double? { position.flatMap { $0.isFinite && $0 >= 0 ? min($0, 1e9) : nil } }
+}
+
 public enum StudyJudge {
     /// Judges one beat. The first failing check decides; they run in this order:
     ///

@@ -168,6 +168,20 @@ public enum HolderClassRule {
         return .allowed(.retraining)
     }
 
+    /// What 我要报名 says beside a held certificate: the class type to join, or why none.
+    public static func advice(expires: CalendarDate, issued: CalendarDate, today: CalendarDate) -> String {
+        switch decide(expires: expires, issued: issued, today: today) {
+        case .allowed(let type): "应参加\(type.label)班（以 \(referenceDate(today: today).iso) 为标准点）"
+        case .refused(let reason): reason
+        }
+    }
+
+    /// The class types a holder may join for the qualification held: the one the rule allows,
+    /// and continuing education always.
+    public static func joinableTypes(expires: CalendarDate, issued: CalendarDate, today: CalendarDate) -> [TrainingClassType] {
+        (decide(expires: expires, issued: issued, today: today).classType.map { [$0] } ?? []) + [.continuing]
+    }
+
     /// Why a holder can't join a class of `type`, or nil when the rule allows it. Initial and
     /// continuing-education classes aren't governed by the rule.
     public static func refusal(joining type: TrainingClassType, expires: CalendarDate, issued: CalendarDate,
@@ -204,6 +218,27 @@ public struct TrainingResult: Sendable, Hashable, Codable {
             case .passedWithoutHours(let required): "学时不足 \(required) 学时，不能记为合格"
             }
         }
+    }
+
+    /// What the results form holds for one trainee: nothing typed, a refusal, or a result.
+    public enum Entry: Sendable, Equatable {
+        case blank
+        case refused(String)
+        case entered(TrainingResult)
+    }
+
+    public static let maximumRemarks = 200
+
+    /// Reads one trainee's row of 录入培训结果: the hours as typed, `pass` or `fail`, and remarks;
+    /// a row with neither hours nor result was left alone.
+    public static func entry(hours: String?, result: String?, remarks: String, requiredHours: Int?) -> Entry {
+        if hours == nil && result == nil { return .blank }
+        guard let hours, let attended = Double(hours) else { return .refused("请填写学时（数字）") }
+        guard let result, result == "pass" || result == "fail" else { return .refused("请选择合格或不合格") }
+        if remarks.count > maximumRemarks { return .refused("备注不超过 \(maximumRemarks) 字") }
+        let entered = TrainingResult(hoursAttended: attended, passed: result == "pass", remarks: remarks)
+        if let problem = entered.problems(requiredHours: requiredHours).first { return .refused(problem.message) }
+        return .entered(entered)
     }
 
     /// A pass needs the required hours (when the catalogue sets them).

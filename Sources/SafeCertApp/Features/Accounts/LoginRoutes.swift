@@ -77,19 +77,8 @@ enum LoginRoutes {
         let failed = { () async throws -> Response in
             try await renderLogin(req, username: username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
         }
-        switch LoginPolicy.standard.gate(failuresHere: attempt.bySubject, failuresFromAddress: attempt.byAddress) {
-        case .addressThrottled:
-            try await Audit.record(on: req.db, actor: actor, action: "login.failure", targetType: "account", targetID: account?.id?.uuidString,
-                                   summary: "本地址登录失败次数过多，未核对密码", at: req.now)
-            return try await renderLogin(req, username: username, error: LoginPolicy.addressThrottledMessage, status: .tooManyRequests)
-        case .lockedHere:
-            // Spend the time of a real check: a barred account answers like a wrong password.
-            await spendCheckTime(req, password)
-            try await Audit.record(on: req.db, actor: actor, action: "login.failure", targetType: "account", targetID: account?.id?.uuidString,
-                                   summary: "该账号在本地址已锁定，未核对密码", at: req.now)
-            return try await failed()
-        case .open:
-            break
+        if let barred = try await barredLogin(req, account, username: username, password: password, actor: actor, attempt: attempt) {
+            return barred
         }
         guard let account else {
             await spendCheckTime(req, password)
@@ -108,6 +97,25 @@ enum LoginRoutes {
             return req.redirect(.loginVerify)
         }
         return try await completeLogin(req, account: account, actor: actor)
+    }
+
+    /// The login refused before the password is checked: too many failures from the address, or
+    /// for the account here (answered like a wrong password, in the time a check takes).
+    private static func barredLogin(_ req: Request, _ account: Account?, username: String, password: String, actor: AuditActor,
+                                    attempt: Throttle.Counted) async throws -> Response? {
+        switch LoginPolicy.standard.gate(failuresHere: attempt.bySubject, failuresFromAddress: attempt.byAddress) {
+        case .addressThrottled:
+            try await Audit.record(on: req.db, actor: actor, action: "login.failure", targetType: "account", targetID: account?.id?.uuidString,
+                                   summary: "本地址登录失败次数过多，未核对密码", at: req.now)
+            return try await renderLogin(req, username: username, error: LoginPolicy.addressThrottledMessage, status: .tooManyRequests)
+        case .lockedHere:
+            await spendCheckTime(req, password)
+            try await Audit.record(on: req.db, actor: actor, action: "login.failure", targetType: "account", targetID: account?.id?.uuidString,
+                                   summary: "该账号在本地址已锁定，未核对密码", at: req.now)
+            return try await renderLogin(req, username: username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
+        case .open:
+            return nil
+        }
     }
 
     /// The answer of the visitor's captcha, spent whatever the outcome: cleared from the cookie and
@@ -241,17 +249,10 @@ enum LoginRoutes {
         return req.redirect(.loginVerify)
     }
 
-    static func verify(_ req: Request) async throws -> Response {
-        guard let account = try await pendingAccount(req), let session = req.webSession else { return req.redirect(.login) }
-        let now = req.now
-        let actor = auditActor(req, account)
-        func refuse(_ message: String, status: HTTPStatus) async throws -> Response {
-            try await req.render("login/verify", title: "二次验证",
-                                 VerifyModel(maskedPhone: Masking.phone(account.phone), error: message, smsSent: session.smsSentAt != nil),
-                                 status: status)
-        }
-        let accountID = try account.requireID()
-        let attempt = try await countAttempt(req, subject: accountID.uuidString)
+    /// The second step refused before its codes are compared — too many failures for the account
+    /// here or from the address, or a disabled account: the session ends, the login page answers.
+    private static func barredSecondStep(_ req: Request, _ account: Account, actor: AuditActor,
+                                         attempt: Throttle.Counted) async throws -> Response? {
         switch LoginPolicy.standard.gate(failuresHere: attempt.bySubject, failuresFromAddress: attempt.byAddress) {
         case .addressThrottled:
             try await req.destroySession()
@@ -267,6 +268,20 @@ enum LoginRoutes {
             try await req.destroySession()
             return try await renderLogin(req, username: account.username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
         }
+        return nil
+    }
+
+    static func verify(_ req: Request) async throws -> Response {
+        guard let account = try await pendingAccount(req), let session = req.webSession else { return req.redirect(.login) }
+        let now = req.now
+        let actor = auditActor(req, account)
+        func refuse(_ message: String, status: HTTPStatus) async throws -> Response {
+            try await req.render("login/verify", title: "二次验证",
+                                 VerifyModel(maskedPhone: Masking.phone(account.phone), error: message, smsSent: session.smsSentAt != nil),
+                                 status: status)
+        }
+        let attempt = try await countAttempt(req, subject: try account.requireID().uuidString)
+        if let barred = try await barredSecondStep(req, account, actor: actor, attempt: attempt) { return barred }
         guard let secret = account.totpSecret, let totp = TOTP(base32: secret) else {
             try await Throttle.withdraw(attempt.id, on: req.db)
             return try await refuse("账号未配置动态口令，请联系管理员", status: .forbidden)
@@ -274,27 +289,16 @@ enum LoginRoutes {
         let step = totp.verify(req.field("totp") ?? "", at: now, lastUsedStep: account.totpLastStep.map { UInt64($0) })
         let sms = try await VerificationSMS.check(req.field("sms") ?? "", hash: { Tokens.sha256($0) }, session: session,
                                                   phone: account.phone, address: req.clientIP, on: req.db, now: now)
-        guard let step, sms == .valid else {
-            var reason = "短信验证码错误或已过期"
-            var message = "动态码或短信验证码错误（动态码每个只能使用一次）"
-            if step == nil { reason = "动态码错误或已使用" }
-            switch sms {
-            case .refused(let refusal):
-                reason = refusal
-                message = refusal
-            case .missing:
-                reason = "未获取短信验证码"
-                message = step == nil ? message : "请先获取短信验证码"
-            case .valid, .wrong:
-                break
-            }
-            if try await recordFailure(req, account: account, actor: actor, attempt: attempt, reason: reason) {
+        switch SecondFactorFailure.judge(totpStep: step, sms: sms) {
+        case .success(let step):
+            return try await completeLogin(req, account: account, actor: actor, totpStep: step)
+        case .failure(let failure):
+            if try await recordFailure(req, account: account, actor: actor, attempt: attempt, reason: failure.reason) {
                 try await req.destroySession()
                 return try await renderLogin(req, username: account.username, error: LoginPolicy.genericFailureMessage, status: .unauthorized)
             }
-            return try await refuse(message, status: .unauthorized)
+            return try await refuse(failure.message, status: .unauthorized)
         }
-        return try await completeLogin(req, account: account, actor: actor, totpStep: step)
     }
 
     static func logout(_ req: Request) async throws -> Response {

@@ -73,15 +73,7 @@ enum VerificationSMS {
         try await gateway.send(to: phone, text: text, at: now, on: db)
     }
 
-    enum Check: Equatable {
-        case valid
-        /// Wrong or expired; the code stays usable until its tries run out.
-        case wrong
-        /// No code was sent to this session (or it was spent and cleared).
-        case missing
-        /// Not compared: the code spent, or too many tries for the phone or from the address.
-        case refused(String)
-    }
+    typealias Check = SMSCodeCheck
 
     /// Compares a typed code with the one the session holds (`hash` turns the typed code into
     /// what the session stored). Every try counts against the code, the phone and the address

@@ -28,35 +28,7 @@ enum HomeRoutes {
 
     static func home(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let account = try await Account.find(user.accountID, on: req.db)
-        var cards: [Card] = []
-        if user.may(.viewOrganizations) {
-            var own: Organization?
-            if user.role == .enterprise, let id = user.organizationID { own = try await Organization.find(id, on: req.db) }
-            if let own, !own.isGroup {
-                // A plain enterprise is one unit: its own, not a group's count.
-                cards.append(Card(label: "本单位", value: own.name, href: SiteURL.myOrganization.link))
-            } else {
-                let count = try await Organization.query(on: req.db).scoped(to: user.scope).count()
-                cards.append(Card(label: user.role == .enterprise ? "本集团单位数" : "管辖单位数", value: String(count), href: SiteURL.organizations.link))
-                let enterprises = try await Organization.query(on: req.db).scoped(to: user.scope).filter(\.$kind == .enterprise).count()
-                cards.append(Card(label: "企业数", value: String(enterprises), href: SiteURL.organizations.link + "?kind=enterprise"))
-            }
-        }
-        if user.may(.viewAccounts) {
-            let count = try await Account.query(on: req.db).scoped(to: user.scope).count()
-            cards.append(Card(label: "用户数", value: String(count), href: SiteURL.accounts.link))
-            let locked = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$lockedUntil > req.now).count()
-            cards.append(Card(label: "锁定中的账号", value: String(locked), href: SiteURL.accounts.link + "?locked=1"))
-        }
-        if user.may(.viewAuditLog) {
-            let today = CalendarDate.today(now: req.now)
-            let count = try await AuditEntry.query(on: req.db).filter(\.$at >= ChinaTime.startOfDay(today)).count()
-            cards.append(Card(label: "今日审计记录", value: String(count), href: SiteURL.audit.link + "?from=" + today.iso))
-        }
-        if user.may(.manageAPIKeys) {
-            let count = try await APIKey.query(on: req.db).filter(\.$revokedAt == nil).count()
-            cards.append(Card(label: "有效接口密钥", value: String(count), href: SiteURL.apiKeys.link))
-        }
+        var cards = try await organizationCards(req, user) + administrationCards(req, user)
         cards += try await TrainingTodos.cards(req, user)
         cards += try await ExamTodos.cards(req, user)
         var organization = user.organizationName
@@ -72,6 +44,41 @@ enum HomeRoutes {
             greeting: "欢迎您，\(user.displayName)", role: user.role.label, organization: organization,
             region: RegionCatalog.shared.fullName(code: user.regionCode),
             lastLogin: account?.previousLoginAt.map(ChinaTime.format) ?? "首次登录", cards: cards, shortcuts: shortcuts))
+    }
+
+    /// The units in scope; a plain enterprise is one unit: its own, not a group's count.
+    private static func organizationCards(_ req: Request, _ user: CurrentUser) async throws -> [Card] {
+        guard user.may(.viewOrganizations) else { return [] }
+        var own: Organization?
+        if user.role == .enterprise, let id = user.organizationID { own = try await Organization.find(id, on: req.db) }
+        if let own, !own.isGroup {
+            return [Card(label: "本单位", value: own.name, href: SiteURL.myOrganization.link)]
+        }
+        let count = try await Organization.query(on: req.db).scoped(to: user.scope).count()
+        let enterprises = try await Organization.query(on: req.db).scoped(to: user.scope).filter(\.$kind == .enterprise).count()
+        return [Card(label: user.role == .enterprise ? "本集团单位数" : "管辖单位数", value: String(count), href: SiteURL.organizations.link),
+                Card(label: "企业数", value: String(enterprises), href: SiteURL.organizations.link + "?kind=enterprise")]
+    }
+
+    /// Accounts, today's audit entries and API keys, for those who keep them.
+    private static func administrationCards(_ req: Request, _ user: CurrentUser) async throws -> [Card] {
+        var cards: [Card] = []
+        if user.may(.viewAccounts) {
+            let count = try await Account.query(on: req.db).scoped(to: user.scope).count()
+            cards.append(Card(label: "用户数", value: String(count), href: SiteURL.accounts.link))
+            let locked = try await Account.query(on: req.db).scoped(to: user.scope).filter(\.$lockedUntil > req.now).count()
+            cards.append(Card(label: "锁定中的账号", value: String(locked), href: SiteURL.accounts.link + "?locked=1"))
+        }
+        if user.may(.viewAuditLog) {
+            let today = CalendarDate.today(now: req.now)
+            let count = try await AuditEntry.query(on: req.db).filter(\.$at >= ChinaTime.startOfDay(today)).count()
+            cards.append(Card(label: "今日审计记录", value: String(count), href: SiteURL.audit.link + "?from=" + today.iso))
+        }
+        if user.may(.manageAPIKeys) {
+            let count = try await APIKey.query(on: req.db).filter(\.$revokedAt == nil).count()
+            cards.append(Card(label: "有效接口密钥", value: String(count), href: SiteURL.apiKeys.link))
+        }
+        return cards
     }
 
     struct OutboxModel: Encodable, Sendable {

@@ -255,22 +255,12 @@ enum OrganizationRoutes {
         let before = org.auditSummary
         let oldName = org.name
         let note = OrganizationForm.checkCharacterNote(credit, onFile: org.creditCode)
-        org.name = form.name
-        org.regionCode = form.regionCode
-        org.creditCode = credit?.value
-        org.contactPerson = form.contactPerson.isEmpty ? nil : form.contactPerson
-        org.contactPhone = form.contactPhone.isEmpty ? nil : form.contactPhone
-        org.address = form.address.isEmpty ? nil : form.address
+        org.take(form, creditCode: credit?.value)
         try await req.db.transaction { db in
             try await org.save(on: db)
             if oldName != org.name {
-                let change = OrganizationNameChange()
-                change.oldName = oldName
-                change.newName = org.name
-                change.changedBy = "\(user.organizationName) \(user.displayName)"
-                change.changedAt = req.now
-                change.$organization.id = try org.requireID()
-                try await change.create(on: db)
+                try await OrganizationNameChange(of: org, from: oldName, by: "\(user.organizationName) \(user.displayName)", at: req.now)
+                    .create(on: db)
             }
             try await req.audit(user, "organization.update", on: db, target: "organization", org.id?.uuidString,
                                 summary: "修改前：\(before)\n修改后：\(org.auditSummary)" + note)
@@ -407,4 +397,28 @@ extension OrganizationRoutes {
 
 extension FieldErrors {
     func encodeFirst() -> String { messages.values.first ?? "" }
+}
+
+extension Organization {
+    /// The edited fields of 修改单位; empty contact fields are cleared.
+    func take(_ form: OrganizationForm, creditCode: String?) {
+        name = form.name
+        regionCode = form.regionCode
+        self.creditCode = creditCode
+        contactPerson = form.contactPerson.isEmpty ? nil : form.contactPerson
+        contactPhone = form.contactPhone.isEmpty ? nil : form.contactPhone
+        address = form.address.isEmpty ? nil : form.address
+    }
+}
+
+extension OrganizationNameChange {
+    /// The record of a renamed unit: the old and the new name, who renamed it and when.
+    convenience init(of org: Organization, from oldName: String, by changedBy: String, at changedAt: Date) throws {
+        self.init()
+        self.oldName = oldName
+        newName = org.name
+        self.changedBy = changedBy
+        self.changedAt = changedAt
+        $organization.id = try org.requireID()
+    }
 }

@@ -46,20 +46,74 @@ struct PeopleImporter {
 
     /// Reads the rows and imports them; `progress` is told after each chunk.
     func run(_ rows: some Sequence<XLSXRow>, progress: (Summary) async throws -> Void) async throws -> Summary {
-        var summary = Summary()
-        /// "type number" → the row that first named the document.
-        var seen: [String: Int] = [:]
-        var employers = EmployerResolver(importer: importer, branchIDs: branchIDs)
-        var chunk: [Candidate] = []
+        var pipeline = Pipeline(importer: self, employers: EmployerResolver(importer: importer, branchIDs: branchIDs))
+        var documents = DuplicateRows<String>()
         var headerChecked = false
+        let started = pipeline.clock.now
+        for row in rows {
+            if !headerChecked {
+                headerChecked = true
+                try Self.checkHeader(row)
+                continue
+            }
+            judge(row, documents: &documents, into: &pipeline)
+            if pipeline.chunk.count >= chunkSize { try await pipeline.dispatch(progress) }
+        }
+        if !headerChecked {
+            throw Failure.wrongHeader("文件中没有数据：第一行应为模板表头")
+        }
+        if !pipeline.chunk.isEmpty { try await pipeline.dispatch(progress) }
+        try await pipeline.collect(progress)
+        var summary = pipeline.summary
+        summary.problems.sort { $0.row < $1.row }
+        if summary.problems.count > ImportJob.maxStoredProblems { summary.problems.removeLast(summary.problems.count - ImportJob.maxStoredProblems) }
+        let total = pipeline.clock.now - started
+        Self.lastTimings.withLock { $0 = "total=\(total) waiting-for-database=\(pipeline.waiting)" }
+        return summary
+    }
+
+    /// One row of the file: skipped (empty, the template's example), reported (invalid, or a
+    /// document an earlier row already named), or put into the chunk to save.
+    private func judge(_ row: XLSXRow, documents: inout DuplicateRows<String>, into pipeline: inout Pipeline) {
+        let cells = row.cells.map(Self.importCell)
+        if TemplateExample.isExample(cells) { return }
+        switch PersonImportTemplate.parse(cells, today: today) {
+        case .empty:
+            return
+        case .invalid(let issues):
+            pipeline.summary.total += 1
+            pipeline.summary.invalid += 1
+            for issue in issues { Self.report(row.number, .invalid, issue.column, issue.reason, into: &pipeline.summary) }
+        case .person(let draft):
+            pipeline.summary.total += 1
+            if let first = documents.earlierRow(naming: Self.key(draft.identity.type.rawValue, draft.identity.number), at: row.number) {
+                pipeline.summary.invalid += 1
+                Self.report(row.number, .invalid, "证件号码", "与第 \(first) 行的证件（\(draft.identity.type.label)）号码重复",
+                            into: &pipeline.summary)
+                return
+            }
+            pipeline.chunk.append(Candidate(row: row.number, draft: draft))
+        }
+    }
+
+    /// While one chunk is written, the next is read and judged: on two cores the database work
+    /// and the spreadsheet work overlap. One chunk at a time is in flight, so results arrive in order.
+    private struct Pipeline {
+        let importer: PeopleImporter
+        var employers: EmployerResolver
+        var summary = Summary()
+        var chunk: [Candidate] = []
+        var inFlight: Task<(Summary, EmployerResolver), any Error>?
         let clock = ContinuousClock()
         var waiting = Duration.zero
-        let started = clock.now
-        // While one chunk is written, the next is read and judged: on two cores the database
-        // work and the spreadsheet work overlap. One chunk at a time is in flight, so results
-        // arrive in order.
-        var inFlight: Task<(Summary, EmployerResolver), any Error>?
-        func collect() async throws {
+
+        init(importer: PeopleImporter, employers: EmployerResolver) {
+            self.importer = importer
+            self.employers = employers
+        }
+
+        /// Waits for the chunk in flight and adds what happened to its rows.
+        mutating func collect(_ progress: (Summary) async throws -> Void) async throws {
             guard let task = inFlight else { return }
             let t0 = clock.now
             let (written, resolver) = try await task.value
@@ -72,53 +126,14 @@ struct PeopleImporter {
             summary.problems += written.problems
             try await progress(summary)
         }
-        func dispatch() async throws {
-            try await collect()
-            let rows = chunk
-            let resolver = employers
-            let importer = self
+
+        /// Sends the chunk read so far to be written, once the one before it is done.
+        mutating func dispatch(_ progress: (Summary) async throws -> Void) async throws {
+            try await collect(progress)
+            let (rows, resolver, importer) = (chunk, employers, importer)
             inFlight = Task { try await importer.save(rows, employers: resolver) }
             chunk.removeAll(keepingCapacity: true)
         }
-
-        for row in rows {
-            if !headerChecked {
-                headerChecked = true
-                try Self.checkHeader(row)
-                continue
-            }
-            let cells = row.cells.map(Self.importCell)
-            if TemplateExample.isExample(cells) { continue }
-            switch PersonImportTemplate.parse(cells, today: today) {
-            case .empty:
-                continue
-            case .invalid(let issues):
-                summary.total += 1
-                summary.invalid += 1
-                for issue in issues { Self.report(row.number, .invalid, issue.column, issue.reason, into: &summary) }
-            case .person(let draft):
-                summary.total += 1
-                let key = Self.key(draft.identity.type.rawValue, draft.identity.number)
-                if let first = seen[key] {
-                    summary.invalid += 1
-                    Self.report(row.number, .invalid, "证件号码", "与第 \(first) 行的证件（\(draft.identity.type.label)）号码重复", into: &summary)
-                    continue
-                }
-                seen[key] = row.number
-                chunk.append(Candidate(row: row.number, draft: draft))
-            }
-            if chunk.count >= chunkSize { try await dispatch() }
-        }
-        if !headerChecked {
-            throw Failure.wrongHeader("文件中没有数据：第一行应为模板表头")
-        }
-        if !chunk.isEmpty { try await dispatch() }
-        try await collect()
-        summary.problems.sort { $0.row < $1.row }
-        if summary.problems.count > ImportJob.maxStoredProblems { summary.problems.removeLast(summary.problems.count - ImportJob.maxStoredProblems) }
-        let total = clock.now - started
-        Self.lastTimings.withLock { $0 = "total=\(total) waiting-for-database=\(waiting)" }
-        return summary
     }
 
     /// A person's document as one key: the type and the number.
@@ -185,17 +200,49 @@ struct PeopleImporter {
     private func save(_ chunk: [Candidate], employers resolver: EmployerResolver) async throws -> (Summary, EmployerResolver) {
         var summary = Summary()
         var employers = resolver
-        func report(_ row: Int, _ kind: ImportRowProblem.Kind, _ column: String, _ reason: String, _ s: inout Summary) {
-            Self.report(row, kind, column, reason, into: &s)
-        }
         guard let sql = db as? any SQLDatabase else { return (summary, employers) }
-        // Who is already registered: left alone, reported with where they stand — but only to
-        // the unit that registered or employs them; to others, only that the number is taken.
-        struct Existing: Decodable {
-            let id_type: String; let id_number: String; let name: String; let status: String; let employer_name: String?
-            let employer_id: UUID?; let registered_by_id: UUID?
+        let known = try await registered(Array(Set(chunk.map(\.draft.identity.number))), on: sql)
+        // The importer's scope (AccessScope.of): itself and, for a group, its branches.
+        let ownUnits = branchIDs.union([try importer.requireID()])
+        var rows: [NewRow] = []
+        for candidate in chunk {
+            if let person = known[Self.key(candidate.draft.identity.type.rawValue, candidate.draft.identity.number)] {
+                summary.skipped += 1
+                let notice = ExistingPersonNotice.forImport(
+                    .init(name: person.name, employer: person.employer_name, status: PersonStatus(rawValue: person.status) ?? .submitted,
+                          inScope: ExistingPersonNotice.isInScope(employer: person.employer_id, registeredBy: person.registered_by_id,
+                                                                  ownUnits: ownUnits)),
+                    mayRequestTransfer: importer.kind == .enterprise)
+                Self.report(candidate.row, .skipped, "证件号码", notice, into: &summary)
+                continue
+            }
+            switch try await employers.resolve(candidate.draft.employerCreditCode, on: db) {
+            case .failure(let reason):
+                summary.invalid += 1
+                Self.report(candidate.row, .invalid, "所在单位统一社会信用代码", reason, into: &summary)
+            case .success(let employer):
+                rows.append((candidate, employer.id, employer.regionCode))
+            }
         }
-        let ids = Array(Set(chunk.map(\.draft.identity.number)))
+        guard !rows.isEmpty else { return (summary, employers) }
+        try await insert(rows)
+        summary.saved += rows.count
+        return (summary, employers)
+    }
+
+    /// A row to insert: the candidate, its employer and the region it is registered in.
+    private typealias NewRow = (Candidate, UUID, String)
+
+    /// Who is already registered: left alone, reported with where they stand — but only to the
+    /// unit that registered or employs them; to others, only that the number is taken.
+    private struct Registered: Decodable {
+        let id_type: String; let id_number: String; let name: String; let status: String; let employer_name: String?
+        let employer_id: UUID?; let registered_by_id: UUID?
+    }
+
+    /// The registered people with these numbers, by document key. Numbers are looked up by the
+    /// index on id_number; a person is the same only with the same type.
+    private func registered(_ numbers: [String], on sql: any SQLDatabase) async throws -> [String: Registered] {
         let existing = try await sql.select()
             .column(SQLColumn("id_type", table: "people")).column(SQLColumn("id_number", table: "people"))
             .column(SQLColumn("status", table: "people")).column(SQLColumn("name", table: "people"))
@@ -203,35 +250,13 @@ struct PeopleImporter {
             .column(SQLAlias(SQLColumn("name", table: "organizations"), as: SQLIdentifier("employer_name")))
             .from("people")
             .join("organizations", method: SQLJoinMethod.left, on: SQLColumn("employer_id", table: "people"), .equal, SQLColumn("id", table: "organizations"))
-            .where(SQLColumn("id_number", table: "people"), .in, SQLBind.group(ids))
-            .all(decoding: Existing.self)
-        // Numbers are looked up by the index on id_number; a person is the same only with the same type.
-        let known = Dictionary(existing.map { (Self.key($0.id_type, $0.id_number), $0) }, uniquingKeysWith: { a, _ in a })
-        // The importer's scope (AccessScope.of): itself and, for a group, its branches.
-        let ownUnits = branchIDs.union([try importer.requireID()])
+            .where(SQLColumn("id_number", table: "people"), .in, SQLBind.group(numbers))
+            .all(decoding: Registered.self)
+        return Dictionary(existing.map { (Self.key($0.id_type, $0.id_number), $0) }, uniquingKeysWith: { a, _ in a })
+    }
 
-        var rows: [(Candidate, UUID, String)] = []
-        for candidate in chunk {
-            if let person = known[Self.key(candidate.draft.identity.type.rawValue, candidate.draft.identity.number)] {
-                summary.skipped += 1
-                let inScope = [person.employer_id, person.registered_by_id].contains { $0.map(ownUnits.contains) ?? false }
-                let notice = ExistingPersonNotice.forImport(
-                    .init(name: person.name, employer: person.employer_name,
-                          status: PersonStatus(rawValue: person.status) ?? .submitted, inScope: inScope),
-                    mayRequestTransfer: importer.kind == .enterprise)
-                report(candidate.row, .skipped, "证件号码", notice, &summary)
-                continue
-            }
-            switch try await employers.resolve(candidate.draft.employerCreditCode, on: db) {
-            case .failure(let reason):
-                summary.invalid += 1
-                report(candidate.row, .invalid, "所在单位统一社会信用代码", reason, &summary)
-            case .success(let employer):
-                rows.append((candidate, employer.id, employer.regionCode))
-            }
-        }
-        guard !rows.isEmpty else { return (summary, employers) }
-        let newRows = rows
+    /// The new people in one transaction, `rowsPerStatement` to an INSERT, with one audit entry.
+    private func insert(_ newRows: [NewRow]) async throws {
         let at = now()
         let registeredBy = try importer.requireID()
         try await db.transaction { db in
@@ -244,14 +269,7 @@ struct PeopleImporter {
                 }
                 var insert = sql.insert(into: Person.schema).columns(Self.personColumns.map { SQLIdentifier($0) })
                 for (candidate, employerID, region) in batch {
-                    let d = candidate.draft
-                    insert = insert.values([
-                        SQLBind(UUID()), SQLBind(d.identity.type.rawValue), SQLBind(d.identity.number), SQLBind(d.name),
-                        SQLBind(d.gender?.rawValue), SQLBind(d.birthDate?.iso), SQLBind(d.phone.value),
-                        SQLBind(d.ethnicGroup), SQLBind(d.education), SQLBind(d.workStartDate?.iso), SQLBind(d.remarks),
-                        SQLBind(region), SQLBind(PersonStatus.submitted.rawValue), SQLBind(false), SQLBind(employerID),
-                        SQLBind(registeredBy), SQLBind(at), SQLBind(at),
-                    ] as [any SQLExpression])
+                    insert = insert.values(Self.personValues(candidate.draft, employerID: employerID, region: region, registeredBy: registeredBy, at: at))
                 }
                 try await insert.run()
             }
@@ -259,8 +277,17 @@ struct PeopleImporter {
                                    targetID: registeredBy.uuidString,
                                    summary: "批量导入人员 \(newRows.count) 名（第 \(newRows.first?.0.row ?? 0)–\(newRows.last?.0.row ?? 0) 行），待审批", at: at)
         }
-        summary.saved += rows.count
-        return (summary, employers)
+    }
+
+    /// One new person's values in `personColumns` order (PostgreSQL's share of the insert).
+    private static func personValues(_ d: PersonDraft, employerID: UUID, region: String, registeredBy: UUID, at: Date) -> [any SQLExpression] {
+        [
+            SQLBind(UUID()), SQLBind(d.identity.type.rawValue), SQLBind(d.identity.number), SQLBind(d.name),
+            SQLBind(d.gender?.rawValue), SQLBind(d.birthDate?.iso), SQLBind(d.phone.value),
+            SQLBind(d.ethnicGroup), SQLBind(d.education), SQLBind(d.workStartDate?.iso), SQLBind(d.remarks),
+            SQLBind(region), SQLBind(PersonStatus.submitted.rawValue), SQLBind(false), SQLBind(employerID),
+            SQLBind(registeredBy), SQLBind(at), SQLBind(at),
+        ]
     }
 }
 

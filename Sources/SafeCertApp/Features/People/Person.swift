@@ -143,3 +143,19 @@ extension Person {
     /// Who keeps this record, for `Masking.exportPolicy`.
     var recordOwner: Masking.RecordOwner { .init(employerID: $employer.id, registeredByID: $registeredBy.id) }
 }
+
+extension Person {
+    /// The data of an approved change (修改): everything the snapshot holds.
+    func take(_ p: PersonSnapshot) {
+        idType = IDDocumentType(rawValue: p.idType) ?? idType
+        idNumber = p.idNumber
+        name = p.name
+        gender = p.gender
+        birthDate = p.birthDate
+        phone = p.phone
+        ethnicGroup = p.ethnicGroup
+        education = p.education
+        workStartDate = p.workStartDate
+        remarks = p.remarks
+    }
+}

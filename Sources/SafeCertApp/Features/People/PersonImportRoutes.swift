@@ -77,18 +77,7 @@ enum PersonImportRoutes {
             data = opened
         }
         guard let orgID = user.organizationID else { throw Abort(.forbidden) }
-        let job = ImportJob()
-        job.kind = "people"
-        job.fileName = String(file.filename.prefix(200))
-        job.file = data
-        job.status = .queued
-        job.totalRows = 0
-        job.processedRows = 0
-        job.savedRows = 0
-        job.skippedRows = 0
-        job.invalidRows = 0
-        job.accountID = user.accountID
-        job.$organization.id = orgID
+        let job = ImportJob(people: data, fileName: file.filename, accountID: user.accountID, organizationID: orgID)
         try await job.create(on: req.db)
         let app = req.application
         let actor = req.auditActor(user)
@@ -180,33 +169,9 @@ enum PersonImportRoutes {
 /// Runs an import job off the request and records its progress.
 enum ImportRunner {
     static func run(jobID: UUID, app: Application, actor: AuditActor) async {
-        let db = app.db
         do {
-            guard let job = try await ImportJob.find(jobID, on: db) else { return }
-            let importer = try await job.$organization.get(on: db)
-            job.status = .running
-            try await job.save(on: db)
-            let branches = try await Organization.query(on: db).filter(\.$parent.$id == importer.requireID()).all(\.$id)
-            let clock = app.appServices.clock
-            let importerRun = PeopleImporter(db: db, actor: actor, importer: importer, branchIDs: Set(branches),
-                                             today: CalendarDate.today(now: clock.now()), now: { clock.now() })
-            let reader = try XLSXReader(data: job.file)
-            let summary = try await importerRun.run(try reader.rows()) { progress in
-                job.processedRows = progress.total
-                job.savedRows = progress.saved
-                job.skippedRows = progress.skipped
-                job.invalidRows = progress.invalid
-                try await job.save(on: db)
-            }
-            job.totalRows = summary.total
-            job.processedRows = summary.total
-            job.savedRows = summary.saved
-            job.skippedRows = summary.skipped
-            job.invalidRows = summary.invalid
-            job.problems = String(decoding: try JSONEncoder().encode(summary.problems), as: UTF8.self)
-            job.status = .done
-            job.finishedAt = clock.now()
-            try await job.save(on: db)
+            guard let job = try await ImportJob.find(jobID, on: app.db) else { return }
+            try await run(job, app: app, actor: actor)
         } catch {
             let message: String
             switch error {
@@ -216,12 +181,59 @@ enum ImportRunner {
                 app.logger.report(error: error)
                 message = "导入中断：系统错误，已保存的部分不受影响，可重新导入"
             }
-            if let job = try? await ImportJob.find(jobID, on: db) {
+            if let job = try? await ImportJob.find(jobID, on: app.db) {
                 job.status = .failed
                 job.message = message
                 job.finishedAt = Date()
-                try? await job.save(on: db)
+                try? await job.save(on: app.db)
             }
         }
+    }
+
+    /// Imports the job's file, saving the counts after each chunk and the problems at the end.
+    private static func run(_ job: ImportJob, app: Application, actor: AuditActor) async throws {
+        let db = app.db
+        let importer = try await job.$organization.get(on: db)
+        job.status = .running
+        try await job.save(on: db)
+        let branches = try await Organization.query(on: db).filter(\.$parent.$id == importer.requireID()).all(\.$id)
+        let clock = app.appServices.clock
+        let importerRun = PeopleImporter(db: db, actor: actor, importer: importer, branchIDs: Set(branches),
+                                         today: CalendarDate.today(now: clock.now()), now: { clock.now() })
+        let reader = try XLSXReader(data: job.file)
+        let summary = try await importerRun.run(try reader.rows()) { progress in
+            job.processedRows = progress.total
+            job.savedRows = progress.saved
+            job.skippedRows = progress.skipped
+            job.invalidRows = progress.invalid
+            try await job.save(on: db)
+        }
+        job.totalRows = summary.total
+        job.processedRows = summary.total
+        job.savedRows = summary.saved
+        job.skippedRows = summary.skipped
+        job.invalidRows = summary.invalid
+        job.problems = String(decoding: try JSONEncoder().encode(summary.problems), as: UTF8.self)
+        job.status = .done
+        job.finishedAt = clock.now()
+        try await job.save(on: db)
+    }
+}
+
+extension ImportJob {
+    /// A people import, queued with nothing counted yet.
+    convenience init(people file: Data, fileName: String, accountID: UUID, organizationID: UUID) {
+        self.init()
+        kind = "people"
+        self.fileName = String(fileName.prefix(200))
+        self.file = file
+        status = .queued
+        totalRows = 0
+        processedRows = 0
+        savedRows = 0
+        skippedRows = 0
+        invalidRows = 0
+        self.accountID = accountID
+        $organization.id = organizationID
     }
 }

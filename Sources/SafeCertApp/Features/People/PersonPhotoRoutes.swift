@@ -145,33 +145,40 @@ enum PersonPhotoRoutes {
         }
         let holdersByNumber = try await holders(of: Set(uploads.files.compactMap { idNumber(fromFileName: $0.0) }), for: user, on: req.db)
         for (name, data) in uploads.files {
-            let base = fileBaseName(name)
-            guard let number = idNumber(fromFileName: name) else {
-                model.refused.append(BatchRow(file: base, outcome: "文件名应为“证件号码.jpg”", person: nil))
-                continue
-            }
-            // The file names a number, not a document type: two people of this unit holding
-            // the same number on different documents can't be told apart by it.
-            let holders = holdersByNumber[number] ?? []
-            guard let person = holders.first else {
-                model.unmatched.append(BatchRow(file: base, outcome: "未找到本单位登记的该证件号码人员", person: nil))
-                continue
-            }
-            guard holders.count == 1 else {
-                model.refused.append(BatchRow(file: base, outcome: "本单位有 \(holders.count) 人使用该号码（证件类型不同），请在人员页面分别上传", person: nil))
-                continue
-            }
-            switch try await store(data, for: person, on: req.db, pool: req.application.documentPool,
-                                   audit: AuditNote(actor: req.auditActor(user), note: "批量", at: req.now)) {
-            case .failure(let error):
-                model.refused.append(BatchRow(file: base, outcome: error.message, person: person.name))
-            case .success:
-                model.matched.append(BatchRow(file: base, outcome: "已匹配并保存", person: person.name))
-            }
+            try await storeBatchFile(name, data, holdersByNumber, req, user, into: &model)
         }
         try await req.audit(user, "person.photo-batch", target: "organization", user.organizationID?.uuidString,
                             summary: "批量上传照片：匹配 \(model.matched.count)，未匹配 \(model.unmatched.count)，不合格 \(model.refused.count)")
         return try await req.render("people/photos", title: "批量上传照片", model)
+    }
+
+    /// One file of the batch: saved for the one person of the unit its name's number names, or
+    /// told apart as unmatched or refused.
+    private static func storeBatchFile(_ name: String, _ data: Data, _ holdersByNumber: [String: [Person]], _ req: Request,
+                                       _ user: CurrentUser, into model: inout BatchModel) async throws {
+        let base = fileBaseName(name)
+        guard let number = idNumber(fromFileName: name) else {
+            model.refused.append(BatchRow(file: base, outcome: "文件名应为“证件号码.jpg”", person: nil))
+            return
+        }
+        // The file names a number, not a document type: two people of this unit holding
+        // the same number on different documents can't be told apart by it.
+        let holders = holdersByNumber[number] ?? []
+        guard let person = holders.first else {
+            model.unmatched.append(BatchRow(file: base, outcome: "未找到本单位登记的该证件号码人员", person: nil))
+            return
+        }
+        guard holders.count == 1 else {
+            model.refused.append(BatchRow(file: base, outcome: "本单位有 \(holders.count) 人使用该号码（证件类型不同），请在人员页面分别上传", person: nil))
+            return
+        }
+        switch try await store(data, for: person, on: req.db, pool: req.application.documentPool,
+                               audit: AuditNote(actor: req.auditActor(user), note: "批量", at: req.now)) {
+        case .failure(let error):
+            model.refused.append(BatchRow(file: base, outcome: error.message, person: person.name))
+        case .success:
+            model.matched.append(BatchRow(file: base, outcome: "已匹配并保存", person: person.name))
+        }
     }
 
     /// The user's own people (not cancelled) holding each number, at most 3 a number: one query

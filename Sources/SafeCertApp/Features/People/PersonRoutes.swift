@@ -209,22 +209,8 @@ enum PersonRoutes {
         guard let importerID = user.organizationID, let importer = try await Organization.find(importerID, on: req.db) else { throw Abort(.forbidden) }
         var employer: EmployerResolver.Employer?
         if let draft {
-            let branches = try await Organization.query(on: req.db).filter(\.$parent.$id == importerID).all(\.$id)
-            var resolver = EmployerResolver(importer: importer, branchIDs: Set(branches))
-            switch try await resolver.resolve(draft.employerCreditCode, on: req.db) {
-            case .success(let e): employer = e
-            case .failure(let reason): form.errors.add("employer_credit_code", reason)
-            }
-            if let existing = try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) {
-                let employer = try await existing.$employer.get(on: req.db)
-                // Where the person stands is told only inside the user's own scope.
-                let inScope = try await Person.find(existing.requireID(), in: user.scope, on: req.db) != nil
-                let mayTransfer = !inScope && user.may(.requestPersonTransfer)
-                form.errors.add("id_number", ExistingPersonNotice.forForm(
-                    .init(name: existing.name, employer: employer?.name, status: existing.status, inScope: inScope),
-                    mayRequestTransfer: mayTransfer, document: draft.identity.type.label))
-                if mayTransfer { form.transferHref = SiteURL.peopleTransfer.link }
-            }
+            employer = try await resolveEmployer(draft, importer: importer, &form, on: req.db)
+            try await noteRegistered(draft, &form, req, user)
         }
         guard form.errors.isEmpty, let draft, let employer else {
             form.fillOptions()
@@ -245,6 +231,32 @@ enum PersonRoutes {
         }
         try await req.flash(.success, "已录入「\(person.name)」，待管理部门审批")
         return req.redirect(.person(.id(person.id)))
+    }
+
+    /// The unit the person works for, as the form names it (or the enterprise itself).
+    private static func resolveEmployer(_ draft: PersonDraft, importer: Organization, _ form: inout PersonForm,
+                                        on db: any Database) async throws -> EmployerResolver.Employer? {
+        let branches = try await Organization.query(on: db).filter(\.$parent.$id == importer.requireID()).all(\.$id)
+        var resolver = EmployerResolver(importer: importer, branchIDs: Set(branches))
+        switch try await resolver.resolve(draft.employerCreditCode, on: db) {
+        case .success(let e): return e
+        case .failure(let reason):
+            form.errors.add("employer_credit_code", reason)
+            return nil
+        }
+    }
+
+    /// A document already registered: where the person stands is told only inside the user's
+    /// own scope; outside it, the way to ask for the person (申请调入) when the user may.
+    private static func noteRegistered(_ draft: PersonDraft, _ form: inout PersonForm, _ req: Request, _ user: CurrentUser) async throws {
+        guard let existing = try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) else { return }
+        let employer = try await existing.$employer.get(on: req.db)
+        let inScope = try await Person.find(existing.requireID(), in: user.scope, on: req.db) != nil
+        let mayTransfer = !inScope && user.may(.requestPersonTransfer)
+        form.errors.add("id_number", ExistingPersonNotice.forForm(
+            .init(name: existing.name, employer: employer?.name, status: existing.status, inScope: inScope),
+            mayRequestTransfer: mayTransfer, document: draft.identity.type.label))
+        if mayTransfer { form.transferHref = SiteURL.peopleTransfer.link }
     }
 
     // MARK: Detail
@@ -310,52 +322,47 @@ enum PersonRoutes {
 
     static func show(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await scopedPerson(req, user)
-        let full = user.may(.viewFullPersonalData) || owns(user, person) || user.personID == person.id
-        var shown = person.snapshot
-        if !full {
-            shown.idNumber = Masking.idNumber(shown.idNumber)
-            shown.phone = Masking.phone(shown.phone)
-        }
-        let fields = PersonSnapshot.comparison(shown, shown)
+        let keeps = owns(user, person)
+        let full = PersonRecordActions.showsFullData(role: user.role, keepsRecord: keeps, isThePerson: user.personID == person.id)
+        let shown = masked(person.snapshot, unless: full)
         let employer = try await person.$employer.get(on: req.db)
         let registeredBy = try await person.$registeredBy.get(on: req.db)
         let pending = try await PersonChange.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$status == .pending)
             .sort(\.$createdAt, .descending).first()
-        var comparison: [ComparedField] = []
         var newEmployer: String?
-        if let pending {
-            if let proposed = pending.proposed {
-                var p = proposed
-                if !full {
-                    p.idNumber = Masking.idNumber(p.idNumber)
-                    p.phone = Masking.phone(p.phone)
-                }
-                comparison = PersonSnapshot.comparison(shown, p)
-            }
-            if let id = pending.newEmployerID { newEmployer = try await Organization.find(id, on: req.db)?.name }
-        }
+        if let id = pending?.newEmployerID { newEmployer = try await Organization.find(id, on: req.db)?.name }
         let history = try await AuditEntry.query(on: req.db).filter(\.$targetType == "person").filter(\.$targetID == person.requireID().uuidString)
             .sort(\.$at, .descending).limit(50).all()
-        let mayKeep = user.may(.registerPeople) && owns(user, person) && person.status != .cancelled
+        let may = PersonRecordActions(role: user.role, keepsRecord: keeps, status: person.status, changePending: pending != nil)
         let model = DetailModel(
-            id: try person.requireID().uuidString, fields: fields, status: person.status.label, statusKey: person.status.rawValue,
-            statusReason: person.statusReason, employer: employer?.name ?? "个人注册", registeredBy: registeredBy?.name ?? "本人注册",
-            region: RegionCatalog.shared.fullName(code: person.regionCode),
+            id: try person.requireID().uuidString, fields: PersonSnapshot.comparison(shown, shown), status: person.status.label,
+            statusKey: person.status.rawValue, statusReason: person.statusReason, employer: employer?.name ?? "个人注册",
+            registeredBy: registeredBy?.name ?? "本人注册", region: RegionCatalog.shared.fullName(code: person.regionCode),
             photo: person.hasPhoto ? SiteURL.personPhoto(.id(person.id)).link : nil,
-            pendingKind: pending?.kind.label, pendingRequestedBy: pending?.requestedBy, pendingComparison: comparison,
+            pendingKind: pending?.kind.label, pendingRequestedBy: pending?.requestedBy,
+            pendingComparison: pending?.proposed.map { PersonSnapshot.comparison(shown, masked($0, unless: full)) } ?? [],
             pendingNewEmployer: newEmployer,
             history: history.map { HistoryRow(at: ChinaTime.format($0.at), actor: $0.actor,
                                               action: Audit.actionLabels[$0.action] ?? $0.action, summary: $0.summary) },
-            canEdit: mayKeep, canApprove: user.may(.approvePeople) && person.status == .submitted,
-            canDecideChange: user.may(.approvePeople) && pending != nil,
-            canCancel: user.may(.cancelPeople) && person.status != .cancelled,
-            canChangeUnit: user.may(.changePersonUnit) && person.status == .approved,
-            canUploadPhoto: mayKeep,
-            links: Links(edit: SiteURL.personEdit(.id(person.id)).link, approve: SiteURL.personApprove(.id(person.id)).link,
-                         returnHref: SiteURL.personReturn(.id(person.id)).link, change: SiteURL.personChangeDecide(.id(person.id)).link,
-                         cancel: SiteURL.personCancel(.id(person.id)).link, unit: SiteURL.personUnit(.id(person.id)).link,
-                         photoUpload: SiteURL.personPhoto(.id(person.id)).link))
+            canEdit: may.edit, canApprove: may.approve, canDecideChange: may.decideChange, canCancel: may.cancel,
+            canChangeUnit: may.changeUnit, canUploadPhoto: may.edit, links: detailLinks(person))
         return try await req.render("people/show", title: person.name, model)
+    }
+
+    /// The snapshot with its ID number and phone masked, unless the reader sees full data.
+    private static func masked(_ snapshot: PersonSnapshot, unless full: Bool) -> PersonSnapshot {
+        guard !full else { return snapshot }
+        var shown = snapshot
+        shown.idNumber = Masking.idNumber(shown.idNumber)
+        shown.phone = Masking.phone(shown.phone)
+        return shown
+    }
+
+    private static func detailLinks(_ person: Person) -> Links {
+        Links(edit: SiteURL.personEdit(.id(person.id)).link, approve: SiteURL.personApprove(.id(person.id)).link,
+              returnHref: SiteURL.personReturn(.id(person.id)).link, change: SiteURL.personChangeDecide(.id(person.id)).link,
+              cancel: SiteURL.personCancel(.id(person.id)).link, unit: SiteURL.personUnit(.id(person.id)).link,
+              photoUpload: SiteURL.personPhoto(.id(person.id)).link)
     }
 
     // MARK: Edit
@@ -513,6 +520,12 @@ enum PersonRoutes {
         return req.redirect(.person(.id(person.id)))
     }
 
+    /// Whether the change gives the person a document (type and number) someone else holds.
+    private static func proposedDocumentTaken(_ change: PersonChange, _ person: Person, on db: any Database) async throws -> Bool {
+        guard let proposed = change.proposed, proposed.idNumber != person.idNumber || proposed.idType != person.idType.rawValue else { return false }
+        return try await Person.holding(IDDocumentType(rawValue: proposed.idType) ?? person.idType, proposed.idNumber, on: db) != nil
+    }
+
     /// Approve or return the pending edit or unit change of a person.
     static func decideChange(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let person = try await scopedPerson(req, user)
@@ -524,8 +537,7 @@ enum PersonRoutes {
             try await req.flash(.error, "退回变更请填写原因")
             return req.redirect(.person(.id(person.id)))
         }
-        if approve, let proposed = change.proposed, proposed.idNumber != person.idNumber || proposed.idType != person.idType.rawValue,
-           try await Person.holding(IDDocumentType(rawValue: proposed.idType) ?? person.idType, proposed.idNumber, on: req.db) != nil {
+        if approve, try await proposedDocumentTaken(change, person, on: req.db) {
             try await req.flash(.error, "变更后的证件号码已被其他人员登记，请退回")
             return req.redirect(.person(.id(person.id)))
         }
@@ -539,18 +551,7 @@ enum PersonRoutes {
             change.decidedAt = req.now
             try await change.save(on: db)
             if approve {
-                if let p = change.proposed {
-                    person.idType = IDDocumentType(rawValue: p.idType) ?? person.idType
-                    person.idNumber = p.idNumber
-                    person.name = p.name
-                    person.gender = p.gender
-                    person.birthDate = p.birthDate
-                    person.phone = p.phone
-                    person.ethnicGroup = p.ethnicGroup
-                    person.education = p.education
-                    person.workStartDate = p.workStartDate
-                    person.remarks = p.remarks
-                }
+                if let p = change.proposed { person.take(p) }
                 if let employerToSet {
                     person.$employer.id = employerToSet.id
                     person.regionCode = employerToSet.regionCode
@@ -835,57 +836,51 @@ enum PersonRoutes {
         let back = req.field("back").flatMap { $0.hasPrefix(SiteURL.peopleReview.link) ? $0 : nil } ?? SiteURL.peopleReview.link
         let raw = (try? req.content.get([String].self, at: "ids")) ?? req.field("ids").map { [$0] } ?? []
         let ids = Array(Set(raw.compactMap(UUID.init(uuidString:))))
-        guard !ids.isEmpty else {
-            try await req.flash(.error, "请先勾选要审批的人员")
-            return req.redirect(to: back)
-        }
-        guard ids.count <= 500 else {
-            try await req.flash(.error, "一次最多审批 500 人")
+        let maximum = PersonBatchReview<Person>.maximum
+        if let problem = ids.isEmpty ? "请先勾选要审批的人员" : ids.count > maximum ? "一次最多审批 \(maximum) 人" : nil {
+            try await req.flash(.error, problem)
             return req.redirect(to: back)
         }
         let approve = req.field("decision") != "return"
         let reason = req.field("reason") ?? ""
-        let event: PersonEvent = approve ? .approve : .returnForCorrection(reason: reason)
         let found = try await Person.query(on: req.db).scoped(to: user.scope).filter(\.$id ~~ ids).all()
-        var decided: [(Person, PersonStatus)] = []
-        var refused: [String] = []
-        for person in found {
-            do {
-                guard case .status(let next) = try PersonWorkflow.transition(from: person.status, event) else { continue }
-                decided.append((person, next))
-            } catch {
-                if error == .reasonRequired {
-                    try await req.flash(.error, "批量退回须填写退回原因")
-                    return req.redirect(to: back)
-                }
-                refused.append("\(person.name)：\(error.message)")
-            }
-        }
-        let missing = ids.count - found.count
-        if missing > 0 { refused.append("\(missing) 人不在您的审批范围内或已不存在") }
-        let label = approve ? "批量通过" : "批量退回"
-        let chosen = decided
+        let review: PersonBatchReview<Person>
         do {
-            try await req.db.transaction { db in
-                for (person, next) in chosen {
-                    guard let fresh = try await Person.find(person.requireID(), on: db), fresh.status == person.status else {
-                        throw EditRefusal(message: "「\(person.name)」刚被其他人处理，本次审批未生效，请刷新后重试")
-                    }
-                    let before = fresh.status.label
-                    fresh.status = next
-                    fresh.statusReason = approve ? nil : reason
-                    try await fresh.save(on: db)
-                    try await req.audit(user, approve ? "person.approve" : "person.return", on: db, target: "person", fresh.id?.uuidString,
-                                        summary: "\(label)：\(fresh.name)：\(before) → \(next.label)\(approve ? "" : "；原因：\(reason)")")
-                }
-            }
+            review = try PersonBatchReview(found, ticked: ids.count, event: approve ? .approve : .returnForCorrection(reason: reason),
+                                           status: \.status, name: \.name)
+        } catch {
+            try await req.flash(.error, "批量退回须填写退回原因")
+            return req.redirect(to: back)
+        }
+        let label = approve ? "批量通过" : "批量退回"
+        do {
+            try await writeReview(review.decided, approve: approve, reason: reason, label: label, req, user)
         } catch let refusal as EditRefusal {
             try await req.flash(.error, refusal.message)
             return req.redirect(to: back)
         }
-        if !chosen.isEmpty { try await req.flash(.success, "\(label)：已处理 \(chosen.count) 人") }
-        if !refused.isEmpty { try await req.flash(.error, "以下人员未处理——" + refused.prefix(20).joined(separator: "；")) }
+        if !review.decided.isEmpty { try await req.flash(.success, "\(label)：已处理 \(review.decided.count) 人") }
+        if !review.refused.isEmpty { try await req.flash(.error, "以下人员未处理——" + review.refused.prefix(20).joined(separator: "；")) }
         return req.redirect(to: back)
+    }
+
+    /// The decided records in one transaction, an audit entry each; a record someone else changed
+    /// in the meantime refuses (and rolls back) the whole batch.
+    private static func writeReview(_ decided: [(record: Person, next: PersonStatus)], approve: Bool, reason: String, label: String,
+                                    _ req: Request, _ user: CurrentUser) async throws {
+        try await req.db.transaction { db in
+            for (person, next) in decided {
+                guard let fresh = try await Person.find(person.requireID(), on: db), fresh.status == person.status else {
+                    throw EditRefusal(message: "「\(person.name)」刚被其他人处理，本次审批未生效，请刷新后重试")
+                }
+                let before = fresh.status.label
+                fresh.status = next
+                fresh.statusReason = approve ? nil : reason
+                try await fresh.save(on: db)
+                try await req.audit(user, approve ? "person.approve" : "person.return", on: db, target: "person", fresh.id?.uuidString,
+                                    summary: "\(label)：\(fresh.name)：\(before) → \(next.label)\(approve ? "" : "；原因：\(reason)")")
+            }
+        }
     }
 }
 

@@ -90,44 +90,13 @@ enum SelfServiceRoutes {
         let now = req.now
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
         let confirm = (try? req.content.get(String.self, at: "confirm")) ?? ""
-        var status = HTTPStatus.unprocessableEntity
-        var codeValid = false
-        switch Result(catching: { () throws(PhoneNumberError) -> PhoneNumber in try PhoneNumber(model.phone) }) {
-        case .failure(let error):
-            model.errors.add("phone", error.message)
-        case .success(let phone):
-            switch try await VerificationSMS.check(req.field("sms") ?? "", hash: { Tokens.sha256(phone.value + ":" + $0) },
-                                                   session: session, phone: phone.value, address: req.clientIP, on: req.db, now: now) {
-            case .valid:
-                codeValid = true
-            case .wrong:
-                model.errors.add("sms", "短信验证码错误或已过期")
-            case .missing:
-                model.errors.add("sms", "请先获取短信验证码")
-            case .refused(let reason):
-                model.errors.add("sms", reason)
-                status = .tooManyRequests
-            }
-        }
-
-        var form = PersonForm()
-        form.idNumber = model.idNumber
-        form.name = model.name
-        form.phone = model.phone
-        let draft = form.validate(today: CalendarDate.today(now: now))
-        for (field, message) in form.errors.messages where ["id_number", "name", "phone"].contains(field) {
-            model.errors.add(field, message)
-        }
-        if RegionCatalog.shared.region(code: model.regionCode) == nil { model.errors.add("region_code", "请选择所在地区") }
-        if let draft, let problem = PasswordPolicy().violations(password: password, username: draft.identity.number).first {
-            model.errors.add("password", problem)
-        }
-        if password != confirm { model.errors.add("confirm", "两次输入的密码不一致") }
-        if codeValid, let draft, try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) != nil {
+        let code = try await checkCode(req, session, now: now, &model)
+        let draft = validateRegistration(&model, password: password, confirm: confirm, today: CalendarDate.today(now: now))
+        if code.valid, let draft, try await Person.holding(draft.identity.type, draft.identity.number, on: req.db) != nil {
             model.errors.add("id_number", "该证件号码已登记。如需登录账号，请联系所在单位或管理部门；忘记密码请联系管理部门重置。")
         }
-        guard codeValid, model.errors.isEmpty, let draft else {
-            return try await req.render("people/register", title: "个人注册", model, status: status)
+        guard code.valid, model.errors.isEmpty, let draft else {
+            return try await req.render("people/register", title: "个人注册", model, status: code.status)
         }
         let hash = try await req.hashing.hash(password)
         let person = Person(draft: draft, regionCode: model.regionCode, employerID: nil, registeredByID: nil)
@@ -145,6 +114,45 @@ enum SelfServiceRoutes {
         }
         try await req.flash(.success, "注册成功，请使用证件号码登录。您的信息待管理部门审批。")
         return req.redirect(.login)
+    }
+
+    /// The SMS code for the typed phone number; a refusal (too many tries) answers 429.
+    private static func checkCode(_ req: Request, _ session: WebSession, now: Date,
+                                  _ model: inout RegisterModel) async throws -> (valid: Bool, status: HTTPStatus) {
+        let phone: PhoneNumber
+        do throws(PhoneNumberError) { phone = try PhoneNumber(model.phone) } catch {
+            model.errors.add("phone", error.message)
+            return (false, .unprocessableEntity)
+        }
+        switch try await VerificationSMS.check(req.field("sms") ?? "", hash: { Tokens.sha256(phone.value + ":" + $0) },
+                                               session: session, phone: phone.value, address: req.clientIP, on: req.db, now: now) {
+        case .valid: return (true, .unprocessableEntity)
+        case .wrong: model.errors.add("sms", "短信验证码错误或已过期")
+        case .missing: model.errors.add("sms", "请先获取短信验证码")
+        case .refused(let reason):
+            model.errors.add("sms", reason)
+            return (false, .tooManyRequests)
+        }
+        return (false, .unprocessableEntity)
+    }
+
+    /// The person's fields, region and password; problems go on their fields.
+    private static func validateRegistration(_ model: inout RegisterModel, password: String, confirm: String,
+                                             today: CalendarDate) -> PersonDraft? {
+        var form = PersonForm()
+        form.idNumber = model.idNumber
+        form.name = model.name
+        form.phone = model.phone
+        let draft = form.validate(today: today)
+        for (field, message) in form.errors.messages where ["id_number", "name", "phone"].contains(field) {
+            model.errors.add(field, message)
+        }
+        if RegionCatalog.shared.region(code: model.regionCode) == nil { model.errors.add("region_code", "请选择所在地区") }
+        if let draft, let problem = PasswordPolicy().violations(password: password, username: draft.identity.number).first {
+            model.errors.add("password", problem)
+        }
+        if password != confirm { model.errors.add("confirm", "两次输入的密码不一致") }
+        return draft
     }
 
     struct MeModel: Encodable, Sendable {

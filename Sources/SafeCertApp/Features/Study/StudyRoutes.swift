@@ -148,49 +148,15 @@ enum StudyRoutes {
             return try await refuse("请选择课件文件：视频（.mp4/.webm/.ogv）、音频（.mp3/.m4a）或 PDF 文档")
         }
         let data = Data(file.data.readableBytesView)
-        let checked: CheckedLessonFile
-        var readingSeconds = 0
-        do {
-            switch try LessonFileRule.intent(fileName: file.filename) {
-            case .document:
-                guard let minutes = req.field("minutes").flatMap(Double.init), minutes > 0, minutes <= 600 else {
-                    return try await refuse("请填写文档的阅读时长（分钟，0–600）")
-                }
-                checked = try LessonFileRule.document(fileName: file.filename, data: data)
-                readingSeconds = Int(minutes * 60)
-            case .media:
-                let ffprobe = FFprobe(executable: req.application.settings.ffprobePath)
-                let ext = file.extension ?? ""
-                let probed: Result<MediaProbeReport?, FFprobe.Failure> = try await req.application.documentPool.run {
-                    do throws(FFprobe.Failure) { return .success(try ffprobe.probe(data, fileExtension: ext)) } catch { return .failure(error) }
-                }
-                switch probed {
-                case .success(let report):
-                    checked = try LessonFileRule.media(fileName: file.filename, probe: report)
-                case .failure(.timedOut):
-                    return try await refuse("课件文件「\(file.filename)」在 \(Int(ffprobe.timeout)) 秒内未能读取，请确认是完整的视频或音频文件")
-                case .failure(let failure):
-                    req.logger.error("lesson upload: ffprobe failed: \(failure)")
-                    return try await refuse("服务器暂时无法检查课件文件（需要 ffprobe），请联系管理员", .serviceUnavailable)
-                }
-            }
-        } catch let error as LessonFileError {
-            return try await refuse(error.message)
+        let checked: CheckedLesson
+        switch try await checkLessonFile(file, data, req) {
+        case .failure(let refusal): return try await refuse(refusal.message, refusal.status)
+        case .success(let ok): checked = ok
         }
-        let count = try await Lesson.query(on: req.db).filter(\.$course.$id == c.requireID()).count()
-        let lesson = Lesson()
-        lesson.$course.id = try c.requireID()
-        lesson.position = count + 1
-        lesson.title = title
-        lesson.kind = checked.kind.rawValue
-        lesson.mediaType = checked.mediaType
-        lesson.container = checked.container
-        lesson.fileName = String(file.filename.prefix(120))
-        lesson.mediaSeconds = checked.duration
-        lesson.durationSeconds = checked.duration.map { Int($0.rounded(.up)) } ?? readingSeconds
-        lesson.size = data.count
-        let described = lesson.isDocument ? "阅读 \(StudyTime.label(seconds: TimeInterval(readingSeconds)))"
-            : "\(checked.container.uppercased())，\(StudyTime.mediaLength(seconds: checked.duration ?? 0))"
+        let lesson = try Lesson(checked.file, of: c, title: title, fileName: file.filename, readingSeconds: checked.readingSeconds, size: data.count)
+        lesson.position = try await Lesson.query(on: req.db).filter(\.$course.$id == c.requireID()).count() + 1
+        let described = lesson.isDocument ? "阅读 \(StudyTime.label(seconds: TimeInterval(checked.readingSeconds)))"
+            : "\(checked.file.container.uppercased())，\(StudyTime.mediaLength(seconds: checked.file.duration ?? 0))"
         try await req.db.transaction { db in
             try await lesson.create(on: db)
             let media = LessonMedia()
@@ -201,6 +167,49 @@ enum StudyRoutes {
                                 summary: "\(c.title)：第 \(lesson.position) 课「\(title)」（\(lesson.kindLabel)，\(described)）")
         }
         return req.redirect(.course(.id(c.id)))
+    }
+
+    /// An uploaded lesson file that passed its checks, with the typed reading time of a document.
+    struct CheckedLesson: Sendable {
+        let file: CheckedLessonFile
+        var readingSeconds = 0
+    }
+
+    struct LessonRefusal: Error {
+        let message: String
+        var status: HTTPStatus = .unprocessableEntity
+    }
+
+    /// A document needs its reading time (0–600 minutes); a media file is read by ffprobe on the
+    /// document pool.
+    private static func checkLessonFile(_ file: File, _ data: Data, _ req: Request) async throws -> Result<CheckedLesson, LessonRefusal> {
+        do {
+            switch try LessonFileRule.intent(fileName: file.filename) {
+            case .document:
+                guard let minutes = req.field("minutes").flatMap(Double.init), minutes > 0, minutes <= 600 else {
+                    return .failure(LessonRefusal(message: "请填写文档的阅读时长（分钟，0–600）"))
+                }
+                return .success(CheckedLesson(file: try LessonFileRule.document(fileName: file.filename, data: data),
+                                              readingSeconds: Int(minutes * 60)))
+            case .media:
+                let ffprobe = FFprobe(executable: req.application.settings.ffprobePath)
+                let ext = file.extension ?? ""
+                let probed: Result<MediaProbeReport?, FFprobe.Failure> = try await req.application.documentPool.run {
+                    do throws(FFprobe.Failure) { return .success(try ffprobe.probe(data, fileExtension: ext)) } catch { return .failure(error) }
+                }
+                switch probed {
+                case .success(let report):
+                    return .success(CheckedLesson(file: try LessonFileRule.media(fileName: file.filename, probe: report)))
+                case .failure(.timedOut):
+                    return .failure(LessonRefusal(message: "课件文件「\(file.filename)」在 \(Int(ffprobe.timeout)) 秒内未能读取，请确认是完整的视频或音频文件"))
+                case .failure(let failure):
+                    req.logger.error("lesson upload: ffprobe failed: \(failure)")
+                    return .failure(LessonRefusal(message: "服务器暂时无法检查课件文件（需要 ffprobe），请联系管理员", status: .serviceUnavailable))
+                }
+            }
+        } catch let error as LessonFileError {
+            return .failure(LessonRefusal(message: error.message))
+        }
     }
 
     /// The lesson's bytes, with `Range` support so a video seeks without downloading it all.
@@ -468,14 +477,9 @@ enum StudyRoutes {
         let person = try await learner(req, user)
         let body = try req.content.decode(BeatBody.self)
         guard validDevice(body.deviceID) else { throw Abort(.badRequest, reason: "设备标识无效") }
-        let policy = req.application.settings.studyPolicy
         let now = req.now
         let claims = try await signer(req).verify(body.token)
-        // The session the token names, or for a forged token the person's latest, so the rejected
-        // beat still shows in their anomaly report.
-        var sessionQuery = try StudySessionRecord.query(on: req.db).filter(\.$person.$id == person.requireID())
-        if let claims { sessionQuery = sessionQuery.filter(\.$id == claims.sessionID) } else { sessionQuery = sessionQuery.sort(\.$startedAt, .descending) }
-        guard let record = try await sessionQuery.first(), let state = record.state,
+        guard let record = try await beatSession(claims, of: person, on: req.db), let state = record.state,
               let lesson = try await Lesson.find(record.$lesson.id, on: req.db) else {
             return try await BeatAnswer.refused(.invalidToken).encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -485,53 +489,61 @@ enum StudyRoutes {
                                      paused: body.paused ?? false, ended: body.ended ?? false, waiting: body.waiting ?? false,
                                      secondsSinceInteraction: body.secondsSinceInteraction, deviceID: body.deviceID)
         let verdict = StudyJudge.judge(session: state, claims: claims, report: report, material: lesson.studyMaterial,
-                                       lessonCredited: creditedBefore, receivedAt: now, policy: policy)
-        let beat = StudyBeat()
-        beat.sessionID = try record.requireID()
-        beat.personID = try person.requireID()
-        beat.receivedAt = now
-        beat.deviceID = body.deviceID
-        beat.ip = req.clientIP
+                                       lessonCredited: creditedBefore, receivedAt: now, policy: req.application.settings.studyPolicy)
+        let beat = try StudyBeat(of: record, person: person, receivedAt: now, deviceID: body.deviceID, position: report.loggedPosition,
+                                 ip: req.clientIP)
         beat.snapshotTaken = record.snapshotPending
         beat.sequence = verdict.isVerified ? claims?.sequence : nil
         beat.rejection = verdict.rejection?.rawValue
         beat.credited = verdict.creditedSeconds
-        beat.position = body.position.flatMap { $0.isFinite && $0 >= 0 ? min($0, 1e9) : nil }
-        let judged = verdict
-        var replayed = false
-        do {
-            try await req.db.transaction { db in
-                // The (session, sequence) pair is claimed by the insert: a second request with the
-                // same token fails here and counts nothing.
-                try await beat.create(on: db)
-                if judged.isVerified {
-                    try record.apply(judged.session)
-                    record.snapshotPending = false
-                    try await record.save(on: db)
-                    if judged.creditedSeconds > 0 {
-                        try await addProgress(person: person, courseID: record.courseID, seconds: judged.creditedSeconds, now: now, on: db)
-                    }
-                }
-            }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            replayed = true
-            let replay = StudyBeat()
-            replay.sessionID = try record.requireID(); replay.personID = try person.requireID(); replay.receivedAt = now; replay.deviceID = body.deviceID
-            replay.ip = req.clientIP; replay.snapshotTaken = false; replay.sequence = nil; replay.rejection = HeartbeatRejection.replayed.rawValue
-            replay.credited = 0
-            replay.position = beat.position
-            try await replay.create(on: req.db)
-        }
-        if replayed {
+        guard try await recordBeat(beat, verdict, in: record, person: person, req: req) else {
             return try await BeatAnswer.refused(.replayed).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let studied = creditedBefore + (judged.isVerified ? judged.creditedSeconds : 0)
+        let studied = verdict.studied(before: creditedBefore)
         let signer = try await signer(req)
         let next = verdict.nextClaims.map { signer.sign($0) }
         return try await BeatAnswer(token: next, credited: verdict.creditedSeconds, studiedSeconds: studied,
                                     studiedLabel: StudyTime.label(seconds: studied), rejection: verdict.rejection?.label,
                                     reason: verdict.rejection?.rawValue, stop: next == nil, snapshotIn: nil)
-            .encodeResponse(status: verdict.isVerified || verdict.rejection == nil ? .ok : .unprocessableEntity, for: req)
+            .encodeResponse(status: verdict.answersAsRefusal ? .unprocessableEntity : .ok, for: req)
+    }
+
+    /// The session the token names, or for a forged token the person's latest, so the rejected
+    /// beat still shows in their anomaly report.
+    private static func beatSession(_ claims: HeartbeatClaims?, of person: Person, on db: any Database) async throws -> StudySessionRecord? {
+        let query = try StudySessionRecord.query(on: db).filter(\.$person.$id == person.requireID())
+        if let claims { query.filter(\.$id == claims.sessionID) } else { query.sort(\.$startedAt, .descending) }
+        return try await query.first()
+    }
+
+    /// Logs the beat and, when it was verified, moves the session on and adds what it credited;
+    /// false when the beat was a replay (logged as such, nothing else changed).
+    private static func recordBeat(_ beat: StudyBeat, _ judged: HeartbeatVerdict, in record: StudySessionRecord, person: Person,
+                                   req: Request) async throws -> Bool {
+        do {
+            try await req.db.transaction { db in
+                // The (session, sequence) pair is claimed by the insert: a second request with the
+                // same token fails here and counts nothing.
+                try await beat.create(on: db)
+                guard judged.isVerified else { return }
+                try record.apply(judged.session)
+                record.snapshotPending = false
+                try await record.save(on: db)
+                if judged.creditedSeconds > 0 {
+                    try await addProgress(person: person, courseID: record.courseID, seconds: judged.creditedSeconds, now: beat.receivedAt, on: db)
+                }
+            }
+            return true
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            let replay = try StudyBeat(of: record, person: person, receivedAt: beat.receivedAt, deviceID: beat.deviceID,
+                                       position: beat.position, ip: beat.ip)
+            replay.snapshotTaken = false
+            replay.sequence = nil
+            replay.rejection = HeartbeatRejection.replayed.rawValue
+            replay.credited = 0
+            try await replay.create(on: req.db)
+            return false
+        }
     }
 
     static func addProgress(person: Person, courseID: UUID, seconds: Double, now: Date, on db: any Database) async throws {
@@ -676,5 +688,35 @@ enum StudyRoutes {
             anomalies: report.map { .init(kind: $0.kind.label, window: "\(ChinaTime.format($0.start)) — \(ChinaTime.format($0.end))", message: $0.message) },
             beats: beats.count, rejected: beats.filter { !$0.accepted }.count,
             snapshots: shots.map { SiteURL.studySnapshotImage(.id($0.id)).link }))
+    }
+}
+
+extension StudyBeat {
+    /// A beat of the session as received; the caller sets what the judge made of it.
+    convenience init(of record: StudySessionRecord, person: Person, receivedAt: Date, deviceID: String, position: Double?,
+                     ip: String) throws {
+        self.init()
+        sessionID = try record.requireID()
+        personID = try person.requireID()
+        self.receivedAt = receivedAt
+        self.deviceID = deviceID
+        self.ip = ip
+        self.position = position
+    }
+}
+
+extension Lesson {
+    /// A new lesson of the course from its checked file; the caller numbers it.
+    convenience init(_ checked: CheckedLessonFile, of c: Course, title: String, fileName: String, readingSeconds: Int, size: Int) throws {
+        self.init()
+        $course.id = try c.requireID()
+        self.title = title
+        kind = checked.kind.rawValue
+        mediaType = checked.mediaType
+        container = checked.container
+        self.fileName = String(fileName.prefix(120))
+        mediaSeconds = checked.duration
+        durationSeconds = checked.duration.map { Int($0.rounded(.up)) } ?? readingSeconds
+        self.size = size
     }
 }

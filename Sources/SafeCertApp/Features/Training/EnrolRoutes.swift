@@ -121,8 +121,7 @@ enum EnrolRoutes {
         guard form.errors.isEmpty, let person, let details else {
             return try await renderSingle(req, user, c, form: form, refusals: [], status: .unprocessableEntity)
         }
-        let channel: EnrolmentService.Channel = form.school ? .school : channels.first { $0 != .school } ?? .school
-        guard channels.contains(channel) else { throw Abort(.forbidden) }
+        guard let channel = EnrolmentChannel.chosen(from: channels, school: form.school) else { throw Abort(.forbidden) }
         let employer = try await person.$employer.get(on: req.db)
         let catalogue = try await CatalogueStore.load(on: req.db)
         do {
@@ -183,175 +182,6 @@ enum EnrolRoutes {
         return xlsxResponse(try writer.finish(), fileName: "批量报名模板.xlsx")
     }
 
-    /// A row of the file that passed every check, with the photo to save for it (if one came).
-    struct AcceptedRow: Sendable {
-        let number: Int
-        let person: Person
-        let details: EnrolmentDetails
-        let photo: PersonPhotoRoutes.CheckedPhoto?
-    }
-
-    /// Decides everything first — every row's format, person, photo and eligibility, all of a
-    /// row's problems together, rows in order — and only when nothing is wrong writes the photos
-    /// and the enrolments in one transaction, so a refused file changes nothing at all.
-    static func enrolBatch(_ req: Request, _ user: CurrentUser) async throws -> Response {
-        let c = try await openClass(req, user)
-        let channels = channels(for: user)
-        guard !channels.isEmpty else { throw Abort(.forbidden) }
-        var model = batchModel(req, user, c)
-        model.submitted = true
-        model.school = channels == [.school] || (channels.contains(.school) && req.field("school") != nil)
-        let channel: EnrolmentService.Channel = model.school ? .school : channels.first { $0 != .school } ?? .school
-        guard channels.contains(channel) else { throw Abort(.forbidden) }
-
-        var fileProblems: [BatchProblem] = []
-        var rowProblems: [Int: [BatchProblem]] = [:]
-        func problem(_ row: Int, _ column: String, _ reason: String) {
-            rowProblems[row, default: []].append(BatchProblem(row: "第 \(row) 行", column: column, reason: reason))
-        }
-        guard let file = req.uploadedFile("file"), file.data.readableBytes > 0 else {
-            model.problems = [.init(row: "-", column: "文件", reason: "请选择填好的批量报名表（.xlsx）")]
-            return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
-        }
-        // Photos named by ID number, or a ZIP of them (opened under the photo limits).
-        let uploads: PersonPhotoRoutes.PhotoUploads
-        switch try await PersonPhotoRoutes.uploadedPhotos(req, field: "photos") {
-        case .failure(let refusal):
-            model.problems = [.init(row: "-", column: "照片", reason: refusal.message + "；未报名任何人员")]
-            return try await req.render("training/enrol-batch", title: "批量报名", model,
-                                       status: refusal.isTooLarge ? .payloadTooLarge : .unprocessableEntity)
-        case .success(let found):
-            uploads = found
-        }
-        var photos: [String: Data] = [:]
-        var oversized: Set<String> = []
-        for name in uploads.oversized {
-            if let number = PersonPhotoRoutes.idNumber(fromFileName: name) { oversized.insert(number) }
-            else { fileProblems.append(.init(row: "-", column: "照片", reason: "「\(PersonPhotoRoutes.fileBaseName(name))」：文件名应为“证件号码.jpg”")) }
-        }
-        for (name, content) in uploads.files {
-            guard let number = PersonPhotoRoutes.idNumber(fromFileName: name) else {
-                fileProblems.append(.init(row: "-", column: "照片", reason: "「\(PersonPhotoRoutes.fileBaseName(name))」：文件名应为“证件号码.jpg”"))
-                continue
-            }
-            photos[number] = content
-        }
-
-        let today = CalendarDate.today(now: req.now)
-        let readings: [(Int, EnrolmentImportTemplate.Reading)]
-        switch try await UploadedSheet.read(file, limit: maximumBatchRows, on: req.application.documentPool, {
-            EnrolmentImportTemplate.read($0, today: today)
-        }) {
-        case .failure(let error):
-            model.problems = [.init(row: "-", column: "文件", reason: "「\(file.filename)」：\(error.message)")]
-            return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
-        case .success(let sheet):
-            readings = sheet.readings
-            if let row = sheet.firstRowPastLimit {
-                fileProblems.append(.init(row: "第 \(row) 行", column: "-", reason: "一次最多报名 \(maximumBatchRows) 人，请拆分后分批上传"))
-            }
-        }
-        if readings.isEmpty && fileProblems.isEmpty {
-            model.notice = "表格中没有要报名的人员（示例行不会报名），未报名任何人员"
-            return try await req.render("training/enrol-batch", title: "批量报名", model)
-        }
-
-        // The class first: closed or past its deadline, no row can join, and that is said once.
-        var classOpen = true
-        do {
-            try TrainingClassWorkflow.checkEnrolmentOpen(state: c.state, deadline: c.deadline, capacity: Int.max, enrolled: 0, on: today)
-        } catch {
-            classOpen = false
-            fileProblems.append(.init(row: "-", column: "培训班", reason: error.message))
-        }
-        let catalogue = try await CatalogueStore.load(on: req.db)
-        var taken = try await EnrolmentCounts.taken(classIDs: [c.requireID()], on: req.db)[c.requireID()] ?? 0
-        var seen: [String: Int] = [:]
-        var accepted: [AcceptedRow] = []
-        for (number, reading) in readings {
-            for issue in reading.issues { problem(number, issue.column, issue.reason) }
-            guard !reading.idNumber.isEmpty else { continue }
-            let id = TextNormalizationBridge.idNumber(reading.idNumber)
-            if let first = seen[id] {
-                problem(number, "证件号码", "与第 \(first) 行重复")
-                continue
-            }
-            seen[id] = number
-            guard let person = try await Person.query(on: req.db).filter(\.$idNumber == id).scoped(to: user.scope).first() else {
-                problem(number, "证件号码", "未在本单位登记的人员中找到该证件号码")
-                continue
-            }
-            if !reading.name.isEmpty, person.name != reading.name {
-                problem(number, "姓名", "姓名「\(reading.name)」与登记的「\(person.name)」不一致")
-            }
-            var checked: PersonPhotoRoutes.CheckedPhoto?
-            if oversized.contains(id) {
-                problem(number, "照片", "\(id).jpg：\(PersonPhotoRoutes.oversizedMessage)")
-            } else if let photo = photos[id] {
-                switch try await PersonPhotoRoutes.check(photo, pool: req.application.documentPool) {
-                case .failure(let error): problem(number, "照片", "\(id).jpg：\(error.message)")
-                case .success(let ok): checked = ok
-                }
-            } else if !person.hasPhoto {
-                problem(number, "照片", "缺少一寸照片：请一同上传“\(id).jpg”")
-            }
-            if classOpen {
-                let facts = try await EnrolmentService.facts(
-                    person: person, trainingClass: c,
-                    details: reading.details,
-                    catalogue: catalogue, today: today, school: channel == .school, enrolled: taken, on: req.db)
-                for reason in EnrolmentCheck.refusals(facts) { problem(number, person.name, reason) }
-            }
-            if rowProblems[number] == nil {
-                accepted.append(AcceptedRow(number: number, person: person, details: reading.details, photo: checked))
-                taken += 1
-            }
-        }
-        guard fileProblems.isEmpty && rowProblems.isEmpty else {
-            model.problems = fileProblems + rowProblems.keys.sorted().flatMap { rowProblems[$0] ?? [] }
-            return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
-        }
-        let rows = accepted
-        do {
-            let names = try await req.db.transaction { db -> [String] in
-                var names: [String] = []
-                var refusals: [BatchProblem] = []
-                for row in rows {
-                    if let photo = row.photo {
-                        try await PersonPhotoRoutes.save(photo, for: row.person, on: db)
-                        try await req.audit(user, "person.photo", on: db, target: "person", row.person.id?.uuidString,
-                                            summary: "批量报名上传照片 \(photo.info.width)×\(photo.info.height)")
-                    }
-                    let employer = try await row.person.$employer.get(on: db)
-                    do {
-                        try await EnrolmentService.enrol(person: row.person, into: c, channel: channel, details: row.details,
-                                                         employerName: employer?.name, employerCreditCode: employer?.creditCode,
-                                                         by: user, req: req, catalogue: catalogue, on: db)
-                        names.append(row.person.name)
-                    } catch let refusal as EnrolmentService.Refusal {
-                        // Decided above; only a concurrent change gets here.
-                        refusals += refusal.reasons.map { .init(row: "第 \(row.number) 行", column: row.person.name, reason: $0) }
-                    }
-                }
-                if !refusals.isEmpty { throw BatchRefused(problems: refusals) }
-                try await req.audit(user, "enrolment.batch", on: db, target: "class", c.id?.uuidString,
-                                    summary: "批量报名「\(c.name)」：\(names.count) 人" + (channel == .school ? "（院校报名）" : ""))
-                return names
-            }
-            model.enrolled = names
-            return try await req.render("training/enrol-batch", title: "批量报名", model)
-        } catch let refused as BatchRefused {
-            model.problems = refused.problems
-            return try await req.render("training/enrol-batch", title: "批量报名", model, status: .unprocessableEntity)
-        }
-    }
-
-    static let maximumBatchRows = ImportLimits.enrolments
-
-    struct BatchRefused: Error {
-        let problems: [BatchProblem]
-    }
-
     // MARK: 我要报名 (the individual)
 
     struct SelfClassRow: Encodable, Sendable {
@@ -390,35 +220,14 @@ enum EnrolRoutes {
         let today = CalendarDate.today(now: req.now)
         let catalogue = try await CatalogueStore.load(on: req.db)
         let held = try await HeldCertificate.query(on: req.db).filter(\.$person.$id == person.requireID()).filter(\.$status == "valid").all()
-        let certificates = held.map { cert -> CertificateRow in
-            let advice: String
-            if let issued = cert.issued, let expires = cert.expires {
-                switch HolderClassRule.decide(expires: expires, issued: issued, today: today) {
-                case .allowed(let type): advice = "应参加\(type.label)班（以 \(HolderClassRule.referenceDate(today: today).iso) 为标准点）"
-                case .refused(let reason): advice = reason
-                }
-            } else { advice = "" }
-            return CertificateRow(qualification: catalogue.type(code: cert.qualificationCode)?.name ?? cert.qualificationCode,
-                                  number: cert.number, expires: cert.expiresOn, advice: advice)
-        }
-        var query = TrainingClass.query(on: req.db).filter(\.$state == .published).filter(\.$enrolmentDeadline >= today.iso)
-        // Only what the person may join: initial classes for qualifications not held; for a
-        // held one, the class type the 1 March rule allows (and continuing education).
-        let heldCodes = held.map(\.qualificationCode)
-        let allowedByHeld: [(String, [TrainingClassType])] = held.compactMap { cert in
-            guard let issued = cert.issued, let expires = cert.expires else { return nil }
-            let type = HolderClassRule.decide(expires: expires, issued: issued, today: today).classType
-            return (cert.qualificationCode, (type.map { [$0] } ?? []) + [.continuing])
-        }
-        query = query.group(.or) { or in
-            or.group(.and) { $0.filter(\.$classType == .initial).filter(\.$qualificationCode !~ heldCodes) }
-            for (code, types) in allowedByHeld {
-                or.group(.and) { $0.filter(\.$qualificationCode == code).filter(\.$classType ~~ types) }
-            }
+        let certificates = held.map { cert in
+            CertificateRow(qualification: catalogue.type(code: cert.qualificationCode)?.name ?? cert.qualificationCode,
+                           number: cert.number, expires: cert.expiresOn, advice: cert.issued.flatMap { issued in
+                               cert.expires.map { HolderClassRule.advice(expires: $0, issued: issued, today: today) }
+                           } ?? "")
         }
         let type = req.queryText("type").flatMap(TrainingClassType.init(rawValue:))
-        if let type { query = query.filter(\.$classType == type) }
-        let page = try await query.sort(\.$startDate).sort(\.$id).with(\.$institution).page(for: req)
+        let page = try await joinableClasses(held: held, type: type, today: today, on: req.db).page(for: req)
         return try await req.render("training/enrol-self-list", title: "我要报名", SelfListModel(
             rows: page.items.map { c in
                 SelfClassRow(name: c.name, type: c.classType.label,
@@ -428,6 +237,25 @@ enum EnrolRoutes {
             },
             pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolSelf.link, filters: [("type", type?.rawValue)]),
             certificates: certificates, type: type?.rawValue ?? ""))
+    }
+
+    /// Published classes still taking enrolments that the person may join: initial classes for
+    /// qualifications not held; for a held one, the class types the 1 March rule allows.
+    private static func joinableClasses(held: [HeldCertificate], type: TrainingClassType?, today: CalendarDate,
+                                        on db: any Database) -> QueryBuilder<TrainingClass> {
+        let heldCodes = held.map(\.qualificationCode)
+        let allowedByHeld: [(String, [TrainingClassType])] = held.compactMap { cert in
+            guard let issued = cert.issued, let expires = cert.expires else { return nil }
+            return (cert.qualificationCode, HolderClassRule.joinableTypes(expires: expires, issued: issued, today: today))
+        }
+        let query = TrainingClass.query(on: db).filter(\.$state == .published).filter(\.$enrolmentDeadline >= today.iso).group(.or) { or in
+            or.group(.and) { $0.filter(\.$classType == .initial).filter(\.$qualificationCode !~ heldCodes) }
+            for (code, types) in allowedByHeld {
+                or.group(.and) { $0.filter(\.$qualificationCode == code).filter(\.$classType ~~ types) }
+            }
+        }
+        if let type { query.filter(\.$classType == type) }
+        return query.sort(\.$startDate).sort(\.$id).with(\.$institution)
     }
 
     struct SelfForm: Encodable, Sendable {
@@ -489,44 +317,52 @@ enum EnrolRoutes {
         var form = SelfForm()
         form.creditCode = req.field("credit_code") ?? ""
         let details = form.details.read(req, errors: &form.errors)
-        var employer: Organization?
-        if form.creditCode.isEmpty {
-            form.errors.add("credit_code", "请填写工作单位的统一社会信用代码")
-        } else {
-            var code: CreditCode?
-            do { code = try CreditCode.parse(form.creditCode) } catch { form.errors.add("credit_code", error.message) }
-            if let code {
-                employer = try await Organization.query(on: req.db).filter(\.$creditCode == code.value).filter(\.$deleted == false).first()
-                if employer == nil { form.errors.add("credit_code", "未找到该统一社会信用代码的单位，请核对或请单位先行注册") }
-                form.employerName = employer?.name ?? ""
-            }
-        }
+        let employer = try await selfEmployer(&form, on: req.db)
         if form.details.workStartDate.isEmpty { form.errors.add("work_start_date", "请填写参加工作日期") }
         if form.details.resume.isEmpty { form.errors.add("resume", "请填写个人简历（工作经历）") }
-        // The 1-inch photo: uploaded here, or the one already registered.
-        if let upload = req.uploadedFile("photo"), upload.data.readableBytes > 0 {
-            switch try await PersonPhotoRoutes.store(Data(upload.data.readableBytesView), for: person, on: req.db,
-                                                     pool: req.application.documentPool) {
-            case .failure(let error): form.errors.add("photo", error.message)
-            case .success: break
-            }
-        } else if !person.hasPhoto {
-            form.errors.add("photo", "请上传一寸免冠照片（JPEG）")
-        }
+        try await storeSelfPhoto(req, person, &form)
         guard form.errors.isEmpty, let details else {
             return try await renderSelf(req, user, c, person, form: form, refusals: [], status: .unprocessableEntity)
         }
         let catalogue = try await CatalogueStore.load(on: req.db)
-        let foundEmployer = employer
         do {
             let e = try await req.db.transaction { db in
-                try await EnrolmentService.enrol(person: person, into: c, channel: .individual, details: details, employerName: foundEmployer?.name,
-                                                 employerCreditCode: foundEmployer?.creditCode, by: user, req: req, catalogue: catalogue, on: db)
+                try await EnrolmentService.enrol(person: person, into: c, channel: .individual, details: details, employerName: employer?.name,
+                                                 employerCreditCode: employer?.creditCode, by: user, req: req, catalogue: catalogue, on: db)
             }
             try await req.flash(.success, "报名已提交，等待管理部门确认。可打印报名表。")
             return req.redirect(.enrolment(.id(e.id)))
         } catch let refusal as EnrolmentService.Refusal {
             return try await renderSelf(req, user, c, person, form: form, refusals: refusal.reasons, status: .unprocessableEntity)
+        }
+    }
+
+    /// The employer named by the form's credit code, which must be a registered unit.
+    private static func selfEmployer(_ form: inout SelfForm, on db: any Database) async throws -> Organization? {
+        guard !form.creditCode.isEmpty else {
+            form.errors.add("credit_code", "请填写工作单位的统一社会信用代码")
+            return nil
+        }
+        let code: CreditCode
+        do { code = try CreditCode.parse(form.creditCode) } catch {
+            form.errors.add("credit_code", error.message)
+            return nil
+        }
+        let employer = try await Organization.query(on: db).filter(\.$creditCode == code.value).filter(\.$deleted == false).first()
+        if employer == nil { form.errors.add("credit_code", "未找到该统一社会信用代码的单位，请核对或请单位先行注册") }
+        form.employerName = employer?.name ?? ""
+        return employer
+    }
+
+    /// The 1-inch photo: uploaded here (and stored at once), or the one already registered.
+    private static func storeSelfPhoto(_ req: Request, _ person: Person, _ form: inout SelfForm) async throws {
+        if let upload = req.uploadedFile("photo"), upload.data.readableBytes > 0 {
+            if case .failure(let error) = try await PersonPhotoRoutes.store(Data(upload.data.readableBytesView), for: person, on: req.db,
+                                                                           pool: req.application.documentPool) {
+                form.errors.add("photo", error.message)
+            }
+        } else if !person.hasPhoto {
+            form.errors.add("photo", "请上传一寸免冠照片（JPEG）")
         }
     }
 }

@@ -137,6 +137,20 @@ enum EnrolmentRoutes {
                        reason: e.stateReason, hours: e.trainingHours.map { hoursLabel($0) } ?? "",
                        href: SiteURL.enrolment(.id(e.id)).link, checked: ticked.contains(try e.requireID()))
         }
+        var className: String?
+        if let classID { className = try await TrainingClass.find(classID, for: user, on: req.db)?.name }
+        return try await req.render("training/enrolments", title: "报名管理", ListModel(
+            rows: rows,
+            pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolments.link,
+                                   filters: [("name", name), ("id_number", number), ("state", state?.rawValue), ("class", classID?.uuidString)]),
+            name: name ?? "", idNumber: number ?? "", classID: classID?.uuidString ?? "", className: className,
+            stateOptions: EnrolmentState.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
+            bulk: bulkActions(for: user), exportParts: ExportParts.options(path: SiteURL.enrolmentsExport.link, filters: filters.pairs, total: page.metadata.total),
+            error: error, reason: reason), status: status)
+    }
+
+    /// The bulk actions above the list that the account may take.
+    static func bulkActions(for user: CurrentUser) -> [BulkAction] {
         var bulk: [BulkAction] = []
         if user.may(.confirmEnrolments) {
             bulk += [.init(action: SiteURL.enrolmentsConfirm.link, label: "确认报名", decision: "confirm", needsReason: false, danger: false),
@@ -152,16 +166,7 @@ enum EnrolmentRoutes {
             bulk += [.init(action: SiteURL.enrolmentsReview.link, label: "审核通过", decision: "pass", needsReason: false, danger: false),
                      .init(action: SiteURL.enrolmentsReview.link, label: "退回企业", decision: "return", needsReason: true, danger: true)]
         }
-        var className: String?
-        if let classID { className = try await TrainingClass.find(classID, for: user, on: req.db)?.name }
-        return try await req.render("training/enrolments", title: "报名管理", ListModel(
-            rows: rows,
-            pagination: Pagination(metadata: page.metadata, path: SiteURL.enrolments.link,
-                                   filters: [("name", name), ("id_number", number), ("state", state?.rawValue), ("class", classID?.uuidString)]),
-            name: name ?? "", idNumber: number ?? "", classID: classID?.uuidString ?? "", className: className,
-            stateOptions: EnrolmentState.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == state) },
-            bulk: bulk, exportParts: ExportParts.options(path: SiteURL.enrolmentsExport.link, filters: filters.pairs, total: page.metadata.total),
-            error: error, reason: reason), status: status)
+        return bulk
     }
 
     /// A bulk action refused before it did anything (nothing ticked, no reason): the list the user
@@ -546,16 +551,12 @@ enum EnrolmentRoutes {
         var updates: [(Enrolment, TrainingResult)] = []
         for e in rows {
             let key = try e.requireID().uuidString
-            let hoursText = req.field("hours_\(key)")
-            let result = req.field("result_\(key)")
-            let remarks = req.field("remarks_\(key)") ?? ""
-            if hoursText == nil && result == nil { continue }
-            guard let hoursText, let hours = Double(hoursText) else { errors[try e.requireID()] = "请填写学时（数字）"; continue }
-            guard let result, result == "pass" || result == "fail" else { errors[try e.requireID()] = "请选择合格或不合格"; continue }
-            if remarks.count > 200 { errors[try e.requireID()] = "备注不超过 200 字"; continue }
-            let r = TrainingResult(hoursAttended: hours, passed: result == "pass", remarks: remarks)
-            if let problem = r.problems(requiredHours: required).first { errors[try e.requireID()] = problem.message; continue }
-            updates.append((e, r))
+            switch TrainingResult.entry(hours: req.field("hours_\(key)"), result: req.field("result_\(key)"),
+                                        remarks: req.field("remarks_\(key)") ?? "", requiredHours: required) {
+            case .blank: continue
+            case .refused(let message): errors[try e.requireID()] = message
+            case .entered(let r): updates.append((e, r))
+            }
         }
         guard errors.isEmpty else { return try await renderResults(req, user, errors: errors, status: .unprocessableEntity) }
         let toSave = updates

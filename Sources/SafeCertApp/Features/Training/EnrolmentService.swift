@@ -7,9 +7,7 @@ import Vapor
 /// The one way a person joins a class, whoever enrols them: gathers the facts, asks
 /// `EnrolmentCheck`, and writes the enrolment with its audit entry.
 enum EnrolmentService {
-    enum Channel: String {
-        case individual, enterprise, institution, school
-    }
+    typealias Channel = EnrolmentChannel
 
     struct Refusal: Error {
         let reasons: [String]
@@ -63,32 +61,50 @@ enum EnrolmentService {
                       employerName: String?, employerCreditCode: String?, by user: CurrentUser, req: Request,
                       catalogue: QualificationCatalogue, on db: any Database) async throws -> Enrolment {
         if !person.hasPhoto { throw Refusal(reasons: ["缺少一寸照片：请先上传照片"]) }
-        // Touch the class row first: on PostgreSQL this locks it until the transaction ends, so
-        // enrolments into one class are counted one after another and the last place goes once
-        // (SQLite has one writer at a time anyway).
-        if let sql = db as? any SQLDatabase {
-            try await sql.update(TrainingClass.schema).set("capacity", to: SQLColumn("capacity")).where("id", .equal, c.requireID()).run()
-        }
+        try await lockClassRow(c, on: db)
         let today = CalendarDate.today(now: req.now)
         let facts = try await facts(person: person, trainingClass: c, details: details, catalogue: catalogue, today: today,
                                     school: channel == .school, on: db)
         let reasons = EnrolmentCheck.refusals(facts)
         if !reasons.isEmpty { throw Refusal(reasons: reasons) }
-        let kind: EnrolmentKind = channel == .school ? .school : .standard
         let state: EnrolmentState
-        do { state = try EnrolmentWorkflow.submit(EnrolmentContext(kind: kind, suspended: false)) } catch { throw Refusal(reasons: [error.message]) }
+        do { state = try EnrolmentWorkflow.submit(EnrolmentContext(kind: channel.kind, suspended: false)) } catch { throw Refusal(reasons: [error.message]) }
+        let e = try newEnrolment(of: person, in: c, channel: channel, state: state, details: details, today: today)
+        e.$enrolledBy.id = channel == .individual ? nil : user.organizationID
+        e.employerName = employerName
+        e.employerCreditCode = employerCreditCode
+        do {
+            try await e.create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw Refusal(reasons: ["该人员已有同一资格的报名正在办理，不能重复报名"])
+        }
+        try await req.audit(user, "enrolment.create", on: db, target: "enrolment", e.id?.uuidString,
+                            summary: "\(person.name)（\(Masking.idNumber(person.idNumber))）报名「\(c.name)」（\(c.code)），\(e.channelLabel)；状态 \(state.label)")
+        return e
+    }
+
+    /// Touches the class row: on PostgreSQL this locks it until the transaction ends, so
+    /// enrolments into one class are counted one after another and the last place goes once
+    /// (SQLite has one writer at a time anyway).
+    private static func lockClassRow(_ c: TrainingClass, on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase {
+            try await sql.update(TrainingClass.schema).set("capacity", to: SQLColumn("capacity")).where("id", .equal, c.requireID()).run()
+        }
+    }
+
+    /// The enrolment row as submitted, before it is created: the 报名表 details, the fee, and a
+    /// payment notice when it is confirmed at once.
+    private static func newEnrolment(of person: Person, in c: TrainingClass, channel: Channel, state: EnrolmentState,
+                                     details: EnrolmentDetails, today: CalendarDate) throws -> Enrolment {
         let e = Enrolment()
         e.$trainingClass.id = try c.requireID()
         e.$person.id = try person.requireID()
         e.qualificationCode = c.qualificationCode
         e.regionCode = person.regionCode
-        e.kind = kind
+        e.kind = channel.kind
         e.channel = channel.rawValue
-        e.$enrolledBy.id = channel == .individual ? nil : user.organizationID
         e.$employer.id = person.$employer.id
         e.state = state
-        e.employerName = employerName
-        e.employerCreditCode = employerCreditCode
         e.workStartDate = details.workStartDate?.iso
         e.yearsInTrade = details.yearsInTrade
         e.resume = details.resume
@@ -97,13 +113,6 @@ enum EnrolmentService {
         e.paid = false
         if state == .confirmed { e.paymentNotice = paymentNoticeNumber(today) }
         e.syncActiveKey()
-        do {
-            try await e.create(on: db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw Refusal(reasons: ["该人员已有同一资格的报名正在办理，不能重复报名"])
-        }
-        try await req.audit(user, "enrolment.create", on: db, target: "enrolment", e.id?.uuidString,
-                            summary: "\(person.name)（\(Masking.idNumber(person.idNumber))）报名「\(c.name)」（\(c.code)），\(e.channelLabel)；状态 \(state.label)")
         return e
     }
 
