@@ -46,10 +46,10 @@ extension RoutesBuilder {
     func upload(_ url: SiteURL, _ permission: Permission, maxBody: ByteCount, use handler: @escaping UserHandler) -> Route {
         let route = on(.POST, url.components, body: .stream) { req in
             try req.checkBodySize(maxBody)
-            // Without a session no token can match: refused before a byte of the body is read,
-            // as is a user who may not use the route.
-            guard req.webSession != nil else { throw Request.csrfRefusal }
+            // Refused before a byte of the body is read: nobody logged in (401), a user who may not
+            // use the route, and — without a session no token can match — a sessionless request.
             let user = try req.authorize(permission)
+            guard req.webSession != nil else { throw Request.csrfRefusal }
             try await req.receiveUpload(max: maxBody)
             try req.verifyCSRF()
             return try await handler(req, user)
