@@ -88,11 +88,15 @@ struct VisitorStateTests {
     func purge() async throws {
         try await withSafeCert(seed: false) { t in
             let now = t.clock.now()
-            #expect(try await UsedCaptcha.spend("a", at: now.addingTimeInterval(-VisitorState.lifetime - 600), on: t.db))
-            #expect(try await UsedCaptcha.spend("b", at: now, on: t.db))
-            #expect(try await !UsedCaptcha.spend("b", at: now, on: t.db), "spent twice")
-            #expect(try await UsedCaptcha.purge(on: t.db, now: now) == 1)
-            #expect(try await UsedCaptcha.query(on: t.db).count() == 1)
+            let old = try await UsedCaptcha.spend("a", at: now.addingTimeInterval(-VisitorState.lifetime - 600), on: t.db)
+            let fresh = try await UsedCaptcha.spend("b", at: now, on: t.db)
+            let again = try await UsedCaptcha.spend("b", at: now, on: t.db)
+            #expect(old && fresh)
+            #expect(!again, "spent twice")
+            let purged = try await UsedCaptcha.purge(on: t.db, now: now)
+            #expect(purged == 1)
+            let left = try await UsedCaptcha.query(on: t.db).count()
+            #expect(left == 1)
         }
     }
 }
