@@ -92,7 +92,7 @@ struct PageSnapshotTests {
         let rules = ["至少 8 位", "包含字母和数字"]
         try await snapshot(page("login/password"), LoginRoutes.PasswordModel(forced: true, rules: rules), named: "forced")
         try await snapshot(page("login/password"), LoginRoutes.PasswordModel(
-            forced: false, errors: errors("current", "password", "confirm"), rules: rules), named: "errors")
+            forced: false, errors: errors("current", "new", "password", "confirm"), rules: rules), named: "errors")
     }
 
     // MARK: - Audit, security, home, errors
@@ -127,7 +127,7 @@ struct PageSnapshotTests {
             organizationOptions: options(("\(ids[3])", "长春一汽安全有限公司"), selected: nil),
             issuedKey: "sk_3f2a.fixed-secret-for-the-snapshot"), named: "issued")
         try await snapshot(page("security/api-keys"), SecurityRoutes.KeysModel(
-            rows: [], pagination: pagination(total: 0), organizationOptions: [], errors: errors("name", "organization")), named: "errors")
+            rows: [], pagination: pagination(total: 0), organizationOptions: [], errors: errors("name", "organization_id")), named: "errors")
     }
 
     @Test func home() async throws {
@@ -182,6 +182,9 @@ struct PageSnapshotTests {
         form.kindOptions = options(("enterprise", "企业"), ("institution", "培训机构"), selected: 0)
         form.regionOptions = options(("220102", "南关区"), ("220103", "宽城区"), selected: 0)
         try await snapshot(page("organizations/form"), form, named: "new")
+        var refused = form
+        refused.errors = errors("name", "kind", "region_code", "credit_code", "parent_credit_code")
+        try await snapshot(page("organizations/form"), refused, named: "new-errors")
         var edit = form
         edit.id = ids[3]
         edit.editingKind = false
@@ -260,6 +263,9 @@ struct PageSnapshotTests {
         form.employerCreditCode = "91220101MA0000000X"
         form.action = "/people/new"
         try await snapshot(page("people/form"), form, named: "new")
+        var refused = form
+        refused.errors = errors("id_type", "id_number", "name", "employer_credit_code")
+        try await snapshot(page("people/form"), refused, named: "new-errors")
         var edit = form
         edit.id = ids[4]
         edit.action = "/people/\(ids[4])/edit"
@@ -361,7 +367,7 @@ struct PageSnapshotTests {
         model.phone = "13800000003"
         model.regionCode = "220102"
         model.codeSent = true
-        model.errors = errors("id_number", "name", "phone", "region_code", "code", "password", "confirm")
+        model.errors = errors("id_number", "name", "phone", "region_code", "code", "sms", "password", "confirm")
         try await snapshot(page("people/register"), model, visitor: true, named: "errors")
     }
 
@@ -480,6 +486,11 @@ struct PageSnapshotTests {
             rooms: [.init(id: ids[11], label: "第一考场（40 座）", checked: true), .init(id: ids[12], label: "第二考场（30 座）", checked: false)],
             eligibleNote: "有 32 名考生待安排", session: false, action: "/exams/plans/new")
         try await snapshot(page("exams/plan-form"), model, named: "plan")
+        var refused = form
+        refused.errors = errors("qualification", "date", "count", "rooms")
+        try await snapshot(page("exams/plan-form"), ExamPlanRoutes.FormModel(
+            form: refused, typeOptions: model.typeOptions, qualificationOptions: model.qualificationOptions, rooms: model.rooms,
+            eligibleNote: model.eligibleNote, session: false, action: model.action), named: "plan-errors")
         form.errors = errors("plan_type", "qualification", "date", "time", "duration", "count", "rooms")
         try await snapshot(page("exams/plan-form"), ExamPlanRoutes.FormModel(
             form: form, typeOptions: options(("initial_offline", "初训"), selected: 0), qualificationOptions: [],
@@ -722,7 +733,8 @@ struct PageSnapshotTests {
             code: "LV-ELEC", name: "低压电工作业", scheme: "特种作业", entries: [entry], current: [compared("有效期", "6 年")],
             canManage: true, form: form, provinceOptions: options(("22", "吉林省"), selected: 0), action: "/catalogue/LV-ELEC/terms"),
             named: "manager")
-        form.errors = errors("effective_from", "province", "source", "validity_years", "initial_training_hours", "theory_pass")
+        form.errors = errors("effective_from", "province", "source", "validity_years", "initial_training_hours", "theory_pass", "renewal_window_days",
+                             "continuing_hours_per_year")
         try await snapshot(page("training/qualification"), CatalogueRoutes.DetailModel(
             code: "LV-ELEC", name: "低压电工作业", scheme: "特种作业", entries: [entry], current: [compared("有效期", "6 年")],
             canManage: true, form: form, provinceOptions: options(("22", "吉林省"), selected: 0), action: "/catalogue/LV-ELEC/terms"),
@@ -794,7 +806,7 @@ struct PageSnapshotTests {
         try await snapshot(page("training/enrol"), EnrolRoutes.SingleModel(
             className: "低压电工初训一班", classType: "初训", classHref: "/classes/\(ids[16])", action: "/classes/\(ids[16])/enrol",
             batchHref: "/classes/\(ids[16])/enrol/batch", form: form, refusals: [], offerSchool: true, onlySchool: false), named: "blank")
-        form.errors = errors("id_number", "name", "work_start_date", "years_in_trade", "resume", "health")
+        form.errors = errors("id_number", "name", "work_start_date", "years_in_trade", "resume", "employer_opinion", "health")
         try await snapshot(page("training/enrol"), EnrolRoutes.SingleModel(
             className: "低压电工初训一班", classType: "初训", classHref: "/classes/\(ids[16])", action: "/classes/\(ids[16])/enrol",
             batchHref: nil, form: form, refusals: ["该人员已报名本班"], offerSchool: true, onlySchool: true), named: "errors")
@@ -830,7 +842,8 @@ struct PageSnapshotTests {
             className: "低压电工初训一班", classType: "初训", qualification: "低压电工作业", institution: "吉林省安全培训中心",
             dates: "2026-12-01 至 2026-12-20", fee: "800 元", personName: "王芳", idNumber: "220102199001011234", hasPhoto: true,
             photo: "/me/photo", action: "/classes/\(ids[16])/self", form: form, refusals: []), named: "blank")
-        form.errors = errors("credit_code", "work_start_date", "years_in_trade", "resume", "employer_opinion", "health")
+        form.errors = errors("credit_code", "work_start_date", "years_in_trade", "resume", "employer_opinion", "health",
+                             "photo")
         try await snapshot(page("training/enrol-self"), EnrolRoutes.SelfModel(
             className: "低压电工初训一班", classType: "初训", qualification: "低压电工作业", institution: "吉林省安全培训中心",
             dates: "2026-12-01 至 2026-12-20", fee: "800 元", personName: "王芳", idNumber: "220102199001011234", hasPhoto: false,
