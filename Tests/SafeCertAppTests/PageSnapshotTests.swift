@@ -941,7 +941,7 @@ private func snapshot<Model: Encodable & Sendable>(
     assertSnapshot(of: html, as: .lines, named: name, fileID: fileID, file: filePath, testName: function, line: line, column: column)
 }
 
-func render<Model: Encodable & Sendable>(_ template: String, _ model: Model, layout: LayoutContext) async throws -> String {
+private func render<Model: Encodable & Sendable>(_ template: String, _ model: Model, layout: LayoutContext) async throws -> String {
     let app = try await Application.make(.testing)
     do {
         app.directory = DirectoryConfiguration(workingDirectory: packageRoot)

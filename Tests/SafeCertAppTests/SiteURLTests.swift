@@ -56,8 +56,11 @@ struct SiteURLTests {
     @Test("a filled-in link routes back to its own pattern (no fixed word is shadowed by a parameter)")
     func linksRouteToTheirPattern() {
         let router = TrieRouter(String.self)
-        for url in SiteURL.all { router.register(url.pattern, at: url.components) }
-        for url in SiteURL.all {
+        // The home page ("/") has no segments: the router takes it apart from the trie.
+        let routed = SiteURL.all.filter { !$0.components.isEmpty }
+        #expect(routed.count == SiteURL.all.count - 1)
+        for url in routed { router.register(url.pattern, at: url.components) }
+        for url in routed {
             let filled = url.segments.map { segment -> String in
                 switch segment {
                 case .fixed(let word): word
