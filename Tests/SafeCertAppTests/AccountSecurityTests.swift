@@ -237,7 +237,7 @@ func loginError(_ html: String) -> String? {
     @Test("a burst of parallel guesses from one address checks no more passwords than the limit")
     func parallelBurst() async throws {
         try await withSafeCert(settings: Self.proxied) { t in
-            // Each guess needs its own session and captcha, as a script would make them.
+            // Each guess needs its own visitor cookie and captcha, as a script would make them.
             var clients: [WebClient] = []
             var forms: [[String: String]] = []
             for n in 0..<30 {
@@ -251,7 +251,8 @@ func loginError(_ html: String) -> String? {
                 let body = form.map { "\(WebClient.encode($0.key))=\(WebClient.encode($0.value))" }.joined(separator: "&")
                 var headers = HTTPHeaders()
                 headers.contentType = .urlEncodedForm
-                headers.add(name: .cookie, value: "\(WebSessionMiddleware.cookieName)=\(web.cookie ?? "")")
+                // The login page keeps its captcha and form token in the visitor cookie (no session yet).
+                headers.add(name: .cookie, value: "\(VisitorState.cookieName)=\(web.visitorCookie ?? "")")
                 headers.add(name: .xForwardedFor, value: "198.51.100.77")
                 return TestingHTTPRequest(method: .POST, url: URI(path: "/login"), headers: headers, body: ByteBuffer(string: body))
             }

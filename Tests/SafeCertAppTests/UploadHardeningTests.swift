@@ -62,11 +62,11 @@ private func isComplete(_ answer: ByteBuffer) -> Bool {
     }
 
     /// The head of a batch-photo upload that announces `length` bytes and sends none of them.
-    static func photosHead(cookie: String, length: Int) -> String {
+    static func photosHead(cookie: String, name: String = WebSessionMiddleware.cookieName, length: Int) -> String {
         """
         POST /people/photos HTTP/1.1\r
         Host: 127.0.0.1\r
-        Cookie: \(WebSessionMiddleware.cookieName)=\(cookie)\r
+        Cookie: \(name)=\(cookie)\r
         Content-Type: multipart/form-data; boundary=x\r
         Content-Length: \(length)\r
         Connection: close\r
@@ -91,12 +91,19 @@ private func isComplete(_ answer: ByteBuffer) -> Bool {
     @Test("an upload by someone who may not use the route is refused before its body is read")
     func unauthorisedBeforeTheBody() async throws {
         try await withSafeCert { t in
-            // A session, but nobody logged in (the login page starts one).
+            // A visitor with only the login page's cookie has no session: refused (403) before the body.
             let visitor = t.client()
             try await visitor.get("/login")
-            let cookie = try #require(visitor.cookie)
+            #expect(visitor.cookie == nil)
+            let visitorCookie = try #require(visitor.visitorCookie)
+            // A session, but nobody logged in (as between the password and the second step).
+            let token = Tokens.random(bytes: 32)
+            try await WebSession(id: Tokens.sha256(token), csrfToken: "x", now: t.clock.now()).create(on: t.db)
             try await withServer(t) { port in
-                let answer = try await answerBeforeTheBody(port: port, Self.photosHead(cookie: cookie, length: 10 * 1024 * 1024))
+                let anonymous = try await answerBeforeTheBody(port: port, Self.photosHead(cookie: visitorCookie, name: VisitorState.cookieName,
+                                                                                          length: 10 * 1024 * 1024))
+                #expect(anonymous.hasPrefix("HTTP/1.1 403"), "\(anonymous.prefix(200))")
+                let answer = try await answerBeforeTheBody(port: port, Self.photosHead(cookie: token, length: 10 * 1024 * 1024))
                 #expect(answer.hasPrefix("HTTP/1.1 401"), "\(answer.prefix(200))")
                 #expect(answer.contains("请先登录"))
             }
