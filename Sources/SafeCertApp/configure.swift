@@ -17,8 +17,7 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     app.migrations.add(SafeCertMigrations.all)
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    app.views.use(.leaf)
-    app.leaf.cache.isEnabled = app.environment.isRelease
+    configureViews(app)
     app.routes.defaultMaxBodySize = "64kb"
 
     // Order matters: errors are rendered as Chinese pages; headers go on every response,
@@ -36,6 +35,14 @@ public func configure(_ app: Application, settings: Settings, services: AppServi
     app.lifecycle.use(SessionPurgeLifecycle())
 
     try routes(app)
+}
+
+/// Leaf as the app renders it: templates under Resources/Views, cached in release, the app's own
+/// tags. The page snapshot tests render through this too, so they see exactly what users see.
+public func configureViews(_ app: Application) {
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.leaf.tags["fieldError"] = FieldErrorTag()
 }
 
 private func configureDatabase(_ app: Application, _ storage: Settings.Storage) throws {
