@@ -31,19 +31,6 @@ extension ExamSessionRoutes {
         let printed: Bool
         let ticketHref: String
         let withdrawAction: String?
-
-        /// A candidate row joined with its plan and room; the learner may withdraw until printed.
-        init(_ c: ExamCandidate) throws {
-            let plan = try c.joined(ExamPlanRecord.self)
-            serial = plan.serial
-            ticketNumber = c.ticketNumber
-            room = try c.joined(ExamRoom.self).name
-            seat = Seat<UUID>.label(c.seatNumber)
-            start = ExamSchedule.beijingText(plan.startAt)
-            printed = c.ticketPrintedAt != nil
-            ticketHref = SiteURL.ticket(.id(c.id)).link
-            withdrawAction = c.mayWithdraw(by: .applicant) ? SiteURL.ticketWithdraw(.id(c.id)).link : nil
-        }
     }
 
     struct ListModel: Encodable, Sendable {
@@ -126,5 +113,20 @@ extension ExamSessionRoutes {
         }
         let taken = try await ExamPlanStore.candidateCounts(ids, on: db)
         return (seats, taken, rooms)
+    }
+}
+
+extension ExamSessionRoutes.Application {
+    /// A candidate row joined with its plan and room; the learner may withdraw until printed.
+    init(_ c: ExamCandidate) throws {
+        let plan = try c.joined(ExamPlanRecord.self)
+        serial = plan.serial
+        ticketNumber = c.ticketNumber
+        room = try c.joined(ExamRoom.self).name
+        seat = Seat<UUID>.label(c.seatNumber)
+        start = ExamSchedule.beijingText(plan.startAt)
+        printed = c.ticketPrintedAt != nil
+        ticketHref = SiteURL.ticket(.id(c.id)).link
+        withdrawAction = c.mayWithdraw(by: .applicant) ? SiteURL.ticketWithdraw(.id(c.id)).link : nil
     }
 }
