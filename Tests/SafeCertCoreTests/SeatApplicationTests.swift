@@ -49,6 +49,13 @@ struct SeatApplicationTests {
         #expect(SeatApplicationError.full(seats: 30).message == "该考场 30 个座位已满")
     }
 
+    @Test func theListOffersApplicationOnlyWhereOneCouldSucceed() {
+        #expect(SeatApplicationRule.offersApplication(applicationsOpen: true, holdsSeat: false, seats: 30, taken: 29))
+        #expect(!SeatApplicationRule.offersApplication(applicationsOpen: true, holdsSeat: false, seats: 30, taken: 30))
+        #expect(!SeatApplicationRule.offersApplication(applicationsOpen: true, holdsSeat: true, seats: 30, taken: 1))
+        #expect(!SeatApplicationRule.offersApplication(applicationsOpen: false, holdsSeat: false, seats: 30, taken: 1))
+    }
+
     @Test func withdrawalOnlyUntilTheTicketIsPrinted() throws {
         try SeatApplicationRule.mayWithdraw(ticketPrinted: false, by: .applicant)
         try SeatApplicationRule.mayWithdraw(ticketPrinted: false, by: .authority)

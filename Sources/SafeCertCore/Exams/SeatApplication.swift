@@ -115,6 +115,12 @@ public enum SeatApplicationRule {
         return reasons
     }
 
+    /// The session list's 申请 button: shown to a learner while the session takes applications,
+    /// they hold no seat in it and a seat is left (the booking then decides with every fact).
+    public static func offersApplication(applicationsOpen: Bool, holdsSeat: Bool, seats: Int, taken: Int) -> Bool {
+        applicationsOpen && !holdsSeat && taken < seats
+    }
+
     /// Throws the first of `refusals`.
     public static func mayApply(_ facts: SeatApplicationFacts) throws(SeatApplicationError) {
         if let first = refusals(facts).first { throw first }

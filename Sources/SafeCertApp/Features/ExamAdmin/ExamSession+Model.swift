@@ -95,7 +95,9 @@ extension ExamSessionRoutes {
                     start: ExamSchedule.beijingText(p.startAt), end: p.schedule.map { ExamSchedule.beijingText($0.end) } ?? "",
                     rooms: (rooms[id] ?? []).sorted().joined(separator: "、"), seats: total, taken: used, left: max(0, total - used),
                     href: SiteURL.examPlan(.id(p.id)).link,
-                    applyAction: !publisher && !holds && p.applicationsOpen == true && used < total ? SiteURL.examSessionApply(.id(p.id)).link : nil,
+                    applyAction: !publisher && SeatApplicationRule.offersApplication(applicationsOpen: p.applicationsOpen == true, holdsSeat: holds,
+                                                                                     seats: total, taken: used)
+                        ? SiteURL.examSessionApply(.id(p.id)).link : nil,
                     appliedNote: holds ? "已申请" : (!publisher && used >= total ? "已满" : nil))
             }
         }
