@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SafeCertCore
+import SQLKit
 import Testing
 @testable import SafeCertApp
 
@@ -36,6 +37,21 @@ import Testing
             #expect(list.status == .ok)
             let review = try await province.get(SiteURL.peopleReview.link)
             #expect(review.status == .ok)
+        }
+    }
+
+    /// A large top-up drops the people table's plain indexes, loads, and builds them again: the
+    /// same indexes are there afterwards, and the lists still use them.
+    @Test func aBulkTopUpRebuildsEveryIndex() async throws {
+        try await withSafeCert { t in
+            let sql = try #require(t.db as? any SQLDatabase)
+            let before = try await SecondaryIndexes.list(on: sql, table: Person.schema).map(\.name).sorted()
+            #expect(before.contains("people_province_name_id"))
+            #expect(try await ScaleSeed.run(on: t.app, people: 700, bulkFrom: 1) == .init(existing: 0, added: 700))
+            #expect(try await SecondaryIndexes.list(on: sql, table: Person.schema).map(\.name).sorted() == before)
+            #expect(try await Person.query(on: t.db).filter(\.$phone >= "170").filter(\.$phone < "171").count() == 700)
+            let province = try await t.loggedIn("province")
+            #expect(try await province.get(SiteURL.people.link).status == .ok)
         }
     }
 }

@@ -41,3 +41,37 @@ func columnExists(on database: any Database, table: String, column: String) asyn
     }
     return try await sql.raw("SELECT 1 FROM pragma_table_info(\(bind: table)) WHERE name = \(bind: column)").first() != nil
 }
+
+/// The plain (non-unique, non-key) indexes of a table, dropped before a bulk load and built again
+/// after it from their own definitions — for `seed --scale`, inside its transaction.
+enum SecondaryIndexes {
+    struct Definition: Sendable, Decodable {
+        let name: String
+        let sql: String
+    }
+
+    static func drop(on sql: any SQLDatabase, table: String) async throws -> [Definition] {
+        let found = try await list(on: sql, table: table)
+        for index in found { try await sql.drop(index: index.name).run() }
+        return found
+    }
+
+    static func list(on sql: any SQLDatabase, table: String) async throws -> [Definition] {
+        if sql.dialect.name == "postgresql" {
+            return try await sql.raw("""
+                SELECT i.indexname AS name, i.indexdef AS sql FROM pg_indexes i
+                JOIN pg_namespace n ON n.nspname = i.schemaname
+                JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid JOIN pg_index x ON x.indexrelid = c.oid
+                WHERE i.schemaname = current_schema() AND i.tablename = \(bind: table) AND NOT x.indisunique AND NOT x.indisprimary
+                """).all(decoding: Definition.self)
+        }
+        return try await sql.raw("""
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = \(bind: table)
+            AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+            """).all(decoding: Definition.self)
+    }
+
+    static func create(_ indexes: [Definition], on sql: any SQLDatabase) async throws {
+        for index in indexes { try await sql.raw("\(unsafeRaw: index.sql)").run() }
+    }
+}
