@@ -15,8 +15,7 @@ public enum Entrypoint {
             try await configure(app, settings: settings)
             app.registerCommands()
             try await prepareDatabase(app)
-            let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
-            if command == "serve" {
+            if env.command == "serve" {
                 try await app.autoMigrate()
             }
             try await app.execute()
@@ -27,4 +26,15 @@ public enum Entrypoint {
         }
         try await app.asyncShutdown()
     }
+}
+
+extension Environment {
+    /// The command the executable was asked to run (`serve` when none is named).
+    var command: String { arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve" }
+}
+
+extension Application {
+    /// Whether the periodic jobs (exam scheduler, session purge) run: only while serving, not in
+    /// test mode (tests call them with their own clock) nor under `seed`, `migrate` and the like.
+    var runsPeriodicJobs: Bool { !settings.testMode && environment.command == "serve" }
 }

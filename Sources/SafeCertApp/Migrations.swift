@@ -30,5 +30,6 @@ enum SafeCertMigrations {
         AddStudyBeatPosition(),
         AddPeopleListIndexes(),
         CreateUsedCaptcha(),
+        AddPeopleRegisteredByQueueIndex(),
     ]
 }

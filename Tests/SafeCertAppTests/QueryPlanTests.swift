@@ -56,4 +56,29 @@ import Testing
             }
         }
     }
+
+    /// A unit's lists are found by the unit, never by walking the register: its status filter
+    /// (`status(_:indexed: false)`) leaves the status indexes alone, and the review queue
+    /// filtered by the registering unit reads (registered_by_id, status, created_at, id) in order.
+    @Test func aUnitsRowsAreFoundByTheUnit() async throws {
+        try await withSafeCert { t in
+            guard !t.isPostgres else { return }
+            _ = try await ScaleSeed.run(on: t.app, people: 600)
+            let unit = try #require(try await t.organization(named: "长春安达建筑工程有限公司").id)
+            let own = Person.query(on: t.db).scoped(to: .organizations([unit])).status(.approved, indexed: false)
+                .sort(\.$name).sort(\.$id).limit(20)
+            let ownPlan = try await Self.plan(own, on: t.db)
+            #expect(ownPlan.contains { $0.contains("people_employer_id") } && ownPlan.contains { $0.contains("people_registered_by_id") }, "\(ownPlan)")
+            #expect(!ownPlan.contains { $0.contains("people_status") }, "\(ownPlan)")
+            let queue = Person.query(on: t.db).scoped(to: .region(prefix: "22"), regionIndexed: false).filter(\.$status == .submitted)
+                .filter(\.$registeredBy.$id ~~ [unit]).sort(\.$createdAt).sort(\.$id).limit(20)
+            let queuePlan = try await Self.plan(queue, on: t.db)
+            #expect(queuePlan.contains { $0.hasPrefix("SEARCH") && $0.contains(AddPeopleRegisteredByQueueIndex.name) }, "\(queuePlan)")
+            #expect(!queuePlan.contains { $0.contains("TEMP B-TREE") }, "\(queuePlan)")
+            // The unindexed wording filters the same rows.
+            let worded = try await Person.query(on: t.db).scoped(to: .organizations([unit])).status(.approved, indexed: false).count()
+            let plain = try await Person.query(on: t.db).scoped(to: .organizations([unit])).filter(\.$status == .approved).count()
+            #expect(worded == plain && plain > 0)
+        }
+    }
 }

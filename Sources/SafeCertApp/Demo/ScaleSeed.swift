@@ -45,7 +45,7 @@ enum ScaleSeed {
         let demoEmployer: Employer? = try demo.map { Employer(id: try $0.requireID(), regionCode: $0.regionCode) }
         let row: @Sendable (Int) throws -> [any Encodable & Sendable] = { i in
             guard let p = ScalePopulation.person(i, birthRegions: birthRegions) else { throw Abort(.badRequest, reason: "人数超过生成上限") }
-            let employer: Employer? = if i % 200 == 199, let demoEmployer { demoEmployer } else { employers[(i * 7_919) % employers.count] }
+            let employer: Employer? = if demoEmploys(i), let demoEmployer { demoEmployer } else { employers[employerIndex(i, of: employers.count)] }
             return values(p, employer: employer, index: i)
         }
         // A large top-up writes into the bare table and builds the secondary indexes once at the
@@ -69,6 +69,14 @@ enum ScaleSeed {
         }
         return Outcome(existing: existing, added: people - existing)
     }
+
+    /// One person in 200 works for the demo enterprise: number 200·j + (7·j mod 200), so that its
+    /// people have every status (the status follows the number mod 20).
+    static func demoEmploys(_ i: Int) -> Bool { i % 200 == (i / 200 * 7) % 200 }
+
+    /// The seeded enterprise employing person `i`: spread over all of them, each getting people
+    /// of every status (every remainder mod 20).
+    static func employerIndex(_ i: Int, of count: Int) -> Int { (i / 20 * 7_919 + i % 20 * 7) % max(1, count) }
 
     /// Tops-ups of at least this many people drop and rebuild the people table's secondary indexes.
     static let bulkThreshold = 50_000

@@ -13,6 +13,15 @@ public enum AccessScope: Sendable, Equatable {
     /// An individual: their own person record only.
     case person(UUID)
 
+    /// Whether the scope is a region (or everything) rather than a unit's or a person's own
+    /// records — the lists read a region's rows through indexes that lead with the region.
+    public var isRegional: Bool {
+        switch self {
+        case .everything, .region: true
+        case .organizations, .person: false
+        }
+    }
+
     public static func of(
         role: Role, organizationID: UUID?, regionCode: String, branchIDs: [UUID] = [], personID: UUID? = nil
     ) -> AccessScope {

@@ -29,7 +29,7 @@ struct SessionPurgeLifecycle: LifecycleHandler {
     let box = Box()
 
     func didBoot(_ app: Application) throws {
-        guard !app.settings.testMode else { return }
+        guard app.runsPeriodicJobs else { return }
         let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(30), delay: SessionPurge.interval) { _ in
             app.eventLoopGroup.next().makeFutureWithTask {
                 do {

@@ -74,9 +74,13 @@ extension AuditRoutes {
 enum ChinaTime {
     static let zone = CalendarDate.chinaTimeZone
 
-    static func format(_ date: Date) -> String {
+    static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
+        return calendar
+    }()
+
+    static func format(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }

@@ -62,7 +62,7 @@ struct ExamSchedulerLifecycle: LifecycleHandler {
     let box = Box()
 
     func didBoot(_ app: Application) throws {
-        guard !app.settings.testMode else { return }
+        guard app.runsPeriodicJobs else { return }
         box.task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(20), delay: .seconds(60)) { _ in
             app.eventLoopGroup.next().makeFutureWithTask {
                 do { try await ExamScheduler.tick(app) } catch { app.logger.error("exam scheduler: \(String(describing: error))") }

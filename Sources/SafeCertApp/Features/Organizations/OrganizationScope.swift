@@ -95,6 +95,16 @@ extension QueryBuilder where Model == Person {
         return filter(\.$regionCode =~ prefix)
     }
 
+    /// The status filter: on the status column the region list indexes lead with, or — when the
+    /// rows are already narrowed to a few by a unit, an ID number or a unit's own scope
+    /// (`indexed: false`) — as `coalesce(status, '') = ?`, which no index serves: SQLite's planner
+    /// (without statistics) would otherwise walk everyone in the register with that status.
+    func status(_ status: PersonStatus, indexed: Bool) -> Self {
+        guard !indexed else { return filter(\.$status == status) }
+        let column = SQLFunction("coalesce", args: SQLColumn("status", table: Person.schemaOrAlias), SQLLiteral.string(""))
+        return filter(.sql(SQLBinaryExpression(left: column, op: SQLBinaryOperator.equal, right: SQLBind(status.rawValue))))
+    }
+
     /// The name filter: over a unit's own people (a bounded set) any part of the name; over a
     /// region or the whole register the name or its beginning, as a range on the name so that
     /// the name indexes serve it (`LIKE '%…%'` reads every row).

@@ -159,3 +159,44 @@ extension Person {
         remarks = p.remarks
     }
 }
+
+extension Person {
+    /// What the people exports show of a person, read without building a `Person` (`plainRows`).
+    struct ExportRow: Sendable {
+        let name: String
+        let gender: String?
+        let idType: IDDocumentType?
+        let idNumber: String
+        let birthDate: String?
+        let phone: String
+        let ethnicGroup: String?
+        let education: String?
+        let regionCode: String
+        let status: PersonStatus?
+        let employerID: UUID?
+        let registeredByID: UUID?
+        let createdAt: Date?
+
+        static let fields: [FieldKey] = ["name", "gender", "id_type", "id_number", "birth_date", "phone", "ethnic_group", "education",
+                                         "region_code", "status", "employer_id", "registered_by_id", "created_at"]
+
+        init(_ o: any DatabaseOutput) throws {
+            name = try o.decode("name", as: String.self)
+            gender = try o.decode("gender", as: String?.self)
+            idType = IDDocumentType(rawValue: try o.decode("id_type", as: String.self))
+            idNumber = try o.decode("id_number", as: String.self)
+            birthDate = try o.decode("birth_date", as: String?.self)
+            phone = try o.decode("phone", as: String.self)
+            ethnicGroup = try o.decode("ethnic_group", as: String?.self)
+            education = try o.decode("education", as: String?.self)
+            regionCode = try o.decode("region_code", as: String.self)
+            status = PersonStatus(rawValue: try o.decode("status", as: String.self))
+            employerID = try o.decode("employer_id", as: UUID?.self)
+            registeredByID = try o.decode("registered_by_id", as: UUID?.self)
+            createdAt = try o.decode("created_at", as: Date?.self)
+        }
+
+        var genderLabel: String { gender.flatMap(Gender.init(rawValue:))?.label ?? "" }
+        var recordOwner: Masking.RecordOwner { .init(employerID: employerID, registeredByID: registeredByID) }
+    }
+}

@@ -83,7 +83,7 @@ enum PersonRoutes {
     }
 
     /// One person's ID number and phone as an export shows them to this viewer.
-    static func exported(_ p: Person, for viewer: Masking.ExportViewer) -> (idNumber: String, phone: String, full: Bool) {
+    static func exported(_ p: Person.ExportRow, for viewer: Masking.ExportViewer) -> (idNumber: String, phone: String, full: Bool) {
         switch Masking.exportPolicy(viewer: viewer, owner: p.recordOwner) {
         case .full: return (p.idNumber, p.phone, true)
         case .masked: return (Masking.idNumber(p.idNumber), Masking.phone(p.phone), false)
@@ -123,7 +123,7 @@ enum PersonRoutes {
         }
         if let status = req.queryText("status").flatMap(PersonStatus.init(rawValue:)) {
             filters.status = status.rawValue
-            query = query.filter(\.$status == status)
+            query = query.status(status, indexed: !selective && user.scope.isRegional)
         }
         return (query, filters)
     }
@@ -161,15 +161,16 @@ enum PersonRoutes {
     static func export(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let part = req.exportPart()
         let (query, filters) = try await filteredQuery(req, user)
-        let people = try await query.sort(\.$name).sort(\.$id).range(ExportParts.range(part: part)).all()
-        let names = try await employerNames(people, on: req.db)
+        let people = try await query.sort(\.$name).sort(\.$id).range(ExportParts.range(part: part))
+            .plainRows(Person.ExportRow.fields, Person.ExportRow.init)
+        let names = try await Organization.names(people.map(\.employerID), on: req.db)
         let viewer = exportViewer(user)
         var fullCount = 0
         let rows: [[String?]] = people.map { p in
             let shown = exported(p, for: viewer)
             if shown.full { fullCount += 1 }
-            return [p.name, p.genderLabel, p.idType.label, shown.idNumber, p.birthDate, shown.phone, p.ethnicGroup, p.education,
-                    p.$employer.id.flatMap { names[$0] } ?? "个人注册", p.status.label]
+            return [p.name, p.genderLabel, p.idType?.label, shown.idNumber, p.birthDate, shown.phone, p.ethnicGroup, p.education,
+                    p.employerID.flatMap { names[$0] } ?? "个人注册", p.status?.label]
         }
         let data = try await req.application.documentPool.run {
             try exportWorkbook(rows)
@@ -802,16 +803,18 @@ enum PersonRoutes {
     static func reviewExport(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let part = req.exportPart()
         let (query, filters) = try await reviewQuery(req, user)
-        let people = try await query.sort(\.$createdAt).sort(\.$id).range(ExportParts.range(part: part)).all()
-        let names = try await organizationNames(people.flatMap { [$0.$employer.id, $0.$registeredBy.id] }, on: req.db)
+        let people = try await query.sort(\.$createdAt).sort(\.$id).range(ExportParts.range(part: part))
+            .plainRows(Person.ExportRow.fields, Person.ExportRow.init)
+        let names = try await Organization.names(people.flatMap { [$0.employerID, $0.registeredByID] }, on: req.db)
+        var regions: [String: String] = [:]
         let viewer = exportViewer(user)
         var fullCount = 0
         let rows: [[String?]] = people.map { p in
             let shown = exported(p, for: viewer)
             if shown.full { fullCount += 1 }
-            return [p.name, p.genderLabel, p.idType.label, shown.idNumber, p.birthDate, shown.phone,
-                    p.$employer.id.flatMap { names[$0] } ?? "个人注册", p.$registeredBy.id.flatMap { names[$0] } ?? "本人注册",
-                    RegionCatalog.shared.fullName(code: p.regionCode), p.createdAt.map(ChinaTime.format)]
+            return [p.name, p.genderLabel, p.idType?.label, shown.idNumber, p.birthDate, shown.phone,
+                    p.employerID.flatMap { names[$0] } ?? "个人注册", p.registeredByID.flatMap { names[$0] } ?? "本人注册",
+                    regions.cached(p.regionCode) { RegionCatalog.shared.fullName(code: $0) }, p.createdAt.map(ChinaTime.format)]
         }
         let data = try await req.application.documentPool.run {
             let writer = XLSXWriter(sheetName: "待审批人员", columns: [
