@@ -180,20 +180,20 @@ extension Person {
         static let fields: [FieldKey] = ["name", "gender", "id_type", "id_number", "birth_date", "phone", "ethnic_group", "education",
                                          "region_code", "status", "employer_id", "registered_by_id", "created_at"]
 
-        init(_ o: any DatabaseOutput) throws {
-            name = try o.decode("name", as: String.self)
-            gender = try o.decode("gender", as: String?.self)
-            idType = IDDocumentType(rawValue: try o.decode("id_type", as: String.self))
-            idNumber = try o.decode("id_number", as: String.self)
-            birthDate = try o.decode("birth_date", as: String?.self)
-            phone = try o.decode("phone", as: String.self)
-            ethnicGroup = try o.decode("ethnic_group", as: String?.self)
-            education = try o.decode("education", as: String?.self)
-            regionCode = try o.decode("region_code", as: String.self)
-            status = PersonStatus(rawValue: try o.decode("status", as: String.self))
-            employerID = try o.decode("employer_id", as: UUID?.self)
-            registeredByID = try o.decode("registered_by_id", as: UUID?.self)
-            createdAt = try o.decode("created_at", as: Date?.self)
+        init(_ r: PlainRow) throws {
+            name = try r.string("name")
+            gender = try r.optionalString("gender")
+            idType = IDDocumentType(rawValue: try r.string("id_type"))
+            idNumber = try r.string("id_number")
+            birthDate = try r.optionalString("birth_date")
+            phone = try r.string("phone")
+            ethnicGroup = try r.optionalString("ethnic_group")
+            education = try r.optionalString("education")
+            regionCode = try r.string("region_code")
+            status = PersonStatus(rawValue: try r.string("status"))
+            employerID = try r.uuid("employer_id")
+            registeredByID = try r.uuid("registered_by_id")
+            createdAt = try r.date("created_at")
         }
 
         var genderLabel: String { gender.flatMap(Gender.init(rawValue:))?.label ?? "" }
