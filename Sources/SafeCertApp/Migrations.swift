@@ -31,5 +31,6 @@ enum SafeCertMigrations {
         AddPeopleListIndexes(),
         CreateUsedCaptcha(),
         AddPeopleRegisteredByQueueIndex(),
+        AddPeopleUnitNameIndexes(),
     ]
 }

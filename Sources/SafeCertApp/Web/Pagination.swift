@@ -80,7 +80,10 @@ extension QueryBuilder {
     /// `Pagination.countCap`: one look at the row after the cap (through the list's index) says
     /// whether there are more; only a list below the cap is counted, and no page starts past it.
     /// A page past the end shows the last page, as `page(for:)` does.
-    func cappedPage(for req: Request, per: Int = Pagination.perPage, parameter: String = "page") async throws -> (page: Page<Model>, capped: Bool) {
+    /// `items`, when given, reads the rows of a range in the list's order in its own way (a unit's
+    /// merged list); the count and the cap stay with this query.
+    func cappedPage(for req: Request, per: Int = Pagination.perPage, parameter: String = "page",
+                    items: ((Range<Int>) async throws -> [Model])? = nil) async throws -> (page: Page<Model>, capped: Bool) {
         let request = req.pageRequest(per: per, parameter: parameter)
         let cap = Pagination.countCap
         // Whether a row lies beyond the cap does not depend on the order: asked unsorted and for
@@ -92,7 +95,8 @@ extension QueryBuilder {
         let lastPage = Swift.max(1, (total + request.per - 1) / request.per)
         let page = Swift.min(request.page, lastPage)
         let start = (page - 1) * request.per
-        let items = try await copy().range(start..<(start + request.per)).all()
-        return (Page(items: items, metadata: PageMetadata(page: page, per: request.per, total: total)), capped)
+        let range = start..<(start + request.per)
+        let rows = if let items { try await items(range) } else { try await copy().range(range).all() }
+        return (Page(items: rows, metadata: PageMetadata(page: page, per: request.per, total: total)), capped)
     }
 }

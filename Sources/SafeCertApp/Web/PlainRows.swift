@@ -78,7 +78,7 @@ struct PlainRow {
 }
 
 /// A select's converter needs no custom data types.
-private struct PlainSelectDelegate: SQLConverterDelegate {
+struct PlainSelectDelegate: SQLConverterDelegate {
     func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
 }
 

@@ -97,10 +97,17 @@ enum PersonRoutes {
 
     /// The people list's query with its filters, inside the account's scope. Export uses it too.
     static func filteredQuery(_ req: Request, _ user: CurrentUser) async throws -> (QueryBuilder<Person>, Filters) {
+        try await filteredQuery(req, user, scoped: true)
+    }
+
+    /// `scoped: false` leaves the account's scope out — only for `Person.unitPage`, which puts a
+    /// unit's scope on each of its two sides itself.
+    private static func filteredQuery(_ req: Request, _ user: CurrentUser, scoped: Bool) async throws -> (QueryBuilder<Person>, Filters) {
         var filters = Filters()
         let narrowed = req.queryText("region").flatMap { user.scope.narrowed(toRegionPrefix: Region.scopePrefix(of: $0)) }
         let selective = req.queryText("id_number") != nil || req.queryText("enterprise") != nil
-        var query = Person.query(on: req.db).scoped(to: narrowed ?? user.scope, regionIndexed: !selective)
+        var query = Person.query(on: req.db)
+        if scoped { query = query.scoped(to: narrowed ?? user.scope, regionIndexed: !selective) }
         if let name = req.queryText("name") {
             filters.name = name
             query = query.named(name, in: user.scope)
@@ -137,7 +144,13 @@ enum PersonRoutes {
 
     static func list(_ req: Request, _ user: CurrentUser) async throws -> Response {
         let (query, filters) = try await filteredQuery(req, user)
-        let (page, capped) = try await query.sort(\.$name).sort(\.$id).cappedPage(for: req)
+        var unitItems: ((Range<Int>) async throws -> [Person])?
+        if case .organizations(let units) = user.scope, units.count == 1, filters.idNumber == nil {
+            // A unit's list: each page merged from its employed and its registered people in name order.
+            let unscoped = try await filteredQuery(req, user, scoped: false).0
+            unitItems = { range in try await unscoped.copy().unitPage(units, range) }
+        }
+        let (page, capped) = try await query.sort(\.$name).sort(\.$id).cappedPage(for: req, items: unitItems)
         let names = try await employerNames(page.items, on: req.db)
         let rows = try page.items.map { p in
             Row(id: try p.requireID().uuidString, name: p.name, gender: p.genderLabel, idNumber: Masking.idNumber(p.idNumber),
