@@ -2,6 +2,7 @@ import Fluent
 import FluentSQL
 import FluentSQLiteDriver
 import Foundation
+import SafeCertCore
 import Synchronization
 
 /// One row read by `plainRows`: on SQLite straight from the driver's row, elsewhere through
@@ -58,7 +59,7 @@ struct PlainRow {
         case .sqlite:
             let value = try data(key)
             if value.isNull { return nil }
-            if let text = value.string, let id = UUID(uuidString: text) { return id }
+            if let text = value.string, let id = UUIDText.parse(text) { return id }
             if let blob = value.blob, blob.readableBytes == 16, let bytes = blob.getBytes(at: blob.readerIndex, length: 16) {
                 return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                                    bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))

@@ -80,10 +80,7 @@ enum ChinaTime {
         return calendar
     }()
 
-    static func format(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-    }
+    static func format(_ date: Date) -> String { BeijingTimestamp.format(date) }
 
     static func startOfDay(_ day: CalendarDate) -> Date {
         var calendar = Calendar(identifier: .gregorian)
