@@ -67,6 +67,12 @@ enum ScaleSeed {
             }
             try await SecondaryIndexes.create(indexes, on: sql)
         }
+        // PostgreSQL after a bulk load: statistics for the planner and the visibility map, as an
+        // operator would (autovacuum gets there too, minutes later). Not on SQLite, whose list
+        // queries are written for its planner without statistics.
+        if bulk, let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("VACUUM ANALYZE \(ident: Person.schema)").run()
+        }
         return Outcome(existing: existing, added: people - existing)
     }
 
