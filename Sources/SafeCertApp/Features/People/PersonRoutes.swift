@@ -146,7 +146,9 @@ enum PersonRoutes {
         let (query, filters) = try await filteredQuery(req, user)
         var unitItems: ((Range<Int>) async throws -> [Person])?
         if case .organizations(let units) = user.scope, units.count == 1, filters.idNumber == nil {
-            // A unit's list: each page merged from its employed and its registered people in name order.
+            // A unit's list: each page merged from its employed and its registered people in name
+            // order. One unit only: for a group with its branches (several ids) each side would be
+            // an IN over several index ranges, no longer in order, and the plain OR query stays.
             let unscoped = try await filteredQuery(req, user, scoped: false).0
             unitItems = { range in try await unscoped.copy().unitPage(units, range) }
         }
