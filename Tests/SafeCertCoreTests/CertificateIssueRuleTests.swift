@@ -87,6 +87,7 @@ import Testing
         #expect(suspended == ["证书暂扣（至 2027-02-01），不能申请续期"])
         // Special operations train per review: its hours, not a yearly count.
         #expect(RenewalRule.requiredHours(CertificateIssueRuleTests.specialOperations) == 8)
-        #expect(RenewalRule.hoursText(.infinity) == "0" && RenewalRule.hoursText(1e300).count > 3)
+        #expect(StudyTime.hours(.infinity) == "0" && StudyTime.hours(.nan) == "0" && StudyTime.hours(-2) == "0")
+        #expect(StudyTime.hours(1e300).count > 300 && StudyTime.hours(24) == "24" && StudyTime.hours(12.46) == "12.5")
     }
 }

@@ -26,7 +26,7 @@ struct PlainRow {
 
     struct Missing: Error, CustomStringConvertible {
         let field: String
-        var description: String { "plain row: no value for \(field)" }
+        var description: String { "读取的行缺少字段：\(field)" }
     }
 
     private func data(_ key: FieldKey) throws -> SQLiteData {

@@ -91,7 +91,7 @@ public enum RenewalRule {
         if day < opens { reasons.append("续期申请自 \(opens.iso) 起受理（有效期至 \(until.iso)）") }
         let required = requiredHours(terms)
         if facts.trainingHours < required {
-            reasons.append("培训学时不足：已完成 \(hoursText(facts.trainingHours)) 学时，需 \(hoursText(required)) 学时")
+            reasons.append("培训学时不足：已完成 \(StudyTime.hours(facts.trainingHours)) 学时，需 \(StudyTime.hours(required)) 学时")
         }
         if facts.violationsInTwoYears >= violationLimit {
             reasons.append("两年内违章 \(facts.violationsInTwoYears) 次（达到 \(violationLimit) 次不予续期）")
@@ -100,11 +100,5 @@ public enum RenewalRule {
         if facts.hasAccidentResponsibility { reasons.append("对安全事故负有责任") }
         guard reasons.isEmpty else { return .ineligible(reasons: reasons) }
         return .eligible(newValidUntil: until.adding(years: terms.validityYears))
-    }
-
-    static func hoursText(_ hours: Double) -> String {
-        guard hours.isFinite else { return "0" }
-        let text = String(format: "%.1f", hours)
-        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 }

@@ -36,7 +36,6 @@ public struct CertificateSigningKey: Sendable {
     }
 
     public static func generate() -> CertificateSigningKey {
-        // A fresh key's raw form is always 32 bytes; the initialiser can't fail on it.
         let key = Curve25519.Signing.PrivateKey()
         return CertificateSigningKey(key: key)
     }
@@ -80,7 +79,7 @@ public enum CertificateQRError: Error, Equatable, Sendable {
 public enum CertificateQR {
     static let version: UInt8 = 1
     static let context = Array("SafeCert certificate claim v1\n".utf8)
-    static let epoch = CalendarDate(year: 1970, month: 1, day: 1) ?? .earliest
+    static let epoch = CalendarDate.unixEpoch
 
     public static func token(for claim: CertificateClaim, signedWith key: CertificateSigningKey) throws(CertificateQRError) -> String {
         let body = try encode(claim, keyID: key.id)

@@ -11,6 +11,15 @@ public enum SignedDocument {
         case unsupportedAlgorithm(String)
         case unknownKey(String)
         case badSignature
+
+        public var message: String {
+            switch self {
+            case .malformed: "签名文档格式无法识别"
+            case .unsupportedAlgorithm(let alg): "不支持的签名算法：\(alg)"
+            case .unknownKey(let id): "签名密钥未公布：\(id)"
+            case .badSignature: "签名校验未通过，文档可能被篡改"
+            }
+        }
     }
 
     struct Header: Codable, Equatable {

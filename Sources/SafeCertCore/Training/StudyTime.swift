@@ -15,6 +15,15 @@ public enum StudyTime {
         return "\(minutes / 60) 小时 \(TextNormalization.zeroPadded(minutes % 60, width: 2)) 分"
     }
 
+    /// A figure of class hours (学时) as pages and messages write it: "12", "12.5" — a tenth at
+    /// most, nothing for a whole number; anything not finite or below zero reads "0", and a figure
+    /// too large for any record is written out rather than trapping on the conversion.
+    public static func hours(_ hours: Double) -> String {
+        guard hours.isFinite, hours > 0 else { return "0" }
+        let text = String(format: "%.1f", hours)
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+
     /// A lesson's media length to the second, as the institution checks its upload: "3 秒",
     /// "12 分 05 秒", "1 小时 02 分 05 秒".
     public static func mediaLength(seconds: TimeInterval) -> String {

@@ -40,6 +40,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The first and last days the type holds; arithmetic stops at them instead of trapping.
     public static let earliest = CalendarDate(validYear: 1, month: 1, day: 1)
+    /// 1970-01-01, the day that day counts in stored and signed data start from.
+    public static let unixEpoch = CalendarDate(validYear: 1970, month: 1, day: 1)
     public static let latest = CalendarDate(validYear: 9999, month: 12, day: 31)
 
     private init(validYear year: Int, month: Int, day: Int) {

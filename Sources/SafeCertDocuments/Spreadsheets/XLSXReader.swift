@@ -1,4 +1,5 @@
 import Foundation
+import SafeCertCore
 
 // MARK: - Values
 
@@ -424,17 +425,11 @@ enum XLSXDates {
         return civilDate(unixDay: dayZero1900 + wholeDays - 1)
     }
 
-    /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    /// Proleptic Gregorian date of a day count since 1970-01-01 (`CalendarDate`'s day arithmetic;
+    /// serials are checked to lie within years 1900…9999 before they get here).
     static func civilDate(unixDay: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = unixDay + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = CalendarDate.unixEpoch.adding(days: unixDay)
+        return (date.year, date.month, date.day)
     }
 
     /// "2024-03-15" or "2024-03-15T08:00:00" as written in t="d" cells.

@@ -74,17 +74,7 @@ extension AuditRoutes {
 enum ChinaTime {
     static let zone = CalendarDate.chinaTimeZone
 
-    static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar
-    }()
-
     static func format(_ date: Date) -> String { BeijingTimestamp.format(date) }
 
-    static func startOfDay(_ day: CalendarDate) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date()
-    }
+    static func startOfDay(_ day: CalendarDate) -> Date { day.startOfDay(in: zone) }
 }

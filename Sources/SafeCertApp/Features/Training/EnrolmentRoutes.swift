@@ -184,9 +184,7 @@ enum EnrolmentRoutes {
         return try await renderList(req, user, ticked: Set(ticked), reason: reason(req), error: error, status: .unprocessableEntity)
     }
 
-    static func hoursLabel(_ hours: Double) -> String {
-        hours == hours.rounded() ? String(Int(hours)) : String(format: "%.1f", hours)
-    }
+    static func hoursLabel(_ hours: Double) -> String { StudyTime.hours(hours) }
 
     // MARK: Detail
 
